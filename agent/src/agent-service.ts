@@ -1,0 +1,246 @@
+/**
+ * The agent's view of one user: the pending change, wrong-password attempts, the
+ * sync engine and the history. The protocol server calls it and relays its events;
+ * it knows nothing of sockets.
+ */
+import { EventEmitter } from 'node:events';
+import { AgentError } from './agent-error';
+import type { PlatformBackend } from './backends/backend';
+import type { Logger } from './logger';
+import { attemptsLeft, DEFAULT_ATTEMPT_LIMIT, lockRemainingMs, NO_FAILURES, recordFailure } from './lockout';
+import { checkPassword } from './password-rules';
+import { ErrorCode } from './protocol/errors';
+import type { AgentStatus, Diagnostics, PendingChange, StepState, SyncResult, SyncStep } from './protocol/schemas';
+import { interruptedResult, SyncEngine } from './sync-engine';
+import { type Attempts, type ChangeHashes, EMPTY_JOURNAL, type Journal, type Pending, UserState } from './user-state';
+
+export interface AgentPolicy {
+  attemptLimit: number;
+  newKeychainAllowed: boolean;
+}
+
+export const DEFAULT_POLICY: AgentPolicy = { attemptLimit: DEFAULT_ATTEMPT_LIMIT, newKeychainAllowed: false };
+
+export interface AgentServiceOptions {
+  stateDir: string;
+  user: string;
+  backend: PlatformBackend;
+  logger: Logger;
+  policy?: AgentPolicy;
+  now?: () => Date;
+  version: string;
+  /** Fault injection for crash tests (see SyncEngine). */
+  checkpoint?: (step: SyncStep, moment: 'before' | 'after') => void;
+}
+
+export interface AgentEvents {
+  changeAdded: [PendingChange];
+  changeRemoved: [string, 'synced' | 'superseded' | 'withdrawn'];
+  statusChanged: [AgentStatus];
+  syncProgress: [{ changeId: string; step: SyncStep; state: StepState }];
+}
+
+export class AgentService extends EventEmitter<AgentEvents> {
+  readonly user: string;
+  readonly backend: PlatformBackend;
+  readonly version: string;
+  private readonly state: UserState;
+  private readonly logger: Logger;
+  private readonly policy: AgentPolicy;
+  private readonly now: () => Date;
+  private readonly startedAt: Date;
+  private pending: Pending = { current: null, supersededIds: [] };
+  private attempts: Attempts = NO_FAILURES;
+  private journal: Journal = EMPTY_JOURNAL;
+  private history: SyncResult[] = [];
+  private running: { changeId: string; step: SyncStep | null } | null = null;
+  private lastCheckIn: string | null = null;
+  private readonly checkpoint: AgentServiceOptions['checkpoint'];
+
+  constructor(options: AgentServiceOptions) {
+    super();
+    this.user = options.user;
+    this.backend = options.backend;
+    this.version = options.version;
+    this.logger = options.logger;
+    this.policy = options.policy ?? DEFAULT_POLICY;
+    this.now = options.now ?? (() => new Date());
+    this.startedAt = this.now();
+    this.checkpoint = options.checkpoint;
+    this.state = new UserState(options.stateDir, options.user, (file, movedTo) =>
+      this.logger.warn({ file, movedTo }, 'state file was unreadable; moved aside and started from defaults'),
+    );
+  }
+
+  /** Reads the user's state and tells the truth about a sync an earlier run left half done. */
+  async load(): Promise<void> {
+    this.pending = await this.state.readPending();
+    this.attempts = await this.state.readAttempts();
+    this.history = await this.state.readHistory();
+    this.journal = await this.state.readJournal();
+    const leftover = interruptedResult(this.journal, this.now());
+    if (!leftover) return;
+    this.logger.warn({ changeId: leftover.changeId, outcome: leftover.outcome, completed: leftover.completedSteps, cutShort: leftover.failedStep },
+      'found the journal of a sync that did not finish');
+    if (leftover.outcome === 'synced') return this.finish(leftover);
+    // Keep the journal: when the person confirms again, the engine resumes from it
+    // (probing what the cut-short step did) instead of starting from the top.
+    if (this.history[0]?.changeId !== leftover.changeId || this.history[0]?.outcome !== 'interrupted') {
+      this.history = [leftover, ...this.history].slice(0, 50);
+      await this.state.appendHistory(leftover);
+    }
+  }
+
+  status(): AgentStatus {
+    return {
+      user: this.user,
+      backend: this.backend.name,
+      directory: { state: 'none', lastCheckIn: this.lastCheckIn },
+      pendingChange: this.pending.current?.change ?? null,
+      sync: { running: this.running !== null, changeId: this.running?.changeId ?? null, step: this.running?.step ?? null },
+      lastResult: this.history[0] ?? null,
+      attempts: { left: attemptsLeft(this.attempts, this.policy), lockedUntil: this.lockedUntil() },
+      policy: { newKeychainAllowed: this.policy.newKeychainAllowed },
+    };
+  }
+
+  diagnostics(): Diagnostics {
+    const cutShort = this.journal.started.find((s) => !this.journal.done.includes(s)) ?? null;
+    return {
+      agent: { name: 'pwsync-agent', version: this.version },
+      protocolVersion: '1.0',
+      platform: this.backend.platform,
+      backend: this.backend.name,
+      user: this.user,
+      uptimeSeconds: Math.floor((this.now().getTime() - this.startedAt.getTime()) / 1000),
+      directory: this.status().directory,
+      pendingChange: this.pending.current?.change ?? null,
+      journal: { changeId: this.journal.changeId, completedSteps: [...this.journal.done], interruptedStep: cutShort },
+      history: this.history.slice(0, 50),
+      attempts: this.status().attempts,
+      policy: this.status().policy,
+    };
+  }
+
+  /** A change arrived from the directory (or the demo): it supersedes any older one. */
+  async receiveChange(change: PendingChange, hashes: ChangeHashes): Promise<void> {
+    const previous = this.pending.current;
+    if (previous?.change.id === change.id) return;
+    const supersededIds = previous ? [previous.change.id, ...this.pending.supersededIds].slice(0, 100) : this.pending.supersededIds;
+    this.pending = { current: { change, hashes }, supersededIds };
+    await this.state.writePending(this.pending);
+    if (previous) this.emit('changeRemoved', previous.change.id, 'superseded');
+    this.emit('changeAdded', change);
+    this.emitStatus();
+  }
+
+  async checkIn(): Promise<{ directory: AgentStatus['directory']; pendingChange: PendingChange | null }> {
+    this.lastCheckIn = this.now().toISOString();
+    this.emitStatus();
+    return { directory: this.status().directory, pendingChange: this.pending.current?.change ?? null };
+  }
+
+  async confirm(changeId: string, previousPassword: string, newPassword: string): Promise<SyncResult> {
+    const stored = this.pending.current;
+    if (!stored || stored.change.id !== changeId) {
+      const supersededBy = this.pending.supersededIds.includes(changeId) ? (stored?.change.id ?? null) : null;
+      throw new AgentError(ErrorCode.changeNotFound, 'No pending change has that id', { changeId, supersededBy });
+    }
+    if (this.running) throw new AgentError(ErrorCode.syncAlreadyRunning, 'A sync is already running', { changeId: this.running.changeId });
+    this.checkLockout();
+    for (const [field, value] of [['newPassword', newPassword], ['previousPassword', previousPassword]] as const) {
+      const problem = checkPassword(value);
+      if (problem) throw new AgentError(ErrorCode.passwordNotAccepted, 'The password cannot be used', { field, reason: problem });
+    }
+
+    this.running = { changeId, step: null };
+    this.emitStatus();
+    const engine = new SyncEngine({
+      user: this.user,
+      backend: this.backend,
+      state: this.state,
+      now: this.now,
+      progress: (step, state) => {
+        if (this.running) this.running.step = step;
+        this.emit('syncProgress', { changeId, step, state });
+      },
+      passwordRejected: (which) => this.passwordRejected(which),
+      checkpoint: this.checkpoint,
+    });
+    try {
+      const result = await engine.run({ change: stored, previousPassword, newPassword });
+      this.attempts = NO_FAILURES;
+      await this.state.writeAttempts(this.attempts);
+      await this.finish(result);
+      this.logger.info({ changeId, completed: result.completedSteps }, 'sync finished');
+      return result;
+    } catch (error) {
+      if (error instanceof AgentError && error.code === ErrorCode.stepFailed) {
+        const data = error.data as { step: SyncStep; completedSteps: SyncStep[] };
+        const result: SyncResult = {
+          changeId,
+          outcome: 'failed',
+          finishedAt: this.now().toISOString(),
+          completedSteps: data.completedSteps,
+          failedStep: data.step,
+          errorCode: error.code,
+        };
+        this.history = [result, ...this.history].slice(0, 50);
+        await this.state.appendHistory(result);
+        this.logger.warn({ changeId, step: data.step, completed: data.completedSteps }, 'sync step failed');
+      }
+      throw error;
+    } finally {
+      this.running = null;
+      this.journal = await this.state.readJournal();
+      this.emitStatus();
+    }
+  }
+
+  private async finish(result: SyncResult): Promise<void> {
+    this.history = [result, ...this.history].slice(0, 50);
+    await this.state.appendHistory(result);
+    await this.state.writeJournal(EMPTY_JOURNAL);
+    this.journal = EMPTY_JOURNAL;
+    if (result.outcome === 'synced' && this.pending.current?.change.id === result.changeId) {
+      this.pending = { current: null, supersededIds: this.pending.supersededIds };
+      await this.state.writePending(this.pending);
+      this.emit('changeRemoved', result.changeId, 'synced');
+    }
+  }
+
+  private checkLockout(): void {
+    const remaining = lockRemainingMs(this.attempts, this.now());
+    if (remaining > 0) {
+      throw new AgentError(ErrorCode.lockedOut, 'Too many wrong passwords; try again later', {
+        retryAfterSeconds: Math.ceil(remaining / 1000),
+        lockedUntil: this.attempts.lockedUntil,
+      });
+    }
+  }
+
+  private lockedUntil(): string | null {
+    return lockRemainingMs(this.attempts, this.now()) > 0 ? this.attempts.lockedUntil : null;
+  }
+
+  private async passwordRejected(which: 'previous' | 'new'): Promise<AgentError> {
+    this.attempts = recordFailure(this.attempts, this.policy, this.now());
+    await this.state.writeAttempts(this.attempts);
+    this.logger.info({ which, failures: this.attempts.failures }, 'a password did not match');
+    const remaining = lockRemainingMs(this.attempts, this.now());
+    if (remaining > 0) {
+      return new AgentError(ErrorCode.lockedOut, 'Too many wrong passwords; try again later', {
+        retryAfterSeconds: Math.ceil(remaining / 1000),
+        lockedUntil: this.attempts.lockedUntil,
+      });
+    }
+    const left = attemptsLeft(this.attempts, this.policy);
+    const code = which === 'previous' ? ErrorCode.previousPasswordWrong : ErrorCode.newPasswordMismatch;
+    const message = which === 'previous' ? 'The previous password is not this account\'s password' : 'The new password does not match the one set at the identity provider';
+    return new AgentError(code, message, { attemptsLeft: left });
+  }
+
+  private emitStatus(): void {
+    this.emit('statusChanged', this.status());
+  }
+}

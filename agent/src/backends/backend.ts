@@ -1,0 +1,35 @@
+/**
+ * What a platform backend does for the sync engine. Each method is one step the
+ * engine journals; each probe lets the engine find out, after a crash, whether a
+ * step it had started really happened, instead of guessing.
+ */
+import type { BackendName, Platform } from '../protocol/schemas';
+
+export interface PlatformBackend {
+  readonly name: BackendName;
+  readonly platform: Platform;
+  /** confirm: the person types both passwords (macOS); applied: the agent sets the hash itself. */
+  readonly mode: 'confirm' | 'applied';
+  /** Which of the hashes the directory sends this backend verifies the new password against. */
+  readonly newPasswordHash: 'sha512crypt' | 'pbkdf2';
+
+  accountPasswordIs(user: string, password: string): Promise<boolean>;
+  changeAccountPassword(user: string, previous: string, next: string): Promise<void>;
+  keychainPasswordIs(user: string, password: string): Promise<boolean>;
+  changeKeychainPassword(user: string, previous: string, next: string): Promise<void>;
+  /** Makes the disk-unlock screen accept the (already changed) account password. */
+  refreshDiskUnlock(user: string, next: string): Promise<void>;
+  diskUnlockAccepts(user: string, password: string): Promise<boolean>;
+}
+
+/** A step failed in a way the person or support can act on. The message never holds a secret. */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly retrySafe: boolean,
+    readonly remedy: 'retry' | 'newKeychain' | 'contactSupport' | 'restart',
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}

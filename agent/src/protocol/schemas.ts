@@ -1,0 +1,179 @@
+/**
+ * The agent protocol's messages, as zod schemas. Both sides validate every message
+ * they receive against these, and docs/agent-protocol.md's JSON Schemas are generated
+ * from them, so the code and the documentation cannot drift apart.
+ */
+import { z } from 'zod';
+
+/** The steps of a sync, in the order the agent runs them (DESIGN.md, "The sync"). */
+export const SyncStep = z.enum(['verifyNew', 'verifyPrevious', 'account', 'keychain', 'fileVault', 'report']);
+export type SyncStep = z.infer<typeof SyncStep>;
+export const SYNC_STEPS: readonly SyncStep[] = SyncStep.options;
+
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
+export type StepState = z.infer<typeof StepState>;
+
+export const Platform = z.enum(['darwin', 'linux', 'win32']);
+export type Platform = z.infer<typeof Platform>;
+
+export const BackendName = z.enum(['sandbox', 'linux', 'darwin', 'win32']);
+export type BackendName = z.infer<typeof BackendName>;
+
+export const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a change id is 1-64 letters, digits, - or _');
+const Timestamp = z.iso.datetime();
+const ShortText = z.string().min(1).max(200);
+
+/**
+ * A password as it travels from the tray app to the agent. The agent checks the
+ * UTF-8 byte length and forbidden characters itself and answers passwordNotAccepted;
+ * the schema only bounds the size so a huge string is refused early.
+ */
+export const Password = z.string().min(1).max(4096);
+
+export const PendingChange = z.strictObject({
+  id: ChangeId,
+  createdAt: Timestamp,
+  /** The identity provider's name as the person knows it, e.g. "Okta". */
+  provider: ShortText,
+  /** confirm: the person confirms with both passwords (macOS); applied: the agent applied it (Windows, Linux). */
+  mode: z.enum(['confirm', 'applied']),
+});
+export type PendingChange = z.infer<typeof PendingChange>;
+
+export const SyncOutcome = z.enum(['synced', 'failed', 'interrupted']);
+export type SyncOutcome = z.infer<typeof SyncOutcome>;
+
+export const SyncResult = z.strictObject({
+  changeId: ChangeId,
+  outcome: SyncOutcome,
+  finishedAt: Timestamp,
+  completedSteps: z.array(SyncStep),
+  failedStep: SyncStep.nullable(),
+  errorCode: z.number().int().nullable(),
+});
+export type SyncResult = z.infer<typeof SyncResult>;
+
+export const DirectoryState = z.strictObject({
+  state: z.enum(['online', 'offline', 'none']),
+  lastCheckIn: Timestamp.nullable(),
+});
+
+export const AgentStatus = z.strictObject({
+  user: ShortText,
+  backend: BackendName,
+  directory: DirectoryState,
+  pendingChange: PendingChange.nullable(),
+  sync: z.strictObject({
+    running: z.boolean(),
+    changeId: ChangeId.nullable(),
+    step: SyncStep.nullable(),
+  }),
+  lastResult: SyncResult.nullable(),
+  attempts: z.strictObject({
+    left: z.number().int().min(0),
+    lockedUntil: Timestamp.nullable(),
+  }),
+  policy: z.strictObject({
+    newKeychainAllowed: z.boolean(),
+  }),
+});
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+const Software = z.strictObject({ name: ShortText, version: ShortText });
+
+export const InitializeParams = z.strictObject({
+  protocolVersion: z.string().min(1).max(20),
+  client: Software,
+});
+export const InitializeResult = z.strictObject({
+  protocolVersion: z.string(),
+  agent: Software,
+  platform: Platform,
+  backend: BackendName,
+  user: ShortText,
+  /** True when the agent runs for a demo or development: the tray app says so on screen. */
+  demo: z.boolean(),
+  capabilities: z.strictObject({
+    confirmChange: z.boolean(),
+    newKeychain: z.boolean(),
+    diagnostics: z.boolean(),
+  }),
+});
+export type InitializeResult = z.infer<typeof InitializeResult>;
+
+export const Empty = z.strictObject({});
+
+export const ConfirmChangeParams = z.strictObject({
+  changeId: ChangeId,
+  newPassword: Password,
+  previousPassword: Password,
+});
+export const StartOverParams = z.strictObject({
+  changeId: ChangeId,
+  newPassword: Password,
+  /** The person read and accepted that saved passwords in the old keychain stay behind. */
+  acknowledged: z.literal(true),
+});
+export const SyncCallResult = z.strictObject({ result: SyncResult });
+
+export const CheckInResult = z.strictObject({
+  directory: DirectoryState,
+  pendingChange: PendingChange.nullable(),
+});
+
+export const Diagnostics = z.strictObject({
+  agent: Software,
+  protocolVersion: z.string(),
+  platform: Platform,
+  backend: BackendName,
+  user: ShortText,
+  uptimeSeconds: z.number().int().min(0),
+  directory: DirectoryState,
+  pendingChange: PendingChange.nullable(),
+  journal: z.strictObject({
+    changeId: ChangeId.nullable(),
+    completedSteps: z.array(SyncStep),
+    interruptedStep: SyncStep.nullable(),
+  }),
+  history: z.array(SyncResult).max(50),
+  attempts: AgentStatus.shape.attempts,
+  policy: AgentStatus.shape.policy,
+});
+export type Diagnostics = z.infer<typeof Diagnostics>;
+
+// Pushes from the agent.
+export const ChangeAdded = z.strictObject({ change: PendingChange });
+export const ChangeRemoved = z.strictObject({
+  changeId: ChangeId,
+  reason: z.enum(['synced', 'superseded', 'withdrawn']),
+});
+export const StatusChanged = z.strictObject({ status: AgentStatus });
+export const SyncProgress = z.strictObject({
+  changeId: ChangeId,
+  step: SyncStep,
+  state: StepState,
+});
+export type SyncProgress = z.infer<typeof SyncProgress>;
+
+// The data each error code carries, so the UI can act on it.
+export const AttemptsData = z.strictObject({ attemptsLeft: z.number().int().min(0) });
+export const LockedOutData = z.strictObject({
+  retryAfterSeconds: z.number().int().min(0),
+  lockedUntil: Timestamp,
+});
+export const ChangeNotFoundData = z.strictObject({
+  changeId: z.string().max(64),
+  supersededBy: ChangeId.nullable(),
+});
+export const StepFailedData = z.strictObject({
+  step: SyncStep,
+  completedSteps: z.array(SyncStep),
+  retrySafe: z.boolean(),
+  remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']),
+});
+export const VersionData = z.strictObject({ agentVersion: z.string(), clientVersion: z.string().max(20) });
+export const NotAllowedData = z.strictObject({ reason: z.enum(['policy', 'platform', 'managedAccount']) });
+export const PasswordNotAcceptedData = z.strictObject({
+  field: z.enum(['newPassword', 'previousPassword']),
+  reason: z.enum(['tooLong', 'forbiddenCharacter']),
+});

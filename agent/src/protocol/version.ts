@@ -1,0 +1,20 @@
+/** The protocol this build speaks. Minor versions add optional fields and methods only. */
+export const PROTOCOL_VERSION = '1.0';
+
+export interface ParsedVersion {
+  major: number;
+  minor: number;
+}
+
+export function parseVersion(version: string): ParsedVersion | undefined {
+  const match = /^(\d{1,4})\.(\d{1,4})$/.exec(version);
+  if (!match) return undefined;
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+
+/** Two peers can talk when their major versions agree; the lower minor is what both use. */
+export function isCompatible(ours: string, theirs: string): boolean {
+  const a = parseVersion(ours);
+  const b = parseVersion(theirs);
+  return a !== undefined && b !== undefined && a.major === b.major;
+}

@@ -1,0 +1,53 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, ROOT } from '../../test/support/processes';
+
+const run = promisify(execFile);
+const CLI = path.join(ROOT, 'dist/agent/cli.cjs');
+
+
+async function agent(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('pwsync-agent', () => {
+  it('prints its usage with --help and exits 0', async () => {
+    const result = await agent(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR');
+  });
+
+  it.each([
+    [[], '--socket is required'],
+    [['--socket', '/tmp/x.sock'], '--backend is required'],
+    [['--socket', '/tmp/x.sock', '--backend', 'windows', '--state-dir', '/tmp/s'], '--backend must be sandbox, linux or darwin, not "windows"'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox'], '--state-dir is required'],
+    [['--bogus'], "Unknown option '--bogus'"],
+  ])('refuses %j with a clear message and exit code 2', async (args, message) => {
+    const result = await agent(args as string[]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('shuts down cleanly on %s and leaves no socket behind', async (signal) => {
+    const dir = makeTempDir();
+    const socketPath = path.join(dir, 'a.sock');
+    const child = spawn(process.execPath, [CLI, '--socket', socketPath, '--backend', 'sandbox', '--state-dir', path.join(dir, 'state')]);
+    while (!existsSync(socketPath)) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect((await fs.stat(socketPath)).mode & 0o777).toBe(0o600);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    expect(await exited).toBe(0);
+    expect(existsSync(socketPath)).toBe(false);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * The one contract between the tray app's main process and its renderer: every
+ * channel, once, with the schema of what crosses it. Main registers handlers only
+ * from this table; the preload exposes exactly these as `window.pwsync`; the browser
+ * demo and the end-to-end tests provide the same bridge. The renderer imports types
+ * from this file and nothing else from electron/.
+ */
+import { z } from 'zod';
+import { ChangeId, PendingChange, Password, StepState, SyncResult, SyncStep, BackendName, Platform } from '../agent/src/protocol/schemas';
+
+export const Phase = z.enum([
+  'connecting', // first contact with the agent under way
+  'unreachable', // no agent, or one we do not trust
+  'idle', // in sync, nothing to do
+  'pending', // a change waits for the person's confirmation
+  'confirming', // the agent is running the sync
+  'synced', // the last change went through
+  'attention', // something needs the person: see `problem`
+  'informed', // Windows/Linux: the agent applied the change itself
+]);
+export type Phase = z.infer<typeof Phase>;
+
+export const ProblemCode = z.enum([
+  'previousPasswordWrong',
+  'newPasswordMismatch',
+  'lockedOut',
+  'changeNotFound',
+  'stepFailed',
+  'connectionLost',
+  'outcomeUnknown',
+  'passwordNotAccepted',
+  'notAllowed',
+  'syncAlreadyRunning',
+  'internal',
+]);
+export type ProblemCode = z.infer<typeof ProblemCode>;
+
+export const Problem = z.strictObject({
+  code: ProblemCode,
+  attemptsLeft: z.number().int().min(0).optional(),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+  lockedUntil: z.string().optional(),
+  step: SyncStep.optional(),
+  completedSteps: z.array(SyncStep).optional(),
+  retrySafe: z.boolean().optional(),
+  remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']).optional(),
+  field: z.enum(['newPassword', 'previousPassword']).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const UnreachableReason = z.enum(['notRunning', 'untrusted', 'versionMismatch', 'handshakeFailed']);
+export type UnreachableReason = z.infer<typeof UnreachableReason>;
+
+export const AppState = z.strictObject({
+  phase: Phase,
+  /** The tray app runs against a demo agent: the screen says so. */
+  demo: z.boolean(),
+  agent: z
+    .strictObject({
+      version: z.string(),
+      platform: Platform,
+      backend: BackendName,
+      user: z.string(),
+      newKeychainAllowed: z.boolean(),
+    })
+    .nullable(),
+  unreachable: UnreachableReason.nullable(),
+  /** The identity provider's name as people know it ("Okta"). */
+  provider: z.string(),
+  pendingChange: PendingChange.nullable(),
+  progress: z.array(z.strictObject({ step: SyncStep, state: StepState })),
+  lastResult: SyncResult.nullable(),
+  lastCheckIn: z.string().nullable(),
+  problem: Problem.nullable(),
+});
+export type AppState = z.infer<typeof AppState>;
+
+export const ConfirmRequest = z.strictObject({
+  changeId: ChangeId,
+  newPassword: Password,
+  previousPassword: Password,
+});
+export type ConfirmRequest = z.infer<typeof ConfirmRequest>;
+
+export const ConfirmOutcome = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), result: SyncResult }),
+  z.strictObject({ ok: z.literal(false), problem: Problem }),
+]);
+export type ConfirmOutcome = z.infer<typeof ConfirmOutcome>;
+
+const NoArgs = z.tuple([]);
+
+/** Renderer → main calls. Each has a channel, an argument schema and a result schema. */
+export const Invokes = {
+  getState: { channel: 'pwsync:get-state', args: NoArgs, result: AppState },
+  confirmChange: { channel: 'pwsync:confirm-change', args: z.tuple([ConfirmRequest]), result: ConfirmOutcome },
+  checkIn: { channel: 'pwsync:check-in', args: NoArgs, result: z.strictObject({ ok: z.boolean() }) },
+  dismissProblem: { channel: 'pwsync:dismiss-problem', args: NoArgs, result: z.strictObject({ ok: z.boolean() }) },
+} as const;
+export type InvokeName = keyof typeof Invokes;
+
+/** Main → renderer pushes. */
+export const Events = {
+  stateChanged: { channel: 'pwsync:state-changed', payload: AppState },
+} as const;
+
+/** What `window.pwsync` is, in Electron (from the preload) and in the browser demo alike. */
+export interface PwsyncBridge {
+  getState(): Promise<AppState>;
+  confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome>;
+  checkIn(): Promise<{ ok: boolean }>;
+  dismissProblem(): Promise<{ ok: boolean }>;
+  /** Calls the listener with each new state; returns the function that stops it. */
+  onStateChanged(listener: (state: AppState) => void): () => void;
+}
+
+/** A stable error code returned instead of a raw exception when a call is refused. */
+export const BridgeErrorCode = z.enum(['forbiddenSender', 'invalidPayload', 'internal']);

@@ -1,0 +1,36 @@
+/** Valid contract values for tests, and IPC events as Electron would build them. */
+import type { AppState, ConfirmRequest } from '../../contract';
+import { FakeWebContents } from './fake-electron';
+
+export function idleState(patch: Partial<AppState> = {}): AppState {
+  return {
+    phase: 'idle',
+    demo: false,
+    agent: null,
+    unreachable: null,
+    provider: 'Okta',
+    pendingChange: null,
+    progress: [],
+    lastResult: null,
+    lastCheckIn: null,
+    problem: null,
+    ...patch,
+  };
+}
+
+export const SECRET_NEW = 'Correct-Horse-7-new';
+export const SECRET_PREVIOUS = 'Tr0ub4dor&3-previous';
+
+export function confirmRequest(patch: Partial<ConfirmRequest> = {}): ConfirmRequest {
+  return { changeId: 'chg_1', newPassword: SECRET_NEW, previousPassword: SECRET_PREVIOUS, ...patch };
+}
+
+export interface FakeFrame {
+  url: string;
+  parent: FakeFrame | null;
+}
+
+/** An IPC event from a top frame showing `url` in `sender`. */
+export function invokeEvent(sender: FakeWebContents, url = 'app://pwsync/index.html', parent: FakeFrame | null = null) {
+  return { sender, senderFrame: { url, parent } as FakeFrame | null };
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it, vi } from 'vitest';
+import { appState } from '../../test/app-states';
+import { createHttpBridge, type EventSourceLike, type HttpBridgeEnvironment } from './http-bridge';
+
+class FakeEventSource implements EventSourceLike {
+  readyState = 0;
+  closed = false;
+  private readonly listeners = new Map<string, ((event: MessageEvent<string>) => void)[]>();
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close() {
+    this.closed = true;
+    this.readyState = 2;
+  }
+  emit(type: string, data = '') {
+    for (const listener of this.listeners.get(type) ?? []) listener(new MessageEvent(type, { data }));
+  }
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+function environment(hash = '#token=s3cr3t-t0ken') {
+  const sources: FakeEventSource[] = [];
+  const timers: (() => void)[] = [];
+  const env = {
+    location: { hash, pathname: '/', search: '' },
+    history: { state: null, replaceState: vi.fn() },
+    fetch: vi.fn<HttpBridgeEnvironment['fetch']>(async () => json(200, appState())),
+    createEventSource: (url: string) => {
+      const source = new FakeEventSource(url);
+      sources.push(source);
+      return source;
+    },
+    setTimeout: (callback: () => void) => void timers.push(callback),
+  };
+  return { env, sources, timers };
+}
+
+describe('the HTTP bridge', () => {
+  it('reads the token from the fragment once and removes it from the address bar', () => {
+    const { env } = environment();
+    createHttpBridge(env);
+    expect(env.history.replaceState).toHaveBeenCalledTimes(1);
+    expect(env.history.replaceState).toHaveBeenCalledWith(null, '', '/');
+  });
+
+  it('keeps other fragment parameters when it removes the token', () => {
+    const { env } = environment('#token=abc&view=support');
+    createHttpBridge(env);
+    expect(env.history.replaceState).toHaveBeenCalledWith(null, '', '/#view=support');
+  });
+
+  it('leaves the address bar alone when there is no token', () => {
+    const { env } = environment('');
+    createHttpBridge(env);
+    expect(env.history.replaceState).not.toHaveBeenCalled();
+  });
+
+  it('invokes by POST with the token header and the arguments as a JSON array', async () => {
+    const { env } = environment();
+    const bridge = createHttpBridge(env);
+    await expect(bridge.getState()).resolves.toEqual(appState());
+    const [url, init] = env.fetch.mock.calls[0]!;
+    expect(url).toBe('/api/invoke/getState');
+    expect(init.method).toBe('POST');
+    expect(init.headers).toEqual({ 'Content-Type': 'application/json', 'X-Pwsync-Token': 's3cr3t-t0ken' });
+    expect(init.body).toBe('[]');
+  });
+
+  it('sends confirmChange its request as the one argument', async () => {
+    const { env } = environment();
+    env.fetch.mockResolvedValue(json(200, { ok: false, problem: { code: 'previousPasswordWrong', attemptsLeft: 2 } }));
+    const bridge = createHttpBridge(env);
+    const request = { changeId: 'chg-1', newPassword: 'n', previousPassword: 'p' };
+    await expect(bridge.confirmChange(request)).resolves.toEqual({
+      ok: false,
+      problem: { code: 'previousPasswordWrong', attemptsLeft: 2 },
+    });
+    expect(env.fetch.mock.calls[0]![0]).toBe('/api/invoke/confirmChange');
+    expect(JSON.parse(String(env.fetch.mock.calls[0]![1].body))).toEqual([request]);
+  });
+
+  it.each(['checkIn', 'dismissProblem'] as const)('%s posts to its own name', async (name) => {
+    const { env } = environment();
+    env.fetch.mockResolvedValue(json(200, { ok: true }));
+    const bridge = createHttpBridge(env);
+    await expect(bridge[name]()).resolves.toEqual({ ok: true });
+    expect(env.fetch.mock.calls[0]![0]).toBe(`/api/invoke/${name}`);
+  });
+
+  it.each(['forbiddenSender', 'invalidPayload', 'internal'] as const)(
+    'surfaces the server error code %s as the error message, and only that',
+    async (code) => {
+      const { env } = environment();
+      env.fetch.mockResolvedValue(json(code === 'forbiddenSender' ? 403 : code === 'invalidPayload' ? 400 : 500, { error: code }));
+      const bridge = createHttpBridge(env);
+      await expect(bridge.checkIn()).rejects.toThrow(new Error(code));
+    },
+  );
+
+  it('turns an unknown or unreadable error body into internal', async () => {
+    const { env } = environment();
+    env.fetch.mockResolvedValueOnce(json(500, { error: 'Traceback: something secret' }));
+    env.fetch.mockResolvedValueOnce(new Response('<html>', { status: 502 }));
+    const bridge = createHttpBridge(env);
+    await expect(bridge.checkIn()).rejects.toThrow(new Error('internal'));
+    await expect(bridge.checkIn()).rejects.toThrow(new Error('internal'));
+  });
+
+  it('reports a server that cannot be reached as unreachable, and as a lost connection', async () => {
+    const { env } = environment();
+    env.fetch.mockRejectedValue(new TypeError('Failed to fetch http://127.0.0.1:1234/api/invoke/getState'));
+    const bridge = createHttpBridge(env);
+    const lost = vi.fn();
+    bridge.onConnectionLost?.(lost);
+    await expect(bridge.getState()).rejects.toThrow(new Error('unreachable'));
+    expect(lost).toHaveBeenCalledTimes(1);
+  });
+
+  it('listens for stateChanged events on /api/events with the token', () => {
+    const { env, sources } = environment();
+    const bridge = createHttpBridge(env);
+    const listener = vi.fn();
+    bridge.onStateChanged(listener);
+    expect(sources).toHaveLength(1);
+    expect(sources[0]!.url).toBe('/api/events?token=s3cr3t-t0ken');
+    sources[0]!.emit('stateChanged', JSON.stringify(appState({ phase: 'synced' })));
+    expect(listener).toHaveBeenCalledWith(appState({ phase: 'synced' }));
+  });
+
+  it('drops a malformed event instead of failing', () => {
+    const { env, sources } = environment();
+    const bridge = createHttpBridge(env);
+    const listener = vi.fn();
+    bridge.onStateChanged(listener);
+    sources[0]!.emit('stateChanged', '{not json');
+    sources[0]!.emit('stateChanged', '"a string"');
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('shares one stream between listeners and closes it when the last one stops', () => {
+    const { env, sources } = environment();
+    const bridge = createHttpBridge(env);
+    const stopA = bridge.onStateChanged(vi.fn());
+    const stopB = bridge.onStateChanged(vi.fn());
+    expect(sources).toHaveLength(1);
+    stopA();
+    expect(sources[0]!.closed).toBe(false);
+    stopB();
+    expect(sources[0]!.closed).toBe(true);
+  });
+
+  it('reports a stream error as a lost connection, and asks for the state when it is back', async () => {
+    const { env, sources } = environment();
+    const bridge = createHttpBridge(env);
+    const states = vi.fn();
+    const lost = vi.fn();
+    bridge.onStateChanged(states);
+    bridge.onConnectionLost?.(lost);
+    sources[0]!.emit('error');
+    expect(lost).toHaveBeenCalledTimes(1);
+    sources[0]!.emit('open');
+    await vi.waitFor(() => expect(states).toHaveBeenCalledWith(appState()));
+    expect(env.fetch.mock.calls[0]![0]).toBe('/api/invoke/getState');
+  });
+
+  it('opens a new stream when the browser gave up on the old one', () => {
+    const { env, sources, timers } = environment();
+    const bridge = createHttpBridge(env);
+    bridge.onStateChanged(vi.fn());
+    sources[0]!.readyState = 2;
+    sources[0]!.emit('error');
+    expect(timers).toHaveLength(1);
+    timers[0]!();
+    expect(sources).toHaveLength(2);
+  });
+});

@@ -1,0 +1,17 @@
+import { type ReactNode, useEffect, useRef } from 'react';
+
+/**
+ * The screen's title. It takes focus when the screen appears, so someone using a
+ * screen reader or the keyboard hears and starts from the new screen, not the old one.
+ */
+export function ScreenHeading({ children, focusOnShow = true }: { children: ReactNode; focusOnShow?: boolean }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnShow) ref.current?.focus();
+  }, [focusOnShow]);
+  return (
+    <h1 ref={ref} tabIndex={-1} className="screen-heading">
+      {children}
+    </h1>
+  );
+}

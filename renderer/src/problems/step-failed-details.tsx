@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import type { Problem } from '../app-types';
+
+/** Which step failed, which ones finished, whether trying again is safe, and what to do. */
+export function StepFailedDetails({ problem }: { problem: Problem }) {
+  const { t } = useTranslation();
+  const completed = problem.completedSteps ?? [];
+  return (
+    <>
+      {problem.step && <p>{t('attention.problems.stepFailed.failedStep', { step: t(`confirming.steps.${problem.step}`) })}</p>}
+      <p className="subheading">{t('attention.problems.stepFailed.completedTitle')}</p>
+      {completed.length > 0 ? (
+        <ul className="completed-steps">
+          {completed.map((step) => (
+            <li key={step}>
+              <span aria-hidden="true">✓ </span>
+              {t(`confirming.steps.${step}`)}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('attention.problems.stepFailed.noneCompleted')}</p>
+      )}
+      {problem.retrySafe !== undefined && (
+        <p>{problem.retrySafe ? t('attention.problems.stepFailed.retrySafe') : t('attention.problems.stepFailed.retryUnsafe')}</p>
+      )}
+      {problem.remedy && <p className="next-step">{t(`attention.problems.stepFailed.remedy.${problem.remedy}`)}</p>}
+    </>
+  );
+}

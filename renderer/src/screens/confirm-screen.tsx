@@ -1,0 +1,123 @@
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useBridge } from '../bridge/bridge-context';
+import { PasswordField } from '../components/password-field';
+import { ScreenHeading } from '../components/screen-heading';
+import { useDocumentHidden } from '../hooks/use-document-hidden';
+import { useAppStore } from '../store/app-store';
+import { useConfirmStep, usePendingChange, useProvider, useSubmitting } from '../store/hooks';
+import { problemForFailedCall } from '../store/problem-for-failed-call';
+
+/**
+ * The confirm flow on macOS: the new password, then the previous one, then one
+ * confirmChange call. The two passwords live only in this component's state and in
+ * that call; they are cleared on submit, whatever the outcome, and when the window hides.
+ */
+export function ConfirmScreen() {
+  const { t } = useTranslation();
+  const bridge = useBridge();
+  const provider = useProvider();
+  const change = usePendingChange();
+  const step = useConfirmStep();
+  const submitting = useSubmitting();
+  const [newPassword, setNewPassword] = useState('');
+  const [previousPassword, setPreviousPassword] = useState('');
+  const [missing, setMissing] = useState(false);
+  // Bumped to start the fields over (shown/hidden toggle, Caps Lock) when the window hides.
+  const [generation, setGeneration] = useState(0);
+
+  function clearFields() {
+    setNewPassword('');
+    setPreviousPassword('');
+    setMissing(false);
+  }
+
+  useDocumentHidden(() => {
+    clearFields();
+    setGeneration((was) => was + 1);
+    useAppStore.getState().windowHidden();
+  });
+
+  function goBack() {
+    setPreviousPassword('');
+    setMissing(false);
+    useAppStore.getState().backRequested();
+  }
+
+  function continueToPrevious(event: FormEvent) {
+    event.preventDefault();
+    setMissing(!newPassword);
+    if (newPassword) useAppStore.getState().newPasswordEntered();
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (submitting || !change) return;
+    if (!previousPassword) {
+      setMissing(true);
+      return;
+    }
+    const request = { changeId: change.id, newPassword, previousPassword };
+    clearFields();
+    const store = useAppStore.getState();
+    store.confirmSubmitted();
+    try {
+      store.confirmAnswered(await bridge.confirmChange(request));
+    } catch (error) {
+      const { problem, uncertain } = problemForFailedCall(error);
+      store.confirmCallFailed(problem, uncertain);
+      // Ask what actually happened; the answer replaces the uncertain problem.
+      if (uncertain) bridge.getState().then(store.stateReceived, store.appConnectionLost);
+    }
+  }
+
+  return (
+    <section className="screen-body" data-step={step}>
+      <ScreenHeading focusOnShow={false}>{t('confirm.title')}</ScreenHeading>
+      <p>{t('confirm.intro', { provider })}</p>
+      <p className="step-count">{t('confirm.stepOf', { step: step === 'new' ? 1 : 2 })}</p>
+      {step === 'new' ? (
+        <form key={`new-${generation}`} onSubmit={continueToPrevious} noValidate>
+          <PasswordField
+            id="new-password"
+            label={t('confirm.newPassword.label')}
+            hint={t('confirm.newPassword.hint', { provider })}
+            value={newPassword}
+            onChange={setNewPassword}
+            onEscape={clearFields}
+            error={missing ? t('confirm.newPassword.empty') : null}
+          />
+          <div className="actions">
+            <button type="submit" className="button button-primary">
+              {t('confirm.continue')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <form key={`previous-${generation}`} onSubmit={submit} noValidate>
+          <PasswordField
+            id="previous-password"
+            label={t('confirm.previousPassword.label')}
+            hint={t('confirm.previousPassword.hint')}
+            value={previousPassword}
+            onChange={setPreviousPassword}
+            onEscape={goBack}
+            error={missing ? t('confirm.previousPassword.empty') : null}
+          />
+          <p className="muted">{t('confirm.whatHappens')}</p>
+          <div className="actions">
+            <button type="button" className="button button-secondary" onClick={goBack}>
+              {t('confirm.back')}
+            </button>
+            <button type="submit" className="button button-primary" aria-disabled={submitting}>
+              {t('confirm.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+      <p className="muted" role="status">
+        {submitting && t('confirm.submitting')}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+/** Small selector hooks, so components re-render only for what they show. */
+import type { AppState, Phase, Problem } from '../app-types';
+import { useAppStore } from './app-store';
+import { selectPhase, selectProblem, selectProvider, selectUnreachable, type ShownUnreachable } from './selectors';
+import type { ConfirmStep } from './ui-slice';
+
+export function usePhase(): Phase {
+  return useAppStore(selectPhase);
+}
+
+export function useUnreachable(): ShownUnreachable {
+  return useAppStore(selectUnreachable);
+}
+
+export function useProblem(): Problem | null {
+  return useAppStore(selectProblem);
+}
+
+export function useProvider(): string {
+  return useAppStore(selectProvider);
+}
+
+export function useIsDemo(): boolean {
+  return useAppStore((store) => store.appState?.demo ?? false);
+}
+
+export function useAgentInfo(): AppState['agent'] {
+  return useAppStore((store) => store.appState?.agent ?? null);
+}
+
+export function usePendingChange(): AppState['pendingChange'] {
+  return useAppStore((store) => store.appState?.pendingChange ?? null);
+}
+
+export function useProgress(): AppState['progress'] | undefined {
+  return useAppStore((store) => store.appState?.progress);
+}
+
+export function useLastCheckIn(): string | null {
+  return useAppStore((store) => store.appState?.lastCheckIn ?? null);
+}
+
+export function useConfirmStep(): ConfirmStep {
+  return useAppStore((store) => store.confirmStep);
+}
+
+export function useSubmitting(): boolean {
+  return useAppStore((store) => store.submitting);
+}

@@ -1,0 +1,34 @@
+/**
+ * Which screen the window shows, worked out from the app's state and the page's own
+ * knowledge (a lost connection, a problem the confirm call already answered).
+ */
+import type { Phase, Problem, UnreachableReason } from '../app-types';
+import type { AppStore } from './app-store';
+
+export type ShownUnreachable = UnreachableReason | 'appConnectionLost';
+
+export function selectPhase(store: AppStore): Phase {
+  const state = store.appState;
+  if (store.connectionLost) return 'unreachable';
+  if (!state) return 'connecting';
+  if (store.answeredProblem) return 'attention';
+  // Windows and Linux: the agent applied the change itself; the person is only told.
+  if (state.phase === 'pending' && state.pendingChange?.mode === 'applied') return 'informed';
+  // Nothing to confirm yet: say we are still getting in touch rather than show an empty form.
+  if (state.phase === 'pending' && !state.pendingChange) return 'connecting';
+  return state.phase;
+}
+
+export function selectUnreachable(store: AppStore): ShownUnreachable {
+  if (store.connectionLost) return 'appConnectionLost';
+  return store.appState?.unreachable ?? 'notRunning';
+}
+
+export function selectProblem(store: AppStore): Problem | null {
+  return store.answeredProblem ?? store.appState?.problem ?? null;
+}
+
+/** The identity provider's name as people know it ("Okta"). */
+export function selectProvider(store: AppStore): string {
+  return store.appState?.provider ?? '';
+}

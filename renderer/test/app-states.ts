@@ -1,0 +1,33 @@
+import type { AppState, PendingChange, Problem } from '../src/app-types';
+
+export const CHANGE: PendingChange = {
+  id: 'chg-42',
+  createdAt: '2025-11-28T09:00:00.000Z',
+  provider: 'Okta',
+  mode: 'confirm',
+};
+
+/** A plausible AppState for a phase; tests override what they look at. */
+export function appState(overrides: Partial<AppState> = {}): AppState {
+  return {
+    phase: 'idle',
+    demo: false,
+    agent: { version: '1.4.0', platform: 'darwin', backend: 'darwin', user: 'alex', newKeychainAllowed: false },
+    unreachable: null,
+    provider: 'Okta',
+    pendingChange: null,
+    progress: [],
+    lastResult: null,
+    lastCheckIn: '2025-11-28T08:30:00.000Z',
+    problem: null,
+    ...overrides,
+  };
+}
+
+export function pendingState(overrides: Partial<AppState> = {}): AppState {
+  return appState({ phase: 'pending', pendingChange: CHANGE, ...overrides });
+}
+
+export function attentionState(problem: Problem, overrides: Partial<AppState> = {}): AppState {
+  return appState({ phase: 'attention', pendingChange: CHANGE, problem, ...overrides });
+}

@@ -1,0 +1,29 @@
+// Builds every part: the Node programs and Electron's main and preload with esbuild
+// (the preload as one CommonJS file, so it runs in the sandbox), the renderer with Vite.
+//   node scripts/build.mjs [--quiet] [--only=agent]
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root, outExtension: { '.js': '.cjs' } };
+const parts = {
+  agent: () => build({ ...node, entryPoints: { cli: 'agent/src/cli.ts' }, outdir: 'dist/agent' }),
+  web: () => build({ ...node, entryPoints: { 'demo-host': 'electron/web/demo-host.ts' }, outdir: 'dist/web' }),
+  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', external: ['electron'] }),
+  preload: () =>
+    build({ ...node, platform: 'browser', target: 'chrome130', entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', external: ['electron'] }),
+  renderer: async () => {
+    const { build: viteBuild } = await import('vite');
+    await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  },
+};
+
+const started = Date.now();
+const chosen = only ? only.split(',') : Object.keys(parts);
+for (const name of chosen) if (!parts[name]) throw new Error(`unknown part ${name}; parts: ${Object.keys(parts).join(', ')}`);
+await Promise.all(chosen.map((name) => parts[name]()));
+if (!quiet) console.log(`built ${chosen.join(', ')} in ${Date.now() - started} ms`);

@@ -1,0 +1,74 @@
+/**
+ * Starts the real programs for cross-folder tests: the agent (built CLI) and the
+ * browser demo host. Every byte they print is kept, so tests can search all output
+ * for the test passwords.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function start(args: string[]): Running {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    child,
+    output: () => output,
+    stop: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** A short folder under /tmp: Unix socket paths must stay under 108 bytes. */
+export function makeTempDir(prefix = 'pws-'): string {
+  return mkdtempSync(path.join('/tmp', prefix));
+}
+
+export async function startAgent(dir: string, extra: string[] = []): Promise<Running & { socketPath: string; stateDir: string }> {
+  const socketPath = path.join(dir, 'agent.sock');
+  const stateDir = path.join(dir, 'state');
+  const running = start([path.join(ROOT, 'dist/agent/cli.cjs'), '--socket', socketPath, '--backend', 'sandbox', '--state-dir', stateDir, '--log-level', 'debug', ...extra]);
+  const until = Date.now() + 10_000;
+  while (!existsSync(socketPath)) {
+    if (running.child.exitCode !== null) throw new Error(`the agent exited: ${running.output()}`);
+    if (Date.now() > until) throw new Error('the agent did not start listening');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return { ...running, socketPath, stateDir };
+}
+
+export async function startDemoHost(socketPath: string): Promise<Running & { url: string }> {
+  const running = start([path.join(ROOT, 'dist/web/demo-host.cjs'), '--socket', socketPath, '--renderer', path.join(ROOT, 'dist/renderer'), '--provider', 'Okta']);
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: running.child.stdout! });
+    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    running.child.once('exit', () => reject(new Error(`the demo host exited: ${running.output()}`)));
+  });
+  return { ...running, url };
+}
+
+/** Every file under a folder, as text, for searching. */
+export async function readAllFiles(dir: string): Promise<string> {
+  let text = '';
+  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    text += await fs.readFile(path.join(entry.parentPath, entry.name), 'utf8');
+  }
+  return text;
+}
