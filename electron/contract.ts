@@ -51,8 +51,24 @@ export type Problem = z.infer<typeof Problem>;
 export const UnreachableReason = z.enum(['notRunning', 'untrusted', 'versionMismatch', 'handshakeFailed']);
 export type UnreachableReason = z.infer<typeof UnreachableReason>;
 
+export const PolicyView = z.strictObject({
+  organization: z.string().nullable(),
+  supportUrl: z.string().nullable(),
+  supportContact: z.string().nullable(),
+  /** Whether the person may start over with a new keychain when the previous password is forgotten. */
+  newKeychainOffered: z.boolean(),
+  /** The language the administrator chose, or null to follow the system. */
+  language: z.string().nullable(),
+  /** Fields of the policy file that could not be used (the defaults apply instead). */
+  problems: z.array(z.strictObject({ field: z.string(), problem: z.enum(['invalid', 'unknown']) })),
+});
+export type PolicyView = z.infer<typeof PolicyView>;
+
 export const AppState = z.strictObject({
   phase: Phase,
+  /** The system the tray app runs on: the walkthroughs and the informed screen depend on it. */
+  platform: Platform,
+  policy: PolicyView,
   /** The tray app runs against a demo agent: the screen says so. */
   demo: z.boolean(),
   agent: z
@@ -88,14 +104,38 @@ export const ConfirmOutcome = z.discriminatedUnion('ok', [
 ]);
 export type ConfirmOutcome = z.infer<typeof ConfirmOutcome>;
 
+export const StartOverRequest = z.strictObject({
+  changeId: ChangeId,
+  newPassword: Password,
+  acknowledged: z.literal(true),
+});
+export type StartOverRequest = z.infer<typeof StartOverRequest>;
+
+/** What support reads: redacted by construction, never a secret. */
+export const DiagnosticsReport = z.strictObject({
+  supportCode: z.string().regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/),
+  generatedAt: z.string(),
+  text: z.string().max(64 * 1024),
+});
+export type DiagnosticsReport = z.infer<typeof DiagnosticsReport>;
+
+const Ok = z.strictObject({ ok: z.boolean() });
 const NoArgs = z.tuple([]);
 
 /** Renderer → main calls. Each has a channel, an argument schema and a result schema. */
 export const Invokes = {
   getState: { channel: 'pwsync:get-state', args: NoArgs, result: AppState },
   confirmChange: { channel: 'pwsync:confirm-change', args: z.tuple([ConfirmRequest]), result: ConfirmOutcome },
-  checkIn: { channel: 'pwsync:check-in', args: NoArgs, result: z.strictObject({ ok: z.boolean() }) },
-  dismissProblem: { channel: 'pwsync:dismiss-problem', args: NoArgs, result: z.strictObject({ ok: z.boolean() }) },
+  startOver: { channel: 'pwsync:start-over', args: z.tuple([StartOverRequest]), result: ConfirmOutcome },
+  checkIn: { channel: 'pwsync:check-in', args: NoArgs, result: Ok },
+  dismissProblem: { channel: 'pwsync:dismiss-problem', args: NoArgs, result: Ok },
+  getDiagnostics: { channel: 'pwsync:get-diagnostics', args: NoArgs, result: DiagnosticsReport },
+  /** Puts the diagnostics text on the clipboard (main process; the browser demo's page does it itself). */
+  copyDiagnostics: { channel: 'pwsync:copy-diagnostics', args: NoArgs, result: Ok },
+  /** Opens the support URL from policy in the browser (an allowlisted https address only). */
+  openSupport: { channel: 'pwsync:open-support', args: NoArgs, result: Ok },
+  /** Escape or Done: hides the window (a no-op in the browser demo). */
+  closeWindow: { channel: 'pwsync:close-window', args: NoArgs, result: Ok },
 } as const;
 export type InvokeName = keyof typeof Invokes;
 
@@ -108,8 +148,13 @@ export const Events = {
 export interface PwsyncBridge {
   getState(): Promise<AppState>;
   confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome>;
+  startOver(request: StartOverRequest): Promise<ConfirmOutcome>;
   checkIn(): Promise<{ ok: boolean }>;
   dismissProblem(): Promise<{ ok: boolean }>;
+  getDiagnostics(): Promise<DiagnosticsReport>;
+  copyDiagnostics(): Promise<{ ok: boolean }>;
+  openSupport(): Promise<{ ok: boolean }>;
+  closeWindow(): Promise<{ ok: boolean }>;
   /** Calls the listener with each new state; returns the function that stops it. */
   onStateChanged(listener: (state: AppState) => void): () => void;
 }

@@ -84,7 +84,7 @@ cleanUp();
 mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
 const socketPath = path.join(runtimeDir, 'agent.sock');
 const stateDir = path.join(runtimeDir, 'state');
-const agent = run(process.execPath, ['dist/agent/cli.cjs', '--socket', socketPath, '--backend', 'sandbox', '--state-dir', stateDir, '--seed-demo', '--log-level', 'warn']);
+const agent = run(process.execPath, ['dist/agent/cli.cjs', '--socket', socketPath, '--backend', 'sandbox', '--state-dir', stateDir, '--seed-demo', '--allow-new-keychain', '--log-level', 'warn']);
 agent.stdout.resume();
 await waitFor(socketPath, 10_000);
 

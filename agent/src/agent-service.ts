@@ -33,6 +33,15 @@ export interface AgentServiceOptions {
   checkpoint?: (step: SyncStep, moment: 'before' | 'after') => void;
 }
 
+type DirectoryView = AgentStatus['directory'];
+const NO_DIRECTORY: DirectoryView = { state: 'none', lastCheckIn: null, account: 'unknown', syncEnabled: true };
+
+/** What the service needs of a directory: told of results, asked to check in. */
+export interface DirectoryLink {
+  checkIn(): Promise<void>;
+  report(changeId: string, outcome: 'synced' | 'failed', failedStep: SyncStep | null): Promise<void>;
+}
+
 export interface AgentEvents {
   changeAdded: [PendingChange];
   changeRemoved: [string, 'synced' | 'superseded' | 'withdrawn'];
@@ -54,7 +63,8 @@ export class AgentService extends EventEmitter<AgentEvents> {
   private journal: Journal = EMPTY_JOURNAL;
   private history: SyncResult[] = [];
   private running: { changeId: string; step: SyncStep | null } | null = null;
-  private lastCheckIn: string | null = null;
+  private directory: DirectoryView = NO_DIRECTORY;
+  private link: DirectoryLink | undefined;
   private readonly checkpoint: AgentServiceOptions['checkpoint'];
 
   constructor(options: AgentServiceOptions) {
@@ -95,7 +105,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
     return {
       user: this.user,
       backend: this.backend.name,
-      directory: { state: 'none', lastCheckIn: this.lastCheckIn },
+      directory: this.directory,
       pendingChange: this.pending.current?.change ?? null,
       sync: { running: this.running !== null, changeId: this.running?.changeId ?? null, step: this.running?.step ?? null },
       lastResult: this.history[0] ?? null,
@@ -135,12 +145,55 @@ export class AgentService extends EventEmitter<AgentEvents> {
   }
 
   async checkIn(): Promise<{ directory: AgentStatus['directory']; pendingChange: PendingChange | null }> {
-    this.lastCheckIn = this.now().toISOString();
-    this.emitStatus();
-    return { directory: this.status().directory, pendingChange: this.pending.current?.change ?? null };
+    await this.link?.checkIn();
+    return { directory: this.directory, pendingChange: this.pending.current?.change ?? null };
   }
 
-  async confirm(changeId: string, previousPassword: string, newPassword: string): Promise<SyncResult> {
+  /** Connects the service to a directory (see directory-sync.ts). */
+  attachDirectory(link: DirectoryLink): void {
+    this.link = link;
+    this.directory = { ...this.directory, state: 'offline' };
+  }
+
+  setDirectoryState(patch: Partial<DirectoryView>): void {
+    const next = { ...this.directory, ...patch };
+    if (JSON.stringify(next) === JSON.stringify(this.directory)) return;
+    this.directory = next;
+    this.emitStatus();
+  }
+
+  /** The directory no longer offers the pending change (sync turned off, account deactivated). */
+  async withdrawChange(): Promise<void> {
+    const current = this.pending.current;
+    if (!current || this.running) return;
+    this.pending = { current: null, supersededIds: this.pending.supersededIds };
+    await this.state.writePending(this.pending);
+    this.emit('changeRemoved', current.change.id, 'withdrawn');
+    this.emitStatus();
+  }
+
+  /** Whether this computer already synced that change (the directory may not know yet). */
+  hasSynced(changeId: string): boolean {
+    return this.history.some((r) => r.changeId === changeId && r.outcome === 'synced');
+  }
+
+  pendingChangeId(): string | null {
+    return this.pending.current?.change.id ?? null;
+  }
+
+  confirm(changeId: string, previousPassword: string, newPassword: string): Promise<SyncResult> {
+    return this.runSync(changeId, previousPassword, newPassword);
+  }
+
+  /** The previous password is forgotten: a new login keychain, only where policy allows it. */
+  startOver(changeId: string, newPassword: string): Promise<SyncResult> {
+    if (!this.policy.newKeychainAllowed) {
+      return Promise.reject(new AgentError(ErrorCode.notAllowed, 'This computer\'s policy does not allow starting over with a new keychain', { reason: 'policy' }));
+    }
+    return this.runSync(changeId, null, newPassword);
+  }
+
+  private async runSync(changeId: string, previousPassword: string | null, newPassword: string): Promise<SyncResult> {
     const stored = this.pending.current;
     if (!stored || stored.change.id !== changeId) {
       const supersededBy = this.pending.supersededIds.includes(changeId) ? (stored?.change.id ?? null) : null;
@@ -149,6 +202,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
     if (this.running) throw new AgentError(ErrorCode.syncAlreadyRunning, 'A sync is already running', { changeId: this.running.changeId });
     this.checkLockout();
     for (const [field, value] of [['newPassword', newPassword], ['previousPassword', previousPassword]] as const) {
+      if (value === null) continue;
       const problem = checkPassword(value);
       if (problem) throw new AgentError(ErrorCode.passwordNotAccepted, 'The password cannot be used', { field, reason: problem });
     }
@@ -166,6 +220,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
       },
       passwordRejected: (which) => this.passwordRejected(which),
       checkpoint: this.checkpoint,
+      report: this.link ? (id) => this.link!.report(id, 'synced', null) : undefined,
     });
     try {
       const result = await engine.run({ change: stored, previousPassword, newPassword });
@@ -188,6 +243,8 @@ export class AgentService extends EventEmitter<AgentEvents> {
         this.history = [result, ...this.history].slice(0, 50);
         await this.state.appendHistory(result);
         this.logger.warn({ changeId, step: data.step, completed: data.completedSteps }, 'sync step failed');
+        // Best effort: the directory shows support which devices are stuck, and where.
+        void this.link?.report(changeId, 'failed', data.step).catch(() => undefined);
       }
       throw error;
     } finally {

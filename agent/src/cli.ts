@@ -4,6 +4,8 @@
  *
  *   pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [--directory URL]
  */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +14,9 @@ import type { PlatformBackend } from './backends/backend';
 import { SandboxBackend } from './backends/sandbox';
 import type { SyncStep } from './protocol/schemas';
 import { seedDemo } from './demo-seed';
+import { DirectoryClient } from './directory-client';
+import { connectDirectory } from './directory-sync';
+import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
 import { createLogger } from './logger';
 import { AgentServer } from './server';
 import { AGENT_VERSION } from './version';
@@ -25,8 +30,14 @@ Options:
   --backend NAME      sandbox (a practice account in the state folder), linux or darwin
   --state-dir DIR     where pending changes, the journal and history are kept
   --user NAME         whose changes this socket serves (default: the user running the agent)
-  --directory URL     the directory to check in with (not yet supported by this build)
+  --directory URL     the directory to check in with (http or https)
+  --device-token-file FILE  this device's token for the directory (with --directory)
+  --checkin-interval S  seconds between check-ins (default 60); changes also arrive at once
+                      over the directory's event stream while it can be reached
   --seed-demo         with --backend sandbox: create the practice account and a demo change
+  --allow-new-keychain  let people who forgot their previous password start over with a
+                      new login keychain (the old one is kept for support)
+  --attempt-limit N   wrong passwords allowed before the growing lockout (default 5)
   --log-level LEVEL   fatal, error, warn, info (default), debug
   -h, --help          show this help
 `;
@@ -43,7 +54,11 @@ function parse(argv: string[]) {
       'state-dir': { type: 'string' },
       user: { type: 'string' },
       directory: { type: 'string' },
+      'device-token-file': { type: 'string' },
+      'checkin-interval': { type: 'string' },
       'seed-demo': { type: 'boolean' },
+      'allow-new-keychain': { type: 'boolean' },
+      'attempt-limit': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,7 +69,24 @@ function parse(argv: string[]) {
   if (!['sandbox', 'linux', 'darwin'].includes(values.backend)) throw new UsageError(`--backend must be sandbox, linux or darwin, not "${values.backend}"`);
   if (!values['state-dir']) throw new UsageError('--state-dir is required');
   if (values['seed-demo'] && values.backend !== 'sandbox') throw new UsageError('--seed-demo works only with --backend sandbox');
-  if (values.directory !== undefined) throw new UsageError('--directory is not supported by this build yet');
+  let directory: { url: string; tokenFile: string; intervalMs: number } | undefined;
+  if (values.directory !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(values.directory);
+    } catch {
+      throw new UsageError(`--directory must be a URL, not "${values.directory}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('--directory must be an http or https URL');
+    if (!values['device-token-file']) throw new UsageError('--directory needs --device-token-file');
+    const seconds = Number(values['checkin-interval'] ?? 60);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) throw new UsageError('--checkin-interval must be a number of seconds from 1 to 86400');
+    directory = { url: url.toString(), tokenFile: path.resolve(values['device-token-file']), intervalMs: seconds * 1000 };
+  } else if (values['device-token-file'] || values['checkin-interval']) {
+    throw new UsageError('--device-token-file and --checkin-interval go with --directory');
+  }
+  const attemptLimit = Number(values['attempt-limit'] ?? DEFAULT_ATTEMPT_LIMIT);
+  if (!Number.isInteger(attemptLimit) || attemptLimit < 1 || attemptLimit > 100) throw new UsageError('--attempt-limit must be a whole number from 1 to 100');
   const level = values['log-level'] ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw new UsageError(`--log-level must be fatal, error, warn, info or debug`);
   return {
@@ -63,6 +95,8 @@ function parse(argv: string[]) {
     stateDir: path.resolve(values['state-dir']),
     user: values.user ?? os.userInfo().username,
     seedDemo: values['seed-demo'] ?? false,
+    directory,
+    policy: { attemptLimit, newKeychainAllowed: values['allow-new-keychain'] ?? false },
     level,
   };
 }
@@ -83,6 +117,23 @@ function crashPoint(spec: string | undefined): ((step: SyncStep, moment: 'before
   };
 }
 
+/**
+ * A root agent serves each user on a socket that user owns; for the user running the
+ * agent itself there is nothing to hand over. Node has no getpwnam, so ask id(1).
+ */
+function socketOwnerFor(user: string): { uid: number; gid: number } | undefined {
+  if (process.platform === 'win32' || user === os.userInfo().username) return undefined;
+  if (process.getuid?.() !== 0) throw new UsageError(`only root can serve another user's socket (--user ${user})`);
+  const id = (flag: string) => {
+    try {
+      return Number(execFileSync('/usr/bin/id', [flag, '--', user], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }).trim());
+    } catch {
+      throw new UsageError(`no such user: ${user}`);
+    }
+  };
+  return { uid: id('-u'), gid: id('-g') };
+}
+
 export async function main(argv: string[]): Promise<number> {
   let options: ReturnType<typeof parse>;
   try {
@@ -95,6 +146,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Listen for the stop signals first: a signal that arrives while starting up must
+  // still end in a clean shutdown (socket removed), not in the default abrupt exit.
+  let stopRequested: (signal: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
+  process.once('SIGTERM', () => stopRequested('SIGTERM'));
+  process.once('SIGINT', () => stopRequested('SIGINT'));
   const logger = createLogger({ level: options.level });
   let backend: PlatformBackend;
   try {
@@ -109,25 +166,41 @@ export async function main(argv: string[]): Promise<number> {
     backend,
     logger,
     version: AGENT_VERSION,
+    policy: options.policy,
     checkpoint: options.backend === 'sandbox' ? crashPoint(process.env.PWSYNC_FAULT_KILL_AT) : undefined,
   });
   await service.load();
-  if (options.seedDemo) await seedDemo(options.stateDir, service);
-  const server = new AgentServer({ socketPath: options.socket, service, logger, demo: options.backend === 'sandbox' });
+  let directoryClient: DirectoryClient | undefined;
+  if (options.directory) {
+    let deviceToken: string;
+    try {
+      deviceToken = (await readFile(options.directory.tokenFile, 'utf8')).trim();
+    } catch {
+      process.stderr.write(`pwsync-agent: cannot read the device token file ${options.directory.tokenFile}\n`);
+      return 2;
+    }
+    directoryClient = new DirectoryClient({ url: options.directory.url, deviceToken, logger, intervalMs: options.directory.intervalMs });
+    connectDirectory(service, directoryClient, logger);
+  }
+  // With a directory the demo change comes from it, as from the identity provider.
+  if (options.seedDemo) await seedDemo(options.stateDir, service, { queueChange: !directoryClient });
+  let socketOwner: { uid: number; gid: number } | undefined;
+  try {
+    socketOwner = socketOwnerFor(options.user);
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const server = new AgentServer({ socketPath: options.socket, service, logger, demo: options.backend === 'sandbox', socketOwner });
   try {
     await server.listen();
   } catch (error) {
     process.stderr.write(`pwsync-agent: cannot listen on ${options.socket}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  directoryClient?.start();
+  logger.info({ signal: await stopped }, 'shutting down');
+  directoryClient?.stop();
   await server.close();
   logger.flush();
   return 0;

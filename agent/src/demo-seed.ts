@@ -22,10 +22,11 @@ export function newChangeId(): string {
   return `chg_${randomBytes(9).toString('base64url')}`;
 }
 
-/** Provisions the practice account once; on a fresh one, queues the demo change. */
-export async function seedDemo(stateDir: string, service: AgentService): Promise<void> {
+/** Provisions the practice account once; on a fresh one, queues the demo change unless a directory will send it. */
+export async function seedDemo(stateDir: string, service: AgentService, options: { queueChange: boolean } = { queueChange: true }): Promise<void> {
   if (existsSync(path.join(SandboxBackend.folder(stateDir, service.user), 'account.json'))) return;
   await SandboxBackend.provision(stateDir, service.user, DEMO_PASSWORDS.previous);
+  if (!options.queueChange) return;
   await service.receiveChange(
     { id: newChangeId(), createdAt: new Date().toISOString(), provider: DEMO_PROVIDER, mode: 'confirm' },
     await hashesFor(DEMO_PASSWORDS.next),

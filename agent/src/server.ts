@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { AgentError } from './agent-error';
@@ -24,6 +25,8 @@ export interface AgentServerOptions {
   demo: boolean;
   /** Unix mode of the socket file; 0600 so only its owner can connect. */
   socketMode?: number;
+  /** The user the socket is for: a root agent hands the socket file to them (see docs/agent-protocol.md, "Trust"). */
+  socketOwner?: { uid: number; gid: number };
 }
 
 interface Session {
@@ -51,6 +54,8 @@ export class AgentServer {
   async listen(): Promise<void> {
     const { socketPath } = this.options;
     if (process.platform !== 'win32') {
+      // The folder of a system socket: root's, and no one else may write in it.
+      await fs.mkdir(path.dirname(socketPath), { recursive: true, mode: 0o755 });
       // A socket file left by a killed agent makes listen fail with EADDRINUSE.
       await fs.rm(socketPath, { force: true });
     }
@@ -61,7 +66,11 @@ export class AgentServer {
         resolve();
       });
     });
-    if (process.platform !== 'win32') await fs.chmod(socketPath, this.options.socketMode ?? 0o600);
+    if (process.platform !== 'win32') {
+      await fs.chmod(socketPath, this.options.socketMode ?? 0o600);
+      const owner = this.options.socketOwner;
+      if (owner) await fs.chown(socketPath, owner.uid, owner.gid);
+    }
     this.options.logger.info({ socket: socketPath }, 'listening');
   }
 
@@ -164,8 +173,10 @@ export class AgentServer {
         const p = params as { changeId: string; previousPassword: string; newPassword: string };
         return { result: await service.confirm(p.changeId, p.previousPassword, p.newPassword) };
       }
-      case 'startOver':
-        throw new AgentError(ErrorCode.notAllowed, 'Starting over with a new keychain is not allowed here', { reason: 'policy' });
+      case 'startOver': {
+        const p = params as { changeId: string; newPassword: string };
+        return { result: await service.startOver(p.changeId, p.newPassword) };
+      }
       case 'diagnostics':
         return service.diagnostics();
     }

@@ -14,7 +14,8 @@ import { verifyPassword } from './verifiers';
 
 export interface SyncRequest {
   change: StoredChange;
-  previousPassword: string;
+  /** null: the person forgot it and chose to start over with a new keychain (policy permitting). */
+  previousPassword: string | null;
   newPassword: string;
 }
 
@@ -36,6 +37,9 @@ export interface EngineDeps {
   checkpoint?: (step: SyncStep, moment: 'before' | 'after') => void;
 }
 
+type StepRunner = (name: SyncStep, body: () => Promise<'done' | 'skipped'>, journaled: boolean) => Promise<void>;
+type FailHandler = (name: SyncStep, error: unknown) => never;
+
 export class SyncEngine {
   constructor(private readonly deps: EngineDeps) {}
 
@@ -46,7 +50,7 @@ export class SyncEngine {
     // A journal of this same change means an earlier run was cut short: resume it.
     const journal: Journal = stored.changeId === changeId ? stored : { changeId, started: [], done: [] };
     const completed: SyncStep[] = [];
-    const step = async (name: SyncStep, body: () => Promise<'done' | 'skipped'>, journaled: boolean): Promise<void> => {
+    const step: StepRunner = async (name, body, journaled) => {
       this.deps.progress(name, 'running');
       if (journaled && !journal.started.includes(name)) {
         journal.started.push(name);
@@ -68,7 +72,7 @@ export class SyncEngine {
       if (outcome === 'done') completed.push(name);
       this.deps.progress(name, outcome);
     };
-    const fail = (name: SyncStep, error: unknown): never => {
+    const fail: FailHandler = (name, error) => {
       if (error instanceof AgentError) throw error;
       const retrySafe = error instanceof StepError ? error.retrySafe : false;
       const remedy = error instanceof StepError ? error.remedy : 'contactSupport';
@@ -82,8 +86,11 @@ export class SyncEngine {
       return 'done';
     }, false);
 
+    const previous = request.previousPassword;
+    if (previous === null) return this.startOver(request, step, fail, completed);
+
     await step('verifyPrevious', async () => {
-      if (await backend.accountPasswordIs(user, request.previousPassword)) return 'done';
+      if (await backend.accountPasswordIs(user, previous)) return 'done';
       // An earlier run of this change may have moved the account before it was cut short.
       if (journal.started.includes('account') && (await backend.accountPasswordIs(user, request.newPassword))) {
         accountAlreadyMoved = true;
@@ -95,13 +102,13 @@ export class SyncEngine {
     await step('account', async () => {
       if (accountAlreadyMoved) return 'done';
       try {
-        await backend.changeAccountPassword(user, request.previousPassword, request.newPassword);
+        await backend.changeAccountPassword(user, previous, request.newPassword);
       } catch (error) {
         return fail('account', error);
       }
       if (!(await backend.accountPasswordIs(user, request.newPassword))) {
         // The change did not take: put the previous password back, so nothing is half done.
-        await backend.changeAccountPassword(user, request.newPassword, request.previousPassword).catch(() => undefined);
+        await backend.changeAccountPassword(user, request.newPassword, previous).catch(() => undefined);
         throw stepFailed('account', [...completed], true, 'retry');
       }
       return 'done';
@@ -110,7 +117,7 @@ export class SyncEngine {
     await step('keychain', async () => {
       if (await backend.keychainPasswordIs(user, request.newPassword)) return 'done';
       try {
-        await backend.changeKeychainPassword(user, request.previousPassword, request.newPassword);
+        await backend.changeKeychainPassword(user, previous, request.newPassword);
       } catch (error) {
         // The account (and with it FileVault) already moved; undoing it would split them
         // again. Report exactly this step, with its remedy.
@@ -120,14 +127,37 @@ export class SyncEngine {
       return 'done';
     }, true);
 
-    await step('fileVault', async () => {
+    return this.finishSteps(request, step, fail, completed);
+  }
+
+  /** Account reset and a new keychain, for a forgotten previous password. */
+  private async startOver(request: SyncRequest, step: StepRunner, fail: FailHandler, completed: SyncStep[]): Promise<SyncResult> {
+    const { backend, user } = this.deps;
+    const next = request.newPassword;
+    await step('verifyPrevious', async () => 'skipped', false);
+    await this.journaledChange(step, fail, 'account', () => backend.accountPasswordIs(user, next), () => backend.resetAccountPassword(user, next));
+    await this.journaledChange(step, fail, 'keychain', () => backend.keychainPasswordIs(user, next), () => backend.startNewKeychain(user, next));
+    return this.finishSteps(request, step, fail, completed);
+  }
+
+  /** A journaled step that changes one thing: skipped when the probe says it is already done. */
+  private journaledChange(step: StepRunner, fail: FailHandler, name: SyncStep, alreadyDone: () => Promise<boolean>, change: () => Promise<unknown>): Promise<void> {
+    return step(name, async () => {
+      if (await alreadyDone()) return 'done';
       try {
-        await backend.refreshDiskUnlock(user, request.newPassword);
+        await change();
       } catch (error) {
-        return fail('fileVault', error);
+        return fail(name, error);
       }
       return 'done';
     }, true);
+  }
+
+  private async finishSteps(request: SyncRequest, step: StepRunner, fail: FailHandler, completed: SyncStep[]): Promise<SyncResult> {
+    const { backend, user } = this.deps;
+    const changeId = request.change.change.id;
+    // No probe: refreshing what the unlock screen accepts is safe to repeat.
+    await this.journaledChange(step, fail, 'fileVault', async () => false, () => backend.refreshDiskUnlock(user, request.newPassword));
 
     await step('report', async () => {
       if (!this.deps.report) return 'skipped';

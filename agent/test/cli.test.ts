@@ -32,6 +32,11 @@ describe('pwsync-agent', () => {
     [['--socket', '/tmp/x.sock', '--backend', 'windows', '--state-dir', '/tmp/s'], '--backend must be sandbox, linux or darwin, not "windows"'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox'], '--state-dir is required'],
     [['--bogus'], "Unknown option '--bogus'"],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'not a url'], '--directory must be a URL, not "not a url"'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'ftp://x'], '--directory must be an http or https URL'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file and --checkin-interval go with --directory'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);
     expect(result.code).toBe(2);
@@ -49,5 +54,11 @@ describe('pwsync-agent', () => {
     expect(await exited).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
     await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an unknown --user clearly', async () => {
+    const result = await agent(['--socket', '/tmp/pwsync-x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/pwsync-x-state', '--user', 'no-such-user-here']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no such user: no-such-user-here');
   });
 });

@@ -1,6 +1,9 @@
 /** Wires an agent client and the tray core together the same way for every host. */
+import type { Platform } from '../../agent/src/protocol';
 import { AgentClient, type Timers } from './agent-client';
+import type { HistoryStore } from './history';
 import type { CoreLogger } from './logger';
+import type { LoadedPolicy } from './policy';
 import { checkSocketTrust } from './socket-trust';
 import { TrayCore } from './tray-core';
 
@@ -9,7 +12,10 @@ export interface CoreOptions {
   demo: boolean;
   appVersion: string;
   logger: CoreLogger;
-  provider?: string;
+  platform?: Platform;
+  policy?: LoadedPolicy;
+  history?: HistoryStore;
+  logLocation?: string | null;
   timers?: Timers;
   retryDelaysMs?: readonly number[];
 }
@@ -23,5 +29,19 @@ export function createCore(options: CoreOptions): TrayCore {
     timers: options.timers,
     retryDelaysMs: options.retryDelaysMs,
   });
-  return new TrayCore({ client, logger: options.logger, demo: options.demo, provider: options.provider });
+  return new TrayCore({
+    client,
+    logger: options.logger,
+    demo: options.demo,
+    appVersion: options.appVersion,
+    platform: options.platform ?? hostPlatform(),
+    policy: options.policy,
+    history: options.history,
+    logLocation: options.logLocation,
+  });
+}
+
+/** The host's platform in the protocol's terms; other Unixes are treated as Linux. */
+export function hostPlatform(platform: NodeJS.Platform = process.platform): Platform {
+  return platform === 'darwin' || platform === 'win32' ? platform : 'linux';
 }

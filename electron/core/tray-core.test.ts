@@ -8,6 +8,7 @@ import { frame } from '../../test/support/raw-socket';
 import type { AppState } from '../contract';
 import { createCore } from './create-core';
 import type { LogFields } from './logger';
+import { parsePolicy } from './policy';
 import type { TrayCore } from './tray-core';
 
 const PREVIOUS = 'old-Passw0rd!';
@@ -40,7 +41,7 @@ afterEach(async () => {
 
 function coreFor(socketPath: string) {
   const { lines, logger } = recordingLogger();
-  const core = createCore({ socketPath, demo: true, appVersion: '0.1.0', logger, provider: 'Okta', retryDelaysMs: [50] });
+  const core = createCore({ socketPath, demo: true, appVersion: '0.1.0', logger, policy: parsePolicy({ identityProvider: 'Okta' }, 'test'), retryDelaysMs: [50] });
   cleanups.push(() => core.stop());
   core.start();
   return { core, lines };

@@ -5,10 +5,13 @@
  * are handed to the agent client and never stored, logged or put in the state.
  */
 import { EventEmitter } from 'node:events';
-import { SYNC_STEPS, type AgentStatus, type InitializeResult } from '../../agent/src/protocol';
-import type { AppState, ConfirmOutcome, ConfirmRequest, Problem } from '../contract';
+import { SYNC_STEPS, type AgentStatus, type InitializeResult, type Platform, type SyncResult } from '../../agent/src/protocol';
+import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, PolicyView, Problem, StartOverRequest } from '../contract';
 import { type AgentClient, ConnectionLostError } from './agent-client';
+import { buildDiagnostics } from './diagnostics';
+import { type HistoryEntry, type HistoryStore, MemoryHistory } from './history';
 import type { CoreLogger } from './logger';
+import { DEFAULT_POLICY, type LoadedPolicy } from './policy';
 import { problemFrom } from './problems';
 
 export interface TrayCoreOptions {
@@ -16,16 +19,35 @@ export interface TrayCoreOptions {
   logger: CoreLogger;
   /** The tray app was started in demo mode (its own practice agent). */
   demo: boolean;
-  /** The identity provider's name shown to people, from policy. */
-  provider?: string;
+  appVersion: string;
+  platform: Platform;
+  policy?: LoadedPolicy;
+  history?: HistoryStore;
+  now?: () => Date;
+  /** Where the log is written, for the diagnostics. */
+  logLocation?: string | null;
 }
 
-const initialState = (demo: boolean, provider: string): AppState => ({
+function policyView(loaded: LoadedPolicy): PolicyView {
+  const { policy } = loaded;
+  return {
+    organization: policy.organization,
+    supportUrl: policy.supportUrl,
+    supportContact: policy.supportContact,
+    newKeychainOffered: policy.newKeychainOffered,
+    language: policy.language,
+    problems: loaded.problems,
+  };
+}
+
+const initialState = (demo: boolean, platform: Platform, policy: LoadedPolicy): AppState => ({
   phase: 'connecting',
+  platform,
+  policy: policyView(policy),
   demo,
   agent: null,
   unreachable: null,
-  provider,
+  provider: policy.policy.identityProvider,
   pendingChange: null,
   progress: [],
   lastResult: null,
@@ -37,14 +59,20 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   private state: AppState;
   private readonly client: AgentClient;
   private readonly logger: CoreLogger;
+  private readonly history: HistoryStore;
+  private readonly policy: LoadedPolicy;
+  private readonly now: () => Date;
   /** The change whose confirmation was in flight when the connection dropped. */
   private unknownOutcomeFor: string | null = null;
 
-  constructor(options: TrayCoreOptions) {
+  constructor(private readonly options: TrayCoreOptions) {
     super();
     this.client = options.client;
     this.logger = options.logger;
-    this.state = initialState(options.demo, options.provider ?? 'your identity provider');
+    this.history = options.history ?? new MemoryHistory();
+    this.policy = options.policy ?? { policy: DEFAULT_POLICY, source: 'defaults', problems: [] };
+    this.now = options.now ?? (() => new Date());
+    this.state = initialState(options.demo, options.platform, this.policy);
     this.client.on('unreachable', (reason) => this.update({ phase: 'unreachable', unreachable: reason, agent: null }));
     this.client.on('disconnected', () => this.agentDisconnected());
     this.client.on('connected', (init) => void this.agentConnected(init));
@@ -99,41 +127,84 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     return { ok: true };
   }
 
-  async confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome> {
+  confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome> {
+    return this.runSync(request.changeId, () =>
+      this.client.request('confirmChange', {
+        changeId: request.changeId,
+        newPassword: request.newPassword,
+        previousPassword: request.previousPassword,
+      }),
+    );
+  }
+
+  /** The previous password is forgotten: a new login keychain, where policy offers it. */
+  startOver(request: StartOverRequest): Promise<ConfirmOutcome> {
+    if (!this.state.policy.newKeychainOffered || !this.state.agent?.newKeychainAllowed) {
+      return Promise.resolve(this.refuse(request.changeId, { code: 'notAllowed' }));
+    }
+    return this.runSync(request.changeId, () =>
+      this.client.request('startOver', { changeId: request.changeId, newPassword: request.newPassword, acknowledged: true }),
+    );
+  }
+
+  async diagnostics(): Promise<DiagnosticsReport> {
+    const agent = this.client.connected ? await this.client.request('diagnostics', {}).catch(() => null) : null;
+    const report = buildDiagnostics({
+      appVersion: this.options.appVersion,
+      state: this.state,
+      agent,
+      policy: this.policy,
+      history: this.history.list(),
+      now: this.now(),
+      logLocation: this.options.logLocation ?? null,
+    });
+    this.logger.info('diagnostics generated', { supportCode: report.supportCode });
+    return report;
+  }
+
+  private async runSync(changeId: string, call: () => Promise<{ result: SyncResult }>): Promise<ConfirmOutcome> {
     const pending = this.state.pendingChange;
-    if (!pending || pending.id !== request.changeId) return this.refuse({ code: 'changeNotFound' });
-    if (this.state.phase === 'confirming') return this.refuse({ code: 'syncAlreadyRunning' });
-    if (!this.client.connected) return this.refuse({ code: 'connectionLost' });
+    if (!pending || pending.id !== changeId) return this.refuse(changeId, { code: 'changeNotFound' });
+    if (this.state.phase === 'confirming') return this.refuse(changeId, { code: 'syncAlreadyRunning' });
+    if (!this.client.connected) return this.refuse(changeId, { code: 'connectionLost' });
     this.update({
       phase: 'confirming',
       problem: null,
       progress: SYNC_STEPS.map((step) => ({ step, state: 'pending' as const })),
     });
     try {
-      const { result } = await this.client.request('confirmChange', {
-        changeId: request.changeId,
-        newPassword: request.newPassword,
-        previousPassword: request.previousPassword,
-      });
+      const { result } = await call();
       this.logger.info('the change was confirmed', { changeId: result.changeId, outcome: result.outcome });
+      this.record(changeId, 'synced', null, null);
       this.update({ phase: 'synced', lastResult: result, pendingChange: null, problem: null });
       return { ok: true, result };
     } catch (error) {
       if (error instanceof ConnectionLostError) {
         // Whether the agent finished is not known: ask it once it is back, never guess.
-        this.unknownOutcomeFor = request.changeId;
+        this.unknownOutcomeFor = changeId;
         const problem: Problem = { code: 'outcomeUnknown' };
+        this.record(changeId, 'unknown', null, problem.code);
         this.update({ phase: 'attention', problem });
         return { ok: false, problem };
       }
       const problem = problemFrom(error);
       this.logger.info('the agent refused the confirmation', { code: problem.code });
+      this.record(changeId, problem.code === 'stepFailed' ? 'failed' : 'refused', problem.step ?? null, problem.code);
       this.update({ phase: 'attention', problem });
       return { ok: false, problem };
     }
   }
 
-  private refuse(problem: Problem): ConfirmOutcome {
+  private record(changeId: string, outcome: HistoryEntry['outcome'], failedStep: HistoryEntry['failedStep'], errorCode: string | null): void {
+    try {
+      this.history.add({ at: this.now().toISOString(), changeId, outcome, failedStep, errorCode });
+    } catch (error) {
+      this.logger.warn('could not record the sync in the history', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
+
+  private refuse(changeId: string, problem: Problem): ConfirmOutcome {
+    this.record(changeId, 'refused', null, problem.code);
     return { ok: false, problem };
   }
 

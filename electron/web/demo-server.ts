@@ -166,10 +166,20 @@ function call(core: TrayCore, name: InvokeName, args: unknown[]): Promise<unknow
       return core.getState();
     case 'confirmChange':
       return core.confirmChange(args[0] as Parameters<TrayCore['confirmChange']>[0]);
+    case 'startOver':
+      return core.startOver(args[0] as Parameters<TrayCore['startOver']>[0]);
     case 'checkIn':
       return core.checkIn();
     case 'dismissProblem':
       return core.dismissProblem();
+    case 'getDiagnostics':
+      return core.diagnostics();
+    // A server cannot reach the browser's clipboard, open its tabs or close it: the
+    // page does these itself, and a call here says it was not done.
+    case 'copyDiagnostics':
+    case 'openSupport':
+    case 'closeWindow':
+      return { ok: false };
   }
 }
 

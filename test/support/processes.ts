@@ -17,8 +17,8 @@ export interface Running {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-function start(args: string[]): Running {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -39,10 +39,15 @@ export function makeTempDir(prefix = 'pws-'): string {
   return mkdtempSync(path.join('/tmp', prefix));
 }
 
-export async function startAgent(dir: string, extra: string[] = []): Promise<Running & { socketPath: string; stateDir: string }> {
+/** `extra`: more CLI flags (e.g. --allow-new-keychain); `env`: e.g. PWSYNC_FAULT_KILL_AT=account:after. */
+export async function startAgent(
+  dir: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Running & { socketPath: string; stateDir: string }> {
   const socketPath = path.join(dir, 'agent.sock');
   const stateDir = path.join(dir, 'state');
-  const running = start([path.join(ROOT, 'dist/agent/cli.cjs'), '--socket', socketPath, '--backend', 'sandbox', '--state-dir', stateDir, '--log-level', 'debug', ...extra]);
+  const running = start([path.join(ROOT, 'dist/agent/cli.cjs'), '--socket', socketPath, '--backend', 'sandbox', '--state-dir', stateDir, '--log-level', 'debug', ...extra], env);
   const until = Date.now() + 10_000;
   while (!existsSync(socketPath)) {
     if (running.child.exitCode !== null) throw new Error(`the agent exited: ${running.output()}`);
@@ -52,8 +57,9 @@ export async function startAgent(dir: string, extra: string[] = []): Promise<Run
   return { ...running, socketPath, stateDir };
 }
 
-export async function startDemoHost(socketPath: string): Promise<Running & { url: string }> {
-  const running = start([path.join(ROOT, 'dist/web/demo-host.cjs'), '--socket', socketPath, '--renderer', path.join(ROOT, 'dist/renderer'), '--provider', 'Okta']);
+/** `extra`: more flags, e.g. ['--policy', file] to run under an administrator's policy. */
+export async function startDemoHost(socketPath: string, extra: string[] = []): Promise<Running & { url: string }> {
+  const running = start([path.join(ROOT, 'dist/web/demo-host.cjs'), '--socket', socketPath, '--renderer', path.join(ROOT, 'dist/renderer'), '--provider', 'Okta', ...extra]);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: running.child.stdout! });
     lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));

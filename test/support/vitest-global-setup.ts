@@ -6,5 +6,6 @@ import path from 'node:path';
  * host, npm start). Tests never build themselves, so no test runs a half-written bundle.
  */
 export default function setup(): void {
+  if (process.env.PWSYNC_SKIP_BUILD === '1') return;
   execFileSync(process.execPath, [path.resolve('scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
 }

@@ -17,6 +17,12 @@ export interface PlatformBackend {
   changeAccountPassword(user: string, previous: string, next: string): Promise<void>;
   keychainPasswordIs(user: string, password: string): Promise<boolean>;
   changeKeychainPassword(user: string, previous: string, next: string): Promise<void>;
+  /**
+   * The previous password is forgotten (policy permitting): set the account password
+   * without the old one, and start a new login keychain, keeping the old one for support.
+   */
+  resetAccountPassword(user: string, next: string): Promise<void>;
+  startNewKeychain(user: string, next: string): Promise<{ keptAs: string }>;
   /** Makes the disk-unlock screen accept the (already changed) account password. */
   refreshDiskUnlock(user: string, next: string): Promise<void>;
   diskUnlockAccepts(user: string, password: string): Promise<boolean>;

@@ -4,6 +4,7 @@
  * tests can see exactly which of the three moved. It runs as the user, needs no
  * privileges and touches nothing of the computer it runs on.
  */
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readJson, writeJsonAtomic } from '../atomic-file';
@@ -56,6 +57,23 @@ export class SandboxBackend implements PlatformBackend {
       throw new StepError('The login keychain is not on the previous password', false, 'newKeychain');
     }
     await this.write(user, 'keychain', await pbkdf2Sha512(next, SANDBOX_PBKDF2_ITERATIONS));
+  }
+
+  async resetAccountPassword(user: string, next: string): Promise<void> {
+    await this.write(user, 'account', sha512Crypt(next));
+  }
+
+  async startNewKeychain(user: string, next: string): Promise<{ keptAs: string }> {
+    // As SecKeychainResetLogin does: the old keychain is renamed, never deleted.
+    const folder = path.join(this.root, 'sandbox', user);
+    let n = 1;
+    while (existsSync(path.join(folder, `login_renamed_${n}.keychain.json`))) n += 1;
+    const keptAs = `login_renamed_${n}.keychain.json`;
+    await fs.rename(this.file(user, 'keychain'), path.join(folder, keptAs)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await this.write(user, 'keychain', await pbkdf2Sha512(next, SANDBOX_PBKDF2_ITERATIONS));
+    return { keptAs };
   }
 
   async refreshDiskUnlock(user: string, next: string): Promise<void> {

@@ -5,14 +5,15 @@
  * is buffered, and every message's JSON-RPC envelope is checked before dispatch, so
  * nothing malformed reaches a handler or the library's logger (which would print it).
  */
-import { Transform, type TransformCallback } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import {
   createMessageConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
+  type Disposable,
   type Message,
   type MessageConnection,
+  type RAL,
+  ReadableStreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
 import { ErrorCode } from './errors';
@@ -33,27 +34,26 @@ export class FrameError extends Error {
 }
 
 /**
- * Passes frames through unchanged while checking each header: it must end within
- * 1 KiB and declare a Content-Length no larger than the limit. vscode-jsonrpc would
- * otherwise buffer whatever length a peer declares (it has no limit of its own).
+ * Checks each frame's header as bytes arrive: it must end within 1 KiB and declare
+ * a Content-Length no larger than the limit. vscode-jsonrpc would otherwise buffer
+ * whatever length a peer declares (it has no limit of its own). The bytes themselves
+ * pass on unchanged; the check runs in the socket's own data callback, so it costs
+ * no extra stream hop.
  */
-export class FrameGuard extends Transform {
+export class FrameScanner {
   private header = Buffer.alloc(0);
   private bodyLeft = 0;
+  private broken = false;
 
-  constructor(
-    private readonly maxBytes: number,
-    private readonly onViolation: (error: FrameError) => void,
-  ) {
-    super();
-  }
+  constructor(private readonly maxBytes: number) {}
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+  /** How many leading bytes of this chunk are well framed, and the fault after them if any. */
+  scan(chunk: Buffer): { ok: number; error?: FrameError } {
+    if (this.broken) return { ok: 0 };
     let offset = 0;
     while (offset < chunk.length) {
       if (this.bodyLeft > 0) {
         const take = Math.min(this.bodyLeft, chunk.length - offset);
-        this.push(chunk.subarray(offset, offset + take));
         this.bodyLeft -= take;
         offset += take;
         continue;
@@ -62,36 +62,51 @@ export class FrameGuard extends Transform {
       const joined = this.header.length > 0 ? Buffer.concat([this.header, rest]) : rest;
       const end = joined.indexOf(HEADER_END);
       if (end === -1) {
-        if (joined.length > MAX_HEADER_BYTES) return this.violate(new FrameError('Frame header too long', ErrorCode.invalidRequest), done);
+        if (joined.length > MAX_HEADER_BYTES) return this.fail(offset, new FrameError('Frame header too long', ErrorCode.invalidRequest));
         this.header = Buffer.from(joined);
-        offset = chunk.length;
-        continue;
+        return { ok: chunk.length };
       }
-      if (end > MAX_HEADER_BYTES) return this.violate(new FrameError('Frame header too long', ErrorCode.invalidRequest), done);
+      const frameStart = offset - this.header.length;
+      if (end > MAX_HEADER_BYTES) return this.fail(frameStart, new FrameError('Frame header too long', ErrorCode.invalidRequest));
       const length = contentLength(joined.subarray(0, end).toString('ascii'));
-      if (length === undefined) return this.violate(new FrameError('Frame header has no valid Content-Length', ErrorCode.invalidRequest), done);
+      if (length === undefined) return this.fail(frameStart, new FrameError('Frame header has no valid Content-Length', ErrorCode.invalidRequest));
       if (length > this.maxBytes) {
-        return this.violate(new FrameError(`Message of ${length} bytes is over the limit of ${this.maxBytes}`, ErrorCode.messageTooLarge), done);
+        return this.fail(frameStart, new FrameError(`Message of ${length} bytes is over the limit of ${this.maxBytes}`, ErrorCode.messageTooLarge));
       }
-      const headerPart = joined.subarray(0, end + HEADER_END.length);
-      this.push(Buffer.from(headerPart));
       // What followed the header in this chunk is body (or the next frame).
       offset += end + HEADER_END.length - this.header.length;
       this.header = Buffer.alloc(0);
       this.bodyLeft = length;
-      if (length === 0) continue;
     }
-    done();
+    return { ok: chunk.length };
   }
 
-  private violate(error: FrameError, done: TransformCallback): void {
+  private fail(frameStart: number, error: FrameError): { ok: number; error: FrameError } {
+    // Frames cannot be resynchronised after a bad header: nothing after it is read.
+    this.broken = true;
     this.header = Buffer.alloc(0);
-    this.onViolation(error);
-    // Frames cannot be resynchronised after a bad header: swallow everything after it.
-    this.bodyLeft = 0;
-    this._transform = (_c, _e, next) => next();
-    done();
+    return { ok: Math.max(0, frameStart), error };
   }
+}
+
+/** The socket as vscode-jsonrpc's reader sees it, with the scanner in its data path. */
+function guardedReadable(socket: Duplex, scanner: FrameScanner, onViolation: (error: FrameError) => void): RAL.ReadableStream {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the socket's listeners take any arguments
+  const on = (event: string, listener: (...args: any[]) => void): Disposable => {
+    socket.on(event, listener);
+    return { dispose: () => void socket.off(event, listener) };
+  };
+  return {
+    onData: (listener) =>
+      on('data', (chunk: Buffer) => {
+        const { ok, error } = scanner.scan(chunk);
+        if (ok > 0) listener(ok === chunk.length ? chunk : chunk.subarray(0, ok));
+        if (error) onViolation(error);
+      }),
+    onClose: (listener) => on('close', listener),
+    onError: (listener) => on('error', listener),
+    onEnd: (listener) => on('end', listener),
+  };
 }
 
 function contentLength(header: string): number | undefined {
@@ -107,29 +122,31 @@ function contentLength(header: string): number | undefined {
 }
 
 const Id = z.union([z.number().int(), z.string().max(64)]);
-const RequestEnvelope = z.object({
+const Params = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional();
+const Method = z.string().min(1).max(64);
+const RequestEnvelope = z.strictObject({ jsonrpc: z.literal('2.0'), id: Id, method: Method, params: Params });
+const NotificationEnvelope = z.strictObject({ jsonrpc: z.literal('2.0'), method: Method, params: Params });
+const ResultEnvelope = z.strictObject({ jsonrpc: z.literal('2.0'), id: Id.nullable(), result: z.unknown() });
+const ErrorEnvelope = z.strictObject({
   jsonrpc: z.literal('2.0'),
-  id: Id,
-  method: z.string().min(1).max(64),
-  params: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).optional(),
+  id: Id.nullable(),
+  error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
 });
-const NotificationEnvelope = RequestEnvelope.omit({ id: true });
-const ResponseEnvelope = z.union([
-  z.object({ jsonrpc: z.literal('2.0'), id: Id.nullable(), result: z.unknown() }).refine((m) => 'result' in m),
-  z.object({
-    jsonrpc: z.literal('2.0'),
-    id: Id.nullable(),
-    error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
-  }),
-]);
 
 export type EnvelopeKind = 'request' | 'notification' | 'response';
 
-/** Which kind of JSON-RPC message this is, or undefined when it is none of them. */
+/**
+ * Which kind of JSON-RPC message this is, or undefined when it is none of them.
+ * The keys present pick the one schema to check, so each message is parsed once.
+ */
 export function envelopeKind(message: unknown): EnvelopeKind | undefined {
-  if (RequestEnvelope.safeParse(message).success) return 'request';
-  if (NotificationEnvelope.safeParse(message).success && !hasOwn(message, 'id')) return 'notification';
-  if (ResponseEnvelope.safeParse(message).success && !hasOwn(message, 'method')) return 'response';
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+  if (hasOwn(message, 'method')) {
+    if (hasOwn(message, 'id')) return RequestEnvelope.safeParse(message).success ? 'request' : undefined;
+    return NotificationEnvelope.safeParse(message).success ? 'notification' : undefined;
+  }
+  if (hasOwn(message, 'result')) return ResultEnvelope.safeParse(message).success ? 'response' : undefined;
+  if (hasOwn(message, 'error')) return ErrorEnvelope.safeParse(message).success ? 'response' : undefined;
   return undefined;
 }
 
@@ -162,13 +179,12 @@ export function createProtocolConnection(socket: Duplex, options: ProtocolOption
     if (!socket.writable) return Promise.resolve();
     return writer.write({ jsonrpc: '2.0', id, error: { code, message } } as Message).catch(() => undefined);
   };
-  const guard = new FrameGuard(maxBytes, (error) => {
+  const readable = guardedReadable(socket, new FrameScanner(maxBytes), (error) => {
     options.events.refused(error.message, error.code);
     // The stream cannot be trusted after a framing fault: say why, then end this connection only.
     void sendError(null, error.code, error.message).finally(() => socket.end());
   });
-  socket.pipe(guard);
-  const reader = new StreamMessageReader(guard);
+  const reader = new ReadableStreamMessageReader(readable);
   const connection = createMessageConnection(reader, writer, silentLogger(options.events), {
     messageStrategy: {
       handleMessage(message, next) {

@@ -1,7 +1,9 @@
 /**
  * The agent protocol's messages, as zod schemas. Both sides validate every message
- * they receive against these, and docs/agent-protocol.md's JSON Schemas are generated
- * from them, so the code and the documentation cannot drift apart.
+ * they receive against these, and docs/protocol/schemas.json is generated from them,
+ * so the code and the documentation cannot drift apart. Params are strict (a call
+ * with a field the agent does not know is refused); results, pushes and error data
+ * are not (a newer agent's added fields are dropped, so minor versions stay compatible).
  */
 import { z } from 'zod';
 
@@ -30,7 +32,7 @@ const ShortText = z.string().min(1).max(200);
  */
 export const Password = z.string().min(1).max(4096);
 
-export const PendingChange = z.strictObject({
+export const PendingChange = z.object({
   id: ChangeId,
   createdAt: Timestamp,
   /** The identity provider's name as the person knows it, e.g. "Okta". */
@@ -43,7 +45,7 @@ export type PendingChange = z.infer<typeof PendingChange>;
 export const SyncOutcome = z.enum(['synced', 'failed', 'interrupted']);
 export type SyncOutcome = z.infer<typeof SyncOutcome>;
 
-export const SyncResult = z.strictObject({
+export const SyncResult = z.object({
   changeId: ChangeId,
   outcome: SyncOutcome,
   finishedAt: Timestamp,
@@ -53,39 +55,44 @@ export const SyncResult = z.strictObject({
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
-export const DirectoryState = z.strictObject({
+export const DirectoryState = z.object({
+  /** online: holding the push channel; offline: the directory cannot be reached; none: no directory configured. */
   state: z.enum(['online', 'offline', 'none']),
   lastCheckIn: Timestamp.nullable(),
+  /** The person's account at the identity provider, as the directory last said. */
+  account: z.enum(['active', 'deactivated', 'unknown']),
+  /** False when an administrator turned password sync off for this person or this device. */
+  syncEnabled: z.boolean(),
 });
 
-export const AgentStatus = z.strictObject({
+export const AgentStatus = z.object({
   user: ShortText,
   backend: BackendName,
   directory: DirectoryState,
   pendingChange: PendingChange.nullable(),
-  sync: z.strictObject({
+  sync: z.object({
     running: z.boolean(),
     changeId: ChangeId.nullable(),
     step: SyncStep.nullable(),
   }),
   lastResult: SyncResult.nullable(),
-  attempts: z.strictObject({
+  attempts: z.object({
     left: z.number().int().min(0),
     lockedUntil: Timestamp.nullable(),
   }),
-  policy: z.strictObject({
+  policy: z.object({
     newKeychainAllowed: z.boolean(),
   }),
 });
 export type AgentStatus = z.infer<typeof AgentStatus>;
 
-const Software = z.strictObject({ name: ShortText, version: ShortText });
+const Software = z.object({ name: ShortText, version: ShortText });
 
 export const InitializeParams = z.strictObject({
   protocolVersion: z.string().min(1).max(20),
   client: Software,
 });
-export const InitializeResult = z.strictObject({
+export const InitializeResult = z.object({
   protocolVersion: z.string(),
   agent: Software,
   platform: Platform,
@@ -93,7 +100,7 @@ export const InitializeResult = z.strictObject({
   user: ShortText,
   /** True when the agent runs for a demo or development: the tray app says so on screen. */
   demo: z.boolean(),
-  capabilities: z.strictObject({
+  capabilities: z.object({
     confirmChange: z.boolean(),
     newKeychain: z.boolean(),
     diagnostics: z.boolean(),
@@ -114,14 +121,14 @@ export const StartOverParams = z.strictObject({
   /** The person read and accepted that saved passwords in the old keychain stay behind. */
   acknowledged: z.literal(true),
 });
-export const SyncCallResult = z.strictObject({ result: SyncResult });
+export const SyncCallResult = z.object({ result: SyncResult });
 
-export const CheckInResult = z.strictObject({
+export const CheckInResult = z.object({
   directory: DirectoryState,
   pendingChange: PendingChange.nullable(),
 });
 
-export const Diagnostics = z.strictObject({
+export const Diagnostics = z.object({
   agent: Software,
   protocolVersion: z.string(),
   platform: Platform,
@@ -130,7 +137,7 @@ export const Diagnostics = z.strictObject({
   uptimeSeconds: z.number().int().min(0),
   directory: DirectoryState,
   pendingChange: PendingChange.nullable(),
-  journal: z.strictObject({
+  journal: z.object({
     changeId: ChangeId.nullable(),
     completedSteps: z.array(SyncStep),
     interruptedStep: SyncStep.nullable(),
@@ -142,13 +149,13 @@ export const Diagnostics = z.strictObject({
 export type Diagnostics = z.infer<typeof Diagnostics>;
 
 // Pushes from the agent.
-export const ChangeAdded = z.strictObject({ change: PendingChange });
-export const ChangeRemoved = z.strictObject({
+export const ChangeAdded = z.object({ change: PendingChange });
+export const ChangeRemoved = z.object({
   changeId: ChangeId,
   reason: z.enum(['synced', 'superseded', 'withdrawn']),
 });
-export const StatusChanged = z.strictObject({ status: AgentStatus });
-export const SyncProgress = z.strictObject({
+export const StatusChanged = z.object({ status: AgentStatus });
+export const SyncProgress = z.object({
   changeId: ChangeId,
   step: SyncStep,
   state: StepState,
@@ -156,24 +163,24 @@ export const SyncProgress = z.strictObject({
 export type SyncProgress = z.infer<typeof SyncProgress>;
 
 // The data each error code carries, so the UI can act on it.
-export const AttemptsData = z.strictObject({ attemptsLeft: z.number().int().min(0) });
-export const LockedOutData = z.strictObject({
+export const AttemptsData = z.object({ attemptsLeft: z.number().int().min(0) });
+export const LockedOutData = z.object({
   retryAfterSeconds: z.number().int().min(0),
   lockedUntil: Timestamp,
 });
-export const ChangeNotFoundData = z.strictObject({
+export const ChangeNotFoundData = z.object({
   changeId: z.string().max(64),
   supersededBy: ChangeId.nullable(),
 });
-export const StepFailedData = z.strictObject({
+export const StepFailedData = z.object({
   step: SyncStep,
   completedSteps: z.array(SyncStep),
   retrySafe: z.boolean(),
   remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']),
 });
-export const VersionData = z.strictObject({ agentVersion: z.string(), clientVersion: z.string().max(20) });
-export const NotAllowedData = z.strictObject({ reason: z.enum(['policy', 'platform', 'managedAccount']) });
-export const PasswordNotAcceptedData = z.strictObject({
+export const VersionData = z.object({ agentVersion: z.string(), clientVersion: z.string().max(20) });
+export const NotAllowedData = z.object({ reason: z.enum(['policy', 'platform', 'managedAccount']) });
+export const PasswordNotAcceptedData = z.object({
   field: z.enum(['newPassword', 'previousPassword']),
   reason: z.enum(['tooLong', 'forbiddenCharacter']),
 });
