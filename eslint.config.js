@@ -1,5 +1,5 @@
 // Lint, and the layering rule: the folder name is the layer (as in VS Code).
-//   electron/core, electron/web, electron/contract.ts: plain TypeScript, never `electron`
+//   electron/core, electron/web, electron/doctor, electron/contract.ts: plain TypeScript, never `electron`
 //   electron/**: reaches the agent only through agent/src/protocol
 //   renderer/**: imports nothing from electron/ but types from the contract
 //   agent/**: a program of its own; never imports the tray app
@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**', 'electron/web/**', 'electron/contract.ts'],
+    files: ['electron/core/**', 'electron/web/**', 'electron/doctor/**', 'electron/contract.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [agentOnlyProtocol, noShell] }],
     },

@@ -11,8 +11,11 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root, outExtension: { '.js': '.cjs' } };
 const parts = {
-  agent: () => build({ ...node, entryPoints: { cli: 'agent/src/cli.ts' }, outdir: 'dist/agent' }),
+  // dbus-next requires x11 (X session bus discovery) and usocket only on paths we never take.
+  agent: () => build({ ...node, entryPoints: { cli: 'agent/src/cli.ts' }, outdir: 'dist/agent', external: ['x11', 'usocket'] }),
   web: () => build({ ...node, entryPoints: { 'demo-host': 'electron/web/demo-host.ts' }, outdir: 'dist/web' }),
+  // The support CLI, runnable with plain Node (npm run doctor); the app runs the same code as `pwsync doctor`.
+  doctor: () => build({ ...node, entryPoints: { doctor: 'electron/doctor/doctor.ts' }, outdir: 'dist/doctor' }),
   main: () => build({ ...node, target: 'node22', entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', external: ['electron'] }),
   preload: () =>
     build({ ...node, platform: 'browser', target: 'chrome130', entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', external: ['electron'] }),

@@ -48,7 +48,9 @@ function suite(name, command, args, reportFile, count) {
 const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
 check('typecheck', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 check('typecheck renderer', npx('tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
+check('typecheck end-to-end tests', npx('tsc'), ['-p', 'test/e2e/tsconfig.json', '--noEmit']);
 check('lint', npx('eslint'), ['--max-warnings', '0', '.']);
+check('security scan (electronegativity)', process.execPath, ['scripts/electronegativity.mjs']);
 suite('unit and integration tests (vitest)', npx('vitest'), ['run'], '.vitest-results.json', (r) => ({
   pass: r.numPassedTests,
   fail: r.numFailedTests,

@@ -113,7 +113,7 @@ describe('the tray core against a real agent', () => {
         if (chunk.toString().includes('"initialize"')) {
           socket.write(frame(JSON.stringify({ jsonrpc: '2.0', id, result: { protocolVersion: '1.0', agent: { name: 'fake', version: '1' }, platform: 'darwin', backend: 'sandbox', user: 'u', demo: true, capabilities: { confirmChange: true, newKeychain: false, diagnostics: true } } })));
         } else if (chunk.toString().includes('"status"')) {
-          socket.write(frame(JSON.stringify({ jsonrpc: '2.0', id, result: { user: 'u', backend: 'sandbox', directory: { state: 'none', lastCheckIn: null }, pendingChange: null, sync: { running: false, changeId: null, step: null }, lastResult: null, attempts: { left: 5, lockedUntil: null }, policy: { newKeychainAllowed: false } } })));
+          socket.write(frame(JSON.stringify({ jsonrpc: '2.0', id, result: { user: 'u', backend: 'sandbox', directory: { state: 'none', lastCheckIn: null, account: 'unknown', syncEnabled: true }, pendingChange: null, sync: { running: false, changeId: null, step: null }, lastResult: null, attempts: { left: 5, lockedUntil: null }, policy: { newKeychainAllowed: false } } })));
           socket.write(frame(JSON.stringify({ jsonrpc: '2.0', method: 'statusChanged', params: { status: { user: 'SECRET-IN-PUSH' } } })));
           socket.write(frame('{"jsonrpc":"2.0","method":"statusChanged","params":'));
         }
@@ -132,5 +132,31 @@ describe('the tray core against a real agent', () => {
     expect(core.getState().phase).toBe('idle');
     expect(lines.some((l) => l.includes('ignored a push that does not match the protocol'))).toBe(true);
     expect(lines.join('\n')).not.toContain('SECRET-IN-PUSH');
+  });
+
+  it('builds diagnostics with a support code, the agent\'s picture and the policy, and never a password', async () => {
+    const h = await harness();
+    const { core, lines } = coreFor(h.socketPath);
+    await until(core, (s) => s.phase === 'pending');
+    await core.confirmChange({ changeId: h.change.id, previousPassword: 'wrong-Passw0rd', newPassword: NEXT });
+    const report = await core.diagnostics();
+    expect(report.supportCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(report.text).toContain(`support code ${report.supportCode}`);
+    expect(report.text).toContain('Backend: sandbox');
+    expect(report.text).toContain('Attempts left: 4');
+    expect(report.text).toContain('identityProvider: "Okta"');
+    expect(report.text).toMatch(/previousPasswordWrong/);
+    for (const secret of [NEXT, PREVIOUS, 'wrong-Passw0rd']) expect(report.text).not.toContain(secret);
+    expect(report.text).not.toMatch(/\$6\$|\$pbkdf2/);
+    expect(lines.some((l) => l.includes(report.supportCode))).toBe(true);
+  });
+
+  it('offers starting over only where both the policy and the agent allow it', async () => {
+    const h = await harness();
+    const { core } = coreFor(h.socketPath);
+    await until(core, (s) => s.phase === 'pending');
+    const outcome = await core.startOver({ changeId: h.change.id, newPassword: NEXT, acknowledged: true });
+    expect(outcome).toEqual({ ok: false, problem: { code: 'notAllowed' } });
+    expect(core.getState().phase).toBe('pending');
   });
 });

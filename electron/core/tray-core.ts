@@ -213,7 +213,9 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     try {
       status = await this.client.request('status', {});
     } catch (error) {
+      // Without a status there is nothing true to show; a later push can still mend it.
       this.logger.warn('the first status call failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.update({ phase: 'unreachable', unreachable: 'handshakeFailed', agent: null });
       return;
     }
     this.update({

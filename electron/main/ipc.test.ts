@@ -4,7 +4,7 @@ import type { TrayCore } from '../core/tray-core';
 import { consoleLogger } from './console-logger';
 import { coreHandlers, type InvokeHandlers, registerInvokes, sendState } from './ipc';
 import { fake, FakeWebContents, ipcMain } from './test/fake-electron';
-import { confirmRequest, idleState, invokeEvent, SECRET_NEW, SECRET_PREVIOUS } from './test/fixtures';
+import { confirmRequest, idleState, invokeEvent, SECRET_NEW, SECRET_PREVIOUS, startOverRequest } from './test/fixtures';
 
 vi.mock('electron', () => import('./test/fake-electron'));
 
@@ -12,6 +12,8 @@ const synced = {
   ok: true as const,
   result: { changeId: 'chg_1', outcome: 'synced' as const, finishedAt: '2025-01-01T00:00:00.000Z', completedSteps: [], failedStep: null, errorCode: null },
 };
+
+const report = { supportCode: 'ABCD-EF23', generatedAt: '2025-01-01T00:00:00.000Z', text: 'pwsync diagnostics' };
 
 let ours: FakeWebContents;
 let handlers: { [K in keyof InvokeHandlers]: ReturnType<typeof vi.fn> };
@@ -32,6 +34,11 @@ beforeEach(() => {
     confirmChange: vi.fn(async () => synced),
     checkIn: vi.fn(async () => ({ ok: true })),
     dismissProblem: vi.fn(() => ({ ok: false })),
+    startOver: vi.fn(async () => synced),
+    getDiagnostics: vi.fn(async () => report),
+    copyDiagnostics: vi.fn(async () => ({ ok: true })),
+    openSupport: vi.fn(async () => ({ ok: false })),
+    closeWindow: vi.fn(() => ({ ok: true })),
   };
   registerInvokes(ipcMain, handlers as unknown as InvokeHandlers, (sender) => sender === (ours as unknown), consoleLogger((line) => logLines.push(line)));
 });
@@ -63,7 +70,7 @@ describe('registerInvokes', () => {
 
   it.each(forged)('refuses %s on every channel, without calling the core', async (_name, event) => {
     for (const { channel } of Object.values(Invokes)) {
-      const args = channel === Invokes.confirmChange.channel ? [confirmRequest()] : [];
+      const args = channel === Invokes.confirmChange.channel ? [confirmRequest()] : channel === Invokes.startOver.channel ? [startOverRequest()] : [];
       await expect(call(channel, event(), ...args)).resolves.toEqual({ error: 'forbiddenSender' });
     }
     for (const handler of Object.values(handlers)) expect(handler).not.toHaveBeenCalled();
@@ -85,11 +92,24 @@ describe('registerInvokes', () => {
     expect(handlers.confirmChange).not.toHaveBeenCalled();
   });
 
+  it.each<[string, unknown[]]>([
+    ['acknowledged false', [startOverRequest({ acknowledged: false as never })]],
+    ['a previous password slipped in', [{ ...startOverRequest(), previousPassword: SECRET_PREVIOUS }]],
+    ['no argument', []],
+  ])('refuses a startOver with %s, without calling the core', async (_name, args) => {
+    await expect(call(Invokes.startOver.channel, invokeEvent(ours), ...args)).resolves.toEqual({ error: 'invalidPayload' });
+    expect(handlers.startOver).not.toHaveBeenCalled();
+  });
+
   it('refuses arguments to calls that take none', async () => {
     await expect(call(Invokes.getState.channel, invokeEvent(ours), 'surprise')).resolves.toEqual({ error: 'invalidPayload' });
     await expect(call(Invokes.checkIn.channel, invokeEvent(ours), undefined)).resolves.toEqual({ error: 'invalidPayload' });
     expect(handlers.getState).not.toHaveBeenCalled();
     expect(handlers.checkIn).not.toHaveBeenCalled();
+    for (const name of ['getDiagnostics', 'copyDiagnostics', 'openSupport', 'closeWindow'] as const) {
+      await expect(call(Invokes[name].channel, invokeEvent(ours), {})).resolves.toEqual({ error: 'invalidPayload' });
+      expect(handlers[name]).not.toHaveBeenCalled();
+    }
   });
 
   it('does not log the passwords of a refused payload', async () => {
@@ -117,21 +137,47 @@ describe('registerInvokes', () => {
 });
 
 describe('coreHandlers', () => {
-  it('routes each contract call to the same-named core method', async () => {
+  function routed() {
     const core = {
       getState: vi.fn(() => idleState()),
       confirmChange: vi.fn(async () => synced),
+      startOver: vi.fn(async () => synced),
       checkIn: vi.fn(async () => ({ ok: true })),
       dismissProblem: vi.fn(() => ({ ok: true })),
+      diagnostics: vi.fn(async () => report),
     };
-    const routed = coreHandlers(core as unknown as TrayCore);
+    const shell = { copyText: vi.fn(), openSupport: vi.fn(async () => ({ ok: true })), hideWindow: vi.fn() };
+    return { core, shell, handlers: coreHandlers(core as unknown as TrayCore, shell) };
+  }
+
+  it('routes each contract call to the core method that answers it', async () => {
+    const { core, handlers: h } = routed();
     const request = confirmRequest();
-    expect(await routed.confirmChange(request)).toEqual(synced);
+    expect(await h.confirmChange(request)).toEqual(synced);
     expect(core.confirmChange).toHaveBeenCalledWith(request);
-    routed.getState();
-    await routed.checkIn();
-    routed.dismissProblem();
+    const over = startOverRequest();
+    expect(await h.startOver(over)).toEqual(synced);
+    expect(core.startOver).toHaveBeenCalledWith(over);
+    h.getState();
+    await h.checkIn();
+    h.dismissProblem();
+    expect(await h.getDiagnostics()).toEqual(report);
     for (const method of Object.values(core)) expect(method).toHaveBeenCalledTimes(1);
+  });
+
+  it('copies the diagnostics text, and only that, to the clipboard', async () => {
+    const { core, shell, handlers: h } = routed();
+    expect(await h.copyDiagnostics()).toEqual({ ok: true });
+    expect(core.diagnostics).toHaveBeenCalledTimes(1);
+    expect(shell.copyText.mock.calls).toEqual([[report.text]]);
+  });
+
+  it('opens support through the shell and hides the window on closeWindow', async () => {
+    const { shell, handlers: h } = routed();
+    expect(await h.openSupport()).toEqual({ ok: true });
+    expect(shell.openSupport).toHaveBeenCalledTimes(1);
+    expect(h.closeWindow()).toEqual({ ok: true });
+    expect(shell.hideWindow).toHaveBeenCalledTimes(1);
   });
 });
 

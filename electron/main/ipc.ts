@@ -78,13 +78,33 @@ function refusal(error: BridgeError['error']): BridgeError {
   return { error };
 }
 
-/** The contract's calls, answered by the core. */
-export function coreHandlers(core: TrayCore): InvokeHandlers {
+/** What only the shell can do for the window: the clipboard, the browser, hiding itself. */
+export interface ShellActions {
+  copyText(text: string): void;
+  /** Opens the support page from policy, if it is an allowlisted https address. */
+  openSupport(): Promise<{ ok: boolean }>;
+  hideWindow(): void;
+}
+
+/** The contract's calls, answered by the core and, for the few that need Electron, the shell. */
+export function coreHandlers(core: TrayCore, shell: ShellActions): InvokeHandlers {
   return {
     getState: () => core.getState(),
     confirmChange: (request) => core.confirmChange(request),
+    startOver: (request) => core.startOver(request),
     checkIn: () => core.checkIn(),
     dismissProblem: () => core.dismissProblem(),
+    getDiagnostics: () => core.diagnostics(),
+    copyDiagnostics: async () => {
+      const report = await core.diagnostics();
+      shell.copyText(report.text);
+      return { ok: true };
+    },
+    openSupport: () => shell.openSupport(),
+    closeWindow: () => {
+      shell.hideWindow();
+      return { ok: true };
+    },
   };
 }
 

@@ -56,6 +56,30 @@ describe('the app window', () => {
     expect(contents.windowOpenHandler?.({ url: 'https://evil.example/', frameName: '', features: '' })).toEqual({ action: 'deny' });
   });
 
+  it('hands a link the page tries to open to the allowlist module, and still opens no window', () => {
+    const links: string[] = [];
+    appWindow = createAppWindow({ ...options, openExternal: (url) => links.push(url) });
+    const contents = opened().webContents;
+    expect(contents.windowOpenHandler?.({ url: 'https://help.example.com/', frameName: '', features: '' })).toEqual({ action: 'deny' });
+    expect(links).toEqual(['https://help.example.com/']);
+    expect(BrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('hides on request, and reports when the person can and cannot see it', () => {
+    const seen: boolean[] = [];
+    appWindow = createAppWindow({ ...options, visibilityChanged: (visible) => seen.push(visible) });
+    const win = opened();
+    win.emit('ready-to-show');
+    expect(appWindow.isVisible()).toBe(true);
+    win.minimize();
+    expect(appWindow.isVisible()).toBe(false);
+    win.restore();
+    appWindow.hide();
+    expect(win.visible).toBe(false);
+    expect(win.isDestroyed()).toBe(false);
+    expect(seen).toEqual([true, false, true, false]);
+  });
+
   it('denies every permission request and check', () => {
     const { session } = opened().webContents;
     for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal']) {

@@ -15,11 +15,19 @@ const PASSWORD_PHASES: ReadonlySet<Phase> = new Set(['pending', 'confirming', 'a
 export interface AppWindowOptions {
   preloadPath: string;
   development: boolean;
+  /** A link the page tried to open: handed to the allowlist module, never opened here. */
+  openExternal?: (url: string) => void;
+  /** The person can (or can no longer) see the window: reminders hold off meanwhile. */
+  visibilityChanged?: (visible: boolean) => void;
 }
 
 export interface AppWindow {
   /** Create the window if needed, then bring it to the front. */
   show(): void;
+  /** Hide it (Escape, Done): the page clears its fields when it is hidden. */
+  hide(): void;
+  /** Shown and not minimized. */
+  isVisible(): boolean;
   /** Follow the core's state: content protection, and a push to the page. */
   stateChanged(state: AppState): void;
   /** Whether a webContents is this window's (for the IPC sender check). */
@@ -50,7 +58,12 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
     });
     // Before any content: the first state may already call for a password form.
     created.setContentProtection(protect);
-    lockDown(created.webContents);
+    lockDown(created.webContents, options.openExternal);
+    const visibility = () => options.visibilityChanged?.(created.isVisible() && !created.isMinimized());
+    created.on('show', visibility);
+    created.on('hide', visibility);
+    created.on('minimize', visibility);
+    created.on('restore', visibility);
     created.on('close', (event) => {
       if (quitting) return;
       // Hiding fires `visibilitychange` in the page (document.hidden becomes true),
@@ -61,6 +74,7 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
     });
     created.on('closed', () => {
       if (window === created) window = null;
+      options.visibilityChanged?.(false);
     });
     created.once('ready-to-show', () => created.show());
     void created.loadURL(APP_INDEX_URL);
@@ -76,6 +90,12 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
       if (window.isMinimized()) window.restore();
       window.show();
       window.focus();
+    },
+    hide() {
+      if (window !== null && !window.isDestroyed()) window.hide();
+    },
+    isVisible() {
+      return window !== null && !window.isDestroyed() && window.isVisible() && !window.isMinimized();
     },
     stateChanged(state) {
       protect = PASSWORD_PHASES.has(state.phase);
@@ -93,13 +113,17 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
 }
 
 /** https://www.electronjs.org/docs/latest/tutorial/security#13-disable-or-limit-navigation */
-export function lockDown(contents: WebContents): void {
+export function lockDown(contents: WebContents, openExternal?: (url: string) => void): void {
   contents.on('will-navigate', (event) => {
     // A reload of our own page is fine; going anywhere else is not.
     if (event.url !== APP_INDEX_URL) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Never a new window; an allowlisted https link goes to the browser instead.
+  contents.setWindowOpenHandler(({ url }) => {
+    openExternal?.(url);
+    return { action: 'deny' };
+  });
   contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   contents.session.setPermissionCheckHandler(() => false);
 }

@@ -1,7 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Events, Invokes, type PwsyncBridge } from '../contract';
 import { contextBridge, fake, fakeEvent, ipcRenderer } from '../main/test/fake-electron';
-import { confirmRequest, idleState } from '../main/test/fixtures';
+import { confirmRequest, idleState, startOverRequest } from '../main/test/fixtures';
 
 vi.mock('electron', () => import('../main/test/fake-electron'));
 
@@ -22,9 +22,20 @@ beforeEach(() => {
 });
 
 describe('the preload', () => {
-  it('exposes one key, pwsync, holding exactly the five bridge functions', () => {
+  it('exposes one key, pwsync, holding exactly the ten bridge functions', () => {
     expect([...exposed.keys()]).toEqual(['pwsync']);
-    expect(Object.keys(bridge).sort()).toEqual(['checkIn', 'confirmChange', 'dismissProblem', 'getState', 'onStateChanged']);
+    expect(Object.keys(bridge).sort()).toEqual([
+      'checkIn',
+      'closeWindow',
+      'confirmChange',
+      'copyDiagnostics',
+      'dismissProblem',
+      'getDiagnostics',
+      'getState',
+      'onStateChanged',
+      'openSupport',
+      'startOver',
+    ]);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
   });
 
@@ -36,11 +47,22 @@ describe('the preload', () => {
     await expect(bridge.dismissProblem()).resolves.toEqual({ ok: true });
     const request = confirmRequest();
     await bridge.confirmChange(request);
+    const over = startOverRequest();
+    await bridge.startOver(over);
+    await bridge.getDiagnostics();
+    await bridge.copyDiagnostics();
+    await bridge.openSupport();
+    await bridge.closeWindow();
     expect(fake.called('ipcRenderer.invoke').map((c) => c.args)).toEqual([
       [Invokes.getState.channel],
       [Invokes.checkIn.channel],
       [Invokes.dismissProblem.channel],
       [Invokes.confirmChange.channel, request],
+      [Invokes.startOver.channel, over],
+      [Invokes.getDiagnostics.channel],
+      [Invokes.copyDiagnostics.channel],
+      [Invokes.openSupport.channel],
+      [Invokes.closeWindow.channel],
     ]);
   });
 

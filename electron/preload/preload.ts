@@ -12,15 +12,20 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { z } from 'zod';
-import type { AppState, BridgeErrorCode, ConfirmRequest, Events, InvokeName, Invokes, PwsyncBridge } from '../contract';
+import type { AppState, BridgeErrorCode, ConfirmRequest, Events, InvokeName, Invokes, PwsyncBridge, StartOverRequest } from '../contract';
 
 type ErrorCode = z.infer<typeof BridgeErrorCode>;
 
 export const INVOKE_CHANNELS: { readonly [K in InvokeName]: (typeof Invokes)[K]['channel'] } = {
   getState: 'pwsync:get-state',
   confirmChange: 'pwsync:confirm-change',
+  startOver: 'pwsync:start-over',
   checkIn: 'pwsync:check-in',
   dismissProblem: 'pwsync:dismiss-problem',
+  getDiagnostics: 'pwsync:get-diagnostics',
+  copyDiagnostics: 'pwsync:copy-diagnostics',
+  openSupport: 'pwsync:open-support',
+  closeWindow: 'pwsync:close-window',
 };
 
 export const STATE_CHANNEL: (typeof Events)['stateChanged']['channel'] = 'pwsync:state-changed';
@@ -31,8 +36,13 @@ export function createBridge(): PwsyncBridge {
   return {
     getState: () => invoke(INVOKE_CHANNELS.getState),
     confirmChange: (request: ConfirmRequest) => invoke(INVOKE_CHANNELS.confirmChange, request),
+    startOver: (request: StartOverRequest) => invoke(INVOKE_CHANNELS.startOver, request),
     checkIn: () => invoke(INVOKE_CHANNELS.checkIn),
     dismissProblem: () => invoke(INVOKE_CHANNELS.dismissProblem),
+    getDiagnostics: () => invoke(INVOKE_CHANNELS.getDiagnostics),
+    copyDiagnostics: () => invoke(INVOKE_CHANNELS.copyDiagnostics),
+    openSupport: () => invoke(INVOKE_CHANNELS.openSupport),
+    closeWindow: () => invoke(INVOKE_CHANNELS.closeWindow),
     onStateChanged(listener: (state: AppState) => void) {
       const relay = (_event: IpcRendererEvent, state: AppState) => listener(state);
       ipcRenderer.on(STATE_CHANNEL, relay);

@@ -5,43 +5,18 @@
  *
  * Prints one JSON line {"url": …} on standard output when ready; stops on SIGTERM/SIGINT.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import pkg from '../../package.json';
 import { createCore } from '../core/create-core';
 import type { CoreLogger, LogFields } from '../core/logger';
-import { type LoadedPolicy, parsePolicy } from '../core/policy';
+import { demoPolicy, loadPolicy } from '../core/policy-loader';
 import { startDemoServer } from './demo-server';
 
 function pinoLogger(): CoreLogger {
   const log = pino({ base: { name: 'pwsync-app' }, level: process.env.PWSYNC_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => log[level](fields ?? {}, message);
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-async function readPolicyFile(file: string): Promise<LoadedPolicy> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    raw = undefined;
-  }
-  return parsePolicy(raw, file);
-}
-
-/** The demo's stand-in for an administrator's policy file. */
-function demoPolicy(identityProvider: string): LoadedPolicy {
-  return parsePolicy(
-    {
-      organization: 'Example Corp',
-      identityProvider,
-      supportUrl: 'https://support.example.com/pwsync',
-      supportContact: 'IT Help Desk, extension 4357',
-      newKeychainOffered: true,
-    },
-    'demo policy',
-  );
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -67,7 +42,8 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => stop());
   process.once('SIGINT', () => stop());
   const logger = pinoLogger();
-  const policy = values.policy ? await readPolicyFile(values.policy) : demoPolicy(values.provider ?? 'Okta');
+  // The same loader as the tray app's, so a bad policy file behaves here as there.
+  const policy = values.policy ? await loadPolicy(values.policy, logger) : demoPolicy(values.provider ?? 'Okta');
   const core = createCore({ socketPath: values.socket, demo: true, appVersion: pkg.version, logger, policy });
   const server = await startDemoServer({ core, rendererDir: values.renderer, logger, port: values.port ? Number(values.port) : 0 });
   stop = () => {

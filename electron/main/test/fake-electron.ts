@@ -91,11 +91,15 @@ export class BrowserWindow extends EventEmitter {
   }
   show(): void {
     record('win.show');
+    const was = this.visible;
     this.visible = true;
+    if (!was) this.emit('show');
   }
   hide(): void {
     record('win.hide');
+    const was = this.visible;
     this.visible = false;
+    if (was) this.emit('hide');
   }
   focus(): void {
     record('win.focus');
@@ -103,6 +107,12 @@ export class BrowserWindow extends EventEmitter {
   restore(): void {
     record('win.restore');
     this.minimized = false;
+    this.emit('restore');
+  }
+  minimize(): void {
+    record('win.minimize');
+    this.minimized = true;
+    this.emit('minimize');
   }
   isMinimized(): boolean {
     return this.minimized;
@@ -167,6 +177,25 @@ class FakeApp extends EventEmitter {
   getAppPath(): string {
     return '/fake/app';
   }
+  /** Folders tests point at a temporary directory. */
+  readonly paths: Record<string, string> = {};
+  getPath(name: string): string {
+    return this.paths[name] ?? `/nonexistent/fake-${name}`;
+  }
+  getLocale(): string {
+    return 'en-US';
+  }
+  loginItem = { openAtLogin: false };
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void {
+    record('app.setLoginItemSettings', settings);
+    this.loginItem = { ...this.loginItem, ...settings };
+  }
+  getLoginItemSettings(): { openAtLogin: boolean } {
+    return { ...this.loginItem };
+  }
+  exit(code?: number): void {
+    record('app.exit', code);
+  }
   /** Test side: make the app ready, and let the promise callbacks run. */
   async becomeReady(): Promise<void> {
     record('app.ready');
@@ -191,6 +220,10 @@ export const protocol = {
 
 export const ipcMain = {
   handlers: new Map<string, Handler>(),
+  /** electron-store registers a sync listener for its renderer API; we never use it. */
+  on(channel: string): void {
+    record('ipcMain.on', channel);
+  },
   handle(channel: string, handler: Handler): void {
     record('ipcMain.handle', channel);
     ipcMain.handlers.set(channel, handler);
@@ -216,6 +249,119 @@ class FakeIpcRenderer extends EventEmitter {
 
 export const ipcRenderer = new FakeIpcRenderer();
 
+export const clipboard = {
+  text: '',
+  writeText(text: string): void {
+    record('clipboard.writeText', text);
+    clipboard.text = text;
+  },
+};
+
+export const shell = {
+  openExternal(url: string): Promise<void> {
+    record('shell.openExternal', url);
+    return Promise.resolve();
+  },
+};
+
+export class FakeNativeImage {
+  template = false;
+  constructor(readonly path: string) {}
+  setTemplateImage(template: boolean): void {
+    record('image.setTemplateImage', this.path, template);
+    this.template = template;
+  }
+  isEmpty(): boolean {
+    return false;
+  }
+}
+
+export const nativeImage = {
+  createFromPath(file: string): FakeNativeImage {
+    record('nativeImage.createFromPath', file);
+    return new FakeNativeImage(file);
+  },
+};
+
+/** A menu item as the shell built it; `click` is the shell's handler, for tests to call. */
+export interface FakeMenuItem {
+  id?: string;
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  checked?: boolean;
+  click?: Handler;
+}
+
+export class Menu {
+  constructor(readonly items: FakeMenuItem[]) {}
+  static buildFromTemplate(template: FakeMenuItem[]): Menu {
+    record('Menu.buildFromTemplate', template);
+    return new Menu(template);
+  }
+  getMenuItemById(id: string): FakeMenuItem | null {
+    return this.items.find((item) => item.id === id) ?? null;
+  }
+}
+
+export class Tray extends EventEmitter {
+  static readonly instances: Tray[] = [];
+  image: FakeNativeImage;
+  tooltip = '';
+  menu: Menu | null = null;
+  destroyed = false;
+  constructor(image: FakeNativeImage) {
+    super();
+    record('Tray.new', image.path);
+    this.image = image;
+    Tray.instances.push(this);
+  }
+  setImage(image: FakeNativeImage): void {
+    record('tray.setImage', image.path);
+    this.image = image;
+  }
+  setToolTip(text: string): void {
+    record('tray.setToolTip', text);
+    this.tooltip = text;
+  }
+  setContextMenu(menu: Menu | null): void {
+    record('tray.setContextMenu', menu);
+    this.menu = menu;
+  }
+  popUpContextMenu(): void {
+    record('tray.popUpContextMenu');
+  }
+  destroy(): void {
+    record('tray.destroy');
+    this.destroyed = true;
+  }
+}
+
+export class Notification extends EventEmitter {
+  static readonly instances: Notification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return Notification.supported;
+  }
+  shown = false;
+  closed = false;
+  constructor(readonly options: { title: string; body: string; actions?: Array<{ type: string; text: string }>; silent?: boolean }) {
+    super();
+    record('Notification.new', options);
+    Notification.instances.push(this);
+  }
+  show(): void {
+    record('notification.show', this.options.title);
+    this.shown = true;
+  }
+  close(): void {
+    record('notification.close', this.options.title);
+    this.closed = true;
+  }
+}
+
+export const powerMonitor = new EventEmitter();
+
 export const fake = {
   calls,
   /** The api names of the calls so far, in order. */
@@ -233,5 +379,15 @@ export const fake = {
     contextBridge.exposed.clear();
     ipcRenderer.removeAllListeners();
     ipcRenderer.answer = () => undefined;
+    app.loginItem = { openAtLogin: false };
+    for (const key of Object.keys(app.paths)) delete app.paths[key];
+    clipboard.text = '';
+    Tray.instances.length = 0;
+    Notification.instances.length = 0;
+    Notification.supported = true;
+    powerMonitor.removeAllListeners();
   },
 };
+
+// electron-store does `import electron from 'electron'`.
+export default { app, BrowserWindow, clipboard, contextBridge, ipcMain, ipcRenderer, Menu, nativeImage, Notification, powerMonitor, protocol, shell, Tray };

@@ -1,10 +1,12 @@
 /** Valid contract values for tests, and IPC events as Electron would build them. */
-import type { AppState, ConfirmRequest } from '../../contract';
+import type { AppState, ConfirmRequest, StartOverRequest } from '../../contract';
 import { FakeWebContents } from './fake-electron';
 
 export function idleState(patch: Partial<AppState> = {}): AppState {
   return {
     phase: 'idle',
+    platform: 'darwin',
+    policy: { organization: null, supportUrl: null, supportContact: null, newKeychainOffered: false, language: null, problems: [] },
     demo: false,
     agent: null,
     unreachable: null,
@@ -23,6 +25,10 @@ export const SECRET_PREVIOUS = 'Tr0ub4dor&3-previous';
 
 export function confirmRequest(patch: Partial<ConfirmRequest> = {}): ConfirmRequest {
   return { changeId: 'chg_1', newPassword: SECRET_NEW, previousPassword: SECRET_PREVIOUS, ...patch };
+}
+
+export function startOverRequest(patch: Partial<StartOverRequest> = {}): StartOverRequest {
+  return { changeId: 'chg_1', newPassword: SECRET_NEW, acknowledged: true, ...patch };
 }
 
 export interface FakeFrame {

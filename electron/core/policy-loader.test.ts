@@ -1,0 +1,77 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogFields } from './logger';
+import { DEFAULT_POLICY } from './policy';
+import { loadPolicy, policyPath } from './policy-loader';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pwsync-policy-'));
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+function recorder() {
+  const lines: string[] = [];
+  const at = (level: string) => (message: string, fields?: LogFields) => lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+async function write(name: string, text: string): Promise<string> {
+  const file = path.join(dir, name);
+  await fs.writeFile(file, text);
+  return file;
+}
+
+describe('the policy file', () => {
+  it('lives at one documented path per system', () => {
+    expect(policyPath('linux')).toBe('/etc/pwsync/policy.json');
+    expect(policyPath('darwin')).toBe('/Library/Application Support/pwsync/policy.json');
+    expect(policyPath('win32', { ProgramData: 'D:\\ProgramData' })).toBe('D:\\ProgramData\\pwsync\\policy.json');
+    expect(policyPath('win32', {})).toBe('C:\\ProgramData\\pwsync\\policy.json');
+  });
+
+  it('missing: the defaults, from "defaults", with no problems', async () => {
+    const { logger, lines } = recorder();
+    expect(await loadPolicy(path.join(dir, 'none.json'), logger)).toEqual({ policy: DEFAULT_POLICY, source: 'defaults', problems: [] });
+    expect(lines.join()).toContain('no policy file');
+  });
+
+  it('good: every field applies, and the source is the file', async () => {
+    const file = await write('good.json', JSON.stringify({ organization: 'Example Corp', identityProvider: 'Okta', supportUrl: 'https://help.example.com/pw', reminderIntervalHours: 2, language: 'nl' }));
+    const loaded = await loadPolicy(file, recorder().logger);
+    expect(loaded.source).toBe(file);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.policy).toMatchObject({ organization: 'Example Corp', identityProvider: 'Okta', supportUrl: 'https://help.example.com/pw', reminderIntervalHours: 2, language: 'nl' });
+  });
+
+  it('partly bad: good fields apply, bad ones fall back and are logged by name only', async () => {
+    const file = await write('mixed.json', JSON.stringify({ identityProvider: 'Okta', supportUrl: 'http://plain.example.com', reminderIntervalHours: -1, colour: 'red' }));
+    const { logger, lines } = recorder();
+    const loaded = await loadPolicy(file, logger);
+    expect(loaded.policy.identityProvider).toBe('Okta');
+    expect(loaded.policy.supportUrl).toBeNull();
+    expect(loaded.policy.reminderIntervalHours).toBe(4);
+    expect(loaded.problems).toEqual([
+      { field: 'supportUrl', problem: 'invalid' },
+      { field: 'reminderIntervalHours', problem: 'invalid' },
+      { field: 'colour', problem: 'unknown' },
+    ]);
+    const warnings = lines.filter((l) => l.startsWith('warn'));
+    expect(warnings).toHaveLength(3);
+    expect(warnings.join()).not.toContain('plain.example.com');
+  });
+
+  it.each([
+    ['not JSON', '{ organization: "x" '],
+    ['an array', '[1, 2]'],
+    ['too big', JSON.stringify({ organization: 'x'.repeat(70_000) })],
+  ])('%s: all defaults, and the whole file named as the problem', async (_name, text) => {
+    const file = await write(`bad-${_name.replace(/\W/g, '')}.json`, text);
+    const loaded = await loadPolicy(file, recorder().logger);
+    expect(loaded.policy).toEqual(DEFAULT_POLICY);
+    expect(loaded.problems).toEqual([{ field: '(file)', problem: 'invalid' }]);
+    expect(loaded.source).toBe(file);
+  });
+});
