@@ -14,6 +14,16 @@ const parts = {
   // dbus-next requires x11 (X session bus discovery) and usocket only on paths we never take.
   agent: () => build({ ...node, entryPoints: { cli: 'agent/src/cli.ts' }, outdir: 'dist/agent', external: ['x11', 'usocket'] }),
   web: () => build({ ...node, entryPoints: { 'demo-host': 'electron/web/demo-host.ts' }, outdir: 'dist/web' }),
+  // The reference directory (better-sqlite3 is native: loaded from node_modules at run time),
+  // the identity provider's command line, and the demo's back end for npm start.
+  directory: () =>
+    build({
+      ...node,
+      entryPoints: { cli: 'directory/src/cli.ts', idp: 'scripts/idp.ts' },
+      outdir: 'dist/directory',
+      external: ['better-sqlite3'],
+    }),
+  demo: () => build({ ...node, entryPoints: { stack: 'scripts/demo/stack.ts' }, outdir: 'dist/demo' }),
   // The support CLI, runnable with plain Node (npm run doctor); the app runs the same code as `pwsync doctor`.
   doctor: () => build({ ...node, entryPoints: { doctor: 'electron/doctor/doctor.ts' }, outdir: 'dist/doctor' }),
   main: () => build({ ...node, target: 'node22', entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', external: ['electron'] }),

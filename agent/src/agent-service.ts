@@ -133,15 +133,33 @@ export class AgentService extends EventEmitter<AgentEvents> {
   }
 
   /** A change arrived from the directory (or the demo): it supersedes any older one. */
-  async receiveChange(change: PendingChange, hashes: ChangeHashes): Promise<void> {
+  async receiveChange(arrived: PendingChange, hashes: ChangeHashes): Promise<void> {
     const previous = this.pending.current;
-    if (previous?.change.id === change.id) return;
+    if (previous?.change.id === arrived.id) return;
     const supersededIds = previous ? [previous.change.id, ...this.pending.supersededIds].slice(0, 100) : this.pending.supersededIds;
+    const change = await this.applyOnArrival(arrived, hashes);
     this.pending = { current: { change, hashes }, supersededIds };
     await this.state.writePending(this.pending);
     if (previous) this.emit('changeRemoved', previous.change.id, 'superseded');
     this.emit('changeAdded', change);
     this.emitStatus();
+  }
+
+  /**
+   * Mode 'applied' (Linux): the account takes the directory's hash as the change
+   * arrives, and the tray app informs the person. If that fails, the change waits for
+   * the person to confirm it with both passwords, which sets the account from them.
+   */
+  private async applyOnArrival(change: PendingChange, hashes: ChangeHashes): Promise<PendingChange> {
+    if (this.backend.mode !== 'applied' || !this.backend.applyDirectoryHash) return change;
+    try {
+      await this.backend.applyDirectoryHash(this.user, hashes);
+      this.logger.info({ changeId: change.id }, 'applied the directory\'s hash to the account');
+      return { ...change, mode: 'applied' };
+    } catch (error) {
+      this.logger.warn({ changeId: change.id, error: (error as Error).name }, 'could not apply the directory\'s hash; the change waits for confirmation');
+      return { ...change, mode: 'confirm' };
+    }
   }
 
   async checkIn(): Promise<{ directory: AgentStatus['directory']; pendingChange: PendingChange | null }> {

@@ -11,6 +11,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgentService } from './agent-service';
 import type { PlatformBackend } from './backends/backend';
+import { DarwinBackend } from './backends/darwin';
+import { LinuxBackend } from './backends/linux';
+import { SafeRunner } from './backends/safe-runner';
 import { SandboxBackend } from './backends/sandbox';
 import type { SyncStep } from './protocol/schemas';
 import { seedDemo } from './demo-seed';
@@ -28,6 +31,7 @@ Serves the pwsync agent protocol to the tray app of one user on a local socket.
 Options:
   --socket PATH       the Unix socket (or Windows named pipe) to listen on
   --backend NAME      sandbox (a practice account in the state folder), linux or darwin
+                      (the real ones: as root, on their own system; docs/backends.md)
   --state-dir DIR     where pending changes, the journal and history are kept
   --user NAME         whose changes this socket serves (default: the user running the agent)
   --directory URL     the directory to check in with (http or https)
@@ -101,9 +105,14 @@ function parse(argv: string[]) {
   };
 }
 
+/** The real backends change this computer's passwords, so they run as root and only on their own system. */
 function createBackend(name: string, stateDir: string): PlatformBackend {
   if (name === 'sandbox') return new SandboxBackend(stateDir);
-  throw new UsageError(`The ${name} backend is not part of this build yet; use --backend sandbox`);
+  if (name !== process.platform) throw new UsageError(`The ${name} backend runs only on ${name}, not on ${process.platform}`);
+  if (process.getuid?.() !== 0) throw new UsageError(`The ${name} backend changes system passwords and must run as root`);
+  if (name === 'linux') return new LinuxBackend({ runner: new SafeRunner(), stateDir });
+  if (name === 'darwin') return new DarwinBackend(new SafeRunner());
+  throw new UsageError(`unknown backend ${name}`);
 }
 
 /**

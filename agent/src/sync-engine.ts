@@ -117,7 +117,7 @@ export class SyncEngine {
     await step('keychain', async () => {
       if (await backend.keychainPasswordIs(user, request.newPassword)) return 'done';
       try {
-        await backend.changeKeychainPassword(user, previous, request.newPassword);
+        if ((await backend.changeKeychainPassword(user, previous, request.newPassword)) === 'skipped') return 'skipped';
       } catch (error) {
         // The account (and with it FileVault) already moved; undoing it would split them
         // again. Report exactly this step, with its remedy.
@@ -145,11 +145,11 @@ export class SyncEngine {
     return step(name, async () => {
       if (await alreadyDone()) return 'done';
       try {
-        await change();
+        // A backend says 'skipped' when the computer has nothing of this kind to change.
+        return (await change()) === 'skipped' ? 'skipped' : 'done';
       } catch (error) {
         return fail(name, error);
       }
-      return 'done';
     }, true);
   }
 
@@ -157,7 +157,7 @@ export class SyncEngine {
     const { backend, user } = this.deps;
     const changeId = request.change.change.id;
     // No probe: refreshing what the unlock screen accepts is safe to repeat.
-    await this.journaledChange(step, fail, 'fileVault', async () => false, () => backend.refreshDiskUnlock(user, request.newPassword));
+    await this.journaledChange(step, fail, 'fileVault', async () => false, () => backend.refreshDiskUnlock(user, request.newPassword, request.previousPassword));
 
     await step('report', async () => {
       if (!this.deps.report) return 'skipped';

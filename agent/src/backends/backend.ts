@@ -16,16 +16,26 @@ export interface PlatformBackend {
   accountPasswordIs(user: string, password: string): Promise<boolean>;
   changeAccountPassword(user: string, previous: string, next: string): Promise<void>;
   keychainPasswordIs(user: string, password: string): Promise<boolean>;
-  changeKeychainPassword(user: string, previous: string, next: string): Promise<void>;
+  /** 'skipped': there is no login keychain to change (no GNOME keyring on a Linux computer, say). */
+  changeKeychainPassword(user: string, previous: string, next: string): Promise<void | 'skipped'>;
   /**
    * The previous password is forgotten (policy permitting): set the account password
    * without the old one, and start a new login keychain, keeping the old one for support.
    */
   resetAccountPassword(user: string, next: string): Promise<void>;
-  startNewKeychain(user: string, next: string): Promise<{ keptAs: string }>;
-  /** Makes the disk-unlock screen accept the (already changed) account password. */
-  refreshDiskUnlock(user: string, next: string): Promise<void>;
+  startNewKeychain(user: string, next: string): Promise<{ keptAs: string } | 'skipped'>;
+  /**
+   * Makes the disk-unlock screen accept the (already changed) account password. The
+   * previous password (null when starting over) is for disks that re-key with it (LUKS);
+   * 'skipped': no disk here follows the account password.
+   */
+  refreshDiskUnlock(user: string, next: string, previous: string | null): Promise<void | 'skipped'>;
   diskUnlockAccepts(user: string, password: string): Promise<boolean>;
+  /**
+   * Mode 'applied' only: sets the account to the directory's hash when the change
+   * arrives, with no password (the agent service calls it; see docs/backends.md).
+   */
+  applyDirectoryHash?(user: string, hashes: { sha512crypt: string }): Promise<void>;
 }
 
 /** A step failed in a way the person or support can act on. The message never holds a secret. */
