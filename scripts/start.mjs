@@ -1,9 +1,12 @@
-// npm start: the tray app in demo mode. Builds, starts a sandbox agent on a socket
-// in the user's runtime folder, then opens the Electron tray app — or, where the
-// Electron binary is not installed, the same UI in a browser page on 127.0.0.1.
+// npm start: the tray app in demo mode. Builds, then starts the reference directory
+// on 127.0.0.1 with a demo user, a sandbox agent enrolled as this computer (its
+// socket in the user's runtime folder), sends the identity provider's first password
+// change over SCIM, and opens the Electron tray app — or, where the Electron binary is
+// not installed, the same window in a browser page on 127.0.0.1.
 // Ctrl-C stops everything this started and removes the socket and practice files.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -30,44 +33,41 @@ function electronBinary() {
 const children = new Set();
 let stopping = false;
 const runtimeDir = demoRuntimeDir();
+let stack;
 
 function cleanUp() {
   rmSync(runtimeDir, { recursive: true, force: true });
 }
 
-async function stop(code) {
-  if (stopping) return;
-  stopping = true;
-  const exits = [...children].map((child) => new Promise((resolve) => {
+function stopChild(child) {
+  return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', resolve);
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-  }));
-  await Promise.all(exits);
+  });
+}
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all([...children].map(stopChild));
+  await stack?.stop();
   cleanUp();
   process.exit(code);
 }
 
-function run(command, args, options = {}) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], ...options });
+/** Any part stopping on its own ends the demo: half a demo would only mislead. */
+function watch(child, name) {
   children.add(child);
   child.once('exit', (code, signal) => {
     children.delete(child);
     if (!stopping) {
-      console.error(`pwsync: ${path.basename(args[0] ?? command)} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the demo.`);
+      console.error(`pwsync: the ${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the demo.`);
       void stop(1);
     }
   });
   return child;
-}
-
-async function waitFor(file, ms) {
-  const until = Date.now() + ms;
-  while (!existsSync(file)) {
-    if (Date.now() > until) throw new Error(`${file} did not appear`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 process.on('SIGINT', () => void stop(0));
@@ -81,27 +81,44 @@ if (process.env.PWSYNC_SKIP_BUILD !== '1') {
 
 // A fresh practice account each run: the demo starts with one pending change.
 cleanUp();
-mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
-const socketPath = path.join(runtimeDir, 'agent.sock');
-const stateDir = path.join(runtimeDir, 'state');
-const agent = run(process.execPath, ['dist/agent/cli.cjs', '--socket', socketPath, '--backend', 'sandbox', '--state-dir', stateDir, '--seed-demo', '--allow-new-keychain', '--log-level', 'warn']);
-agent.stdout.resume();
-await waitFor(socketPath, 10_000);
+const { startDemoStack, DEMO_PASSWORD_CYCLE } = createRequire(import.meta.url)(path.join(root, 'dist/demo/stack.cjs'));
+try {
+  stack = await startDemoStack({ root, runtimeDir, agentArgs: ['--allow-new-keychain'] });
+} catch (error) {
+  console.error(`pwsync: the demo could not start: ${error.message}`);
+  await stop(1);
+}
+watch(stack.directory.child, 'directory');
+watch(stack.agent.child, 'agent');
+
+const appEnv = {
+  ...process.env,
+  PWSYNC_SOCKET: stack.socketPath,
+  PWSYNC_DEMO: '1',
+  PWSYNC_DEMO_DIRECTORY: stack.directory.url,
+  PWSYNC_DEMO_TOKEN_FILE: stack.tokenFile,
+  PWSYNC_DEMO_USER: stack.userName,
+};
+const practice = `Practice account: the previous password is "autumn-leaves-42"; the first change sets "${DEMO_PASSWORD_CYCLE[0]}", and each simulated change the next of ${DEMO_PASSWORD_CYCLE.slice(1).map((p) => `"${p}"`).join(', ')}.`;
 
 const electron = electronBinary();
 if (electron) {
-  console.log('pwsync: starting the tray app in demo mode (practice account; nothing on this computer changes).');
-  const app = run(electron, [root], { env: { ...process.env, PWSYNC_SOCKET: socketPath, PWSYNC_DEMO: '1' } });
-  app.stdout.pipe(process.stdout);
+  console.log('pwsync: starting the tray app in demo mode (a practice account; nothing on this computer changes).');
+  const app = watch(spawn(electron, [root], { env: appEnv, stdio: ['ignore', 'inherit', 'inherit'] }), 'tray app');
+  void app;
+  console.log(practice);
 } else {
   console.log("pwsync: Electron's binary is not installed here, so the tray app's window opens in your browser instead.");
-  const host = run(process.execPath, ['dist/web/demo-host.cjs', '--socket', socketPath, '--renderer', 'dist/renderer', '--provider', 'Okta'], {
-    env: { ...process.env, PWSYNC_LOG_LEVEL: 'warn' },
-  });
-  const lines = readline.createInterface({ input: host.stdout });
-  lines.once('line', (line) => {
+  const host = watch(
+    spawn(process.execPath, ['dist/web/demo-host.cjs', '--socket', stack.socketPath, '--renderer', 'dist/renderer', '--provider', 'Okta'], {
+      env: { ...appEnv, PWSYNC_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+    'browser demo',
+  );
+  readline.createInterface({ input: host.stdout }).once('line', (line) => {
     const { url } = JSON.parse(line);
     console.log(`pwsync demo: open ${url}`);
-    console.log('Demo account: the previous password is "autumn-leaves-42", the new one set at Okta is "winter-snow-77". Ctrl-C stops the demo.');
+    console.log(`${practice} Ctrl-C stops the demo.`);
   });
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { app, clipboard, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, shell, Tray } from 'electron';
 import { systemSocketPath } from '../../agent/src/protocol';
 import { createCore, hostPlatform } from '../core/create-core';
+import { demoIdentityProvider } from '../core/demo-identity-provider';
 import { createTranslator } from '../core/i18n';
 import type { CoreLogger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy';
@@ -28,7 +29,7 @@ import { createAppWindow } from './window';
 
 /** What the process that starts the shell may add. */
 export interface ShellEnvironment {
-  /** Demo mode: make a password change as the identity provider would (a later issue wires the directory). */
+  /** Demo mode: make a password change as the identity provider would (a SCIM PATCH to the demo's directory). */
   simulatePasswordChange?: () => Promise<void>;
 }
 
@@ -174,4 +175,4 @@ function ownSystemSocketPath(): string {
   return systemSocketPath(process.platform, user.username, user.uid);
 }
 
-main();
+main({ simulatePasswordChange: process.env.PWSYNC_DEMO === '1' ? demoIdentityProvider(process.env) : undefined });

@@ -5,13 +5,27 @@
  */
 import type { AppState, Problem } from '../../electron/contract';
 
-export type { AppState, ConfirmOutcome, ConfirmRequest, Phase, Problem, ProblemCode, PwsyncBridge, UnreachableReason } from '../../electron/contract';
+export type {
+  AppState,
+  ConfirmOutcome,
+  ConfirmRequest,
+  DiagnosticsReport,
+  Phase,
+  PolicyView,
+  Problem,
+  ProblemCode,
+  PwsyncBridge,
+  StartOverRequest,
+  UnreachableReason,
+} from '../../electron/contract';
 
 export type ProgressEntry = AppState['progress'][number];
 export type SyncStep = ProgressEntry['step'];
 export type StepState = ProgressEntry['state'];
 export type PendingChange = NonNullable<AppState['pendingChange']>;
 export type Remedy = NonNullable<Problem['remedy']>;
+export type Platform = AppState['platform'];
+export type LastResult = NonNullable<AppState['lastResult']>;
 
 /** The sync's steps in the order the agent runs them (DESIGN.md, "The sync"). */
 export const SYNC_STEP_ORDER = [

@@ -6,19 +6,23 @@ import { I18nextProvider } from 'react-i18next';
 import { App } from './app';
 import { getBridge } from './bridge';
 import { BridgeProvider } from './bridge/bridge-context';
-import { createI18n } from './i18n';
-import { connectBridge } from './store/connect-bridge';
+import { createI18n, preferredLanguage, switchLanguage } from './i18n';
+import { connectBridge, firstState } from './store/connect-bridge';
+
+const FIRST_STATE_WAIT_MS = 250;
 
 const i18n = createI18n();
-document.documentElement.lang = i18n.resolvedLanguage ?? 'en';
-document.documentElement.dir = i18n.dir();
-document.title = i18n.t('app.name');
-
 const bridge = getBridge();
 connectBridge(bridge);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+
+// The system's language is loaded before the first frame, so an English flash never
+// precedes it; the policy's, which comes with the first state, switches after. The
+// first state usually arrives within a few milliseconds: waiting briefly for it spares
+// drawing "Connecting…" only to replace it at once.
+await Promise.all([switchLanguage(i18n, preferredLanguage()).catch(() => undefined), firstState(FIRST_STATE_WAIT_MS)]);
 createRoot(root).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>

@@ -1,4 +1,4 @@
-import type { AppState, PendingChange, Problem } from '../src/app-types';
+import type { AppState, PendingChange, PolicyView, Problem } from '../src/app-types';
 
 export const CHANGE: PendingChange = {
   id: 'chg-42',
@@ -7,10 +7,21 @@ export const CHANGE: PendingChange = {
   mode: 'confirm',
 };
 
+export const POLICY: PolicyView = {
+  organization: 'Example Corp',
+  supportUrl: 'https://support.example.com/pwsync',
+  supportContact: 'IT Help Desk, extension 4357',
+  newKeychainOffered: false,
+  language: null,
+  problems: [],
+};
+
 /** A plausible AppState for a phase; tests override what they look at. */
 export function appState(overrides: Partial<AppState> = {}): AppState {
   return {
     phase: 'idle',
+    platform: 'darwin',
+    policy: POLICY,
     demo: false,
     agent: { version: '1.4.0', platform: 'darwin', backend: 'darwin', user: 'alex', newKeychainAllowed: false },
     unreachable: null,

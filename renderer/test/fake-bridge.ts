@@ -1,16 +1,43 @@
 import { vi } from 'vitest';
-import type { AppState, ConfirmOutcome, ConfirmRequest } from '../src/app-types';
+import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest } from '../src/app-types';
 import type { RendererBridge } from '../src/bridge';
+
+type Ok = Promise<{ ok: boolean }>;
 
 export interface FakeBridge extends RendererBridge {
   getState: ReturnType<typeof vi.fn<() => Promise<AppState>>>;
   confirmChange: ReturnType<typeof vi.fn<(request: ConfirmRequest) => Promise<ConfirmOutcome>>>;
-  checkIn: ReturnType<typeof vi.fn<() => Promise<{ ok: boolean }>>>;
-  dismissProblem: ReturnType<typeof vi.fn<() => Promise<{ ok: boolean }>>>;
+  startOver: ReturnType<typeof vi.fn<(request: StartOverRequest) => Promise<ConfirmOutcome>>>;
+  checkIn: ReturnType<typeof vi.fn<() => Ok>>;
+  dismissProblem: ReturnType<typeof vi.fn<() => Ok>>;
+  getDiagnostics: ReturnType<typeof vi.fn<() => Promise<DiagnosticsReport>>>;
+  copyDiagnostics: ReturnType<typeof vi.fn<() => Ok>>;
+  openSupport: ReturnType<typeof vi.fn<() => Ok>>;
+  closeWindow: ReturnType<typeof vi.fn<() => Ok>>;
   /** Sends a state as main would push it. */
   push(state: AppState): void;
   /** The page's own connection dropped, as the HTTP bridge reports it. */
   loseConnection(): void;
+}
+
+export const DIAGNOSTICS: DiagnosticsReport = {
+  supportCode: 'K7QM-4XPD',
+  generatedAt: '2025-11-28T09:10:00.000Z',
+  text: 'pwsync diagnostics — support code K7QM-4XPD\n[App]\nVersion: 0.1.0\nPlatform: darwin',
+};
+
+function synced(changeId: string): ConfirmOutcome {
+  return {
+    ok: true,
+    result: {
+      changeId,
+      outcome: 'synced',
+      finishedAt: '2025-11-28T09:05:00.000Z',
+      completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain', 'fileVault', 'report'],
+      failedStep: null,
+      errorCode: null,
+    },
+  };
 }
 
 /** A bridge that records calls and lets the test push states, like main or the demo server. */
@@ -19,19 +46,14 @@ export function createFakeBridge(initial: AppState): FakeBridge {
   const lostListeners = new Set<() => void>();
   return {
     getState: vi.fn(async () => initial),
-    confirmChange: vi.fn(async (request: ConfirmRequest): Promise<ConfirmOutcome> => ({
-      ok: true,
-      result: {
-        changeId: request.changeId,
-        outcome: 'synced',
-        finishedAt: '2025-11-28T09:05:00.000Z',
-        completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain', 'fileVault', 'report'],
-        failedStep: null,
-        errorCode: null,
-      },
-    })),
+    confirmChange: vi.fn(async (request: ConfirmRequest) => synced(request.changeId)),
+    startOver: vi.fn(async (request: StartOverRequest) => synced(request.changeId)),
     checkIn: vi.fn(async () => ({ ok: true })),
     dismissProblem: vi.fn(async () => ({ ok: true })),
+    getDiagnostics: vi.fn(async () => DIAGNOSTICS),
+    copyDiagnostics: vi.fn(async () => ({ ok: true })),
+    openSupport: vi.fn(async () => ({ ok: true })),
+    closeWindow: vi.fn(async () => ({ ok: true })),
     onStateChanged(listener) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);

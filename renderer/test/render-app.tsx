@@ -15,7 +15,7 @@ export interface RenderedApp extends RenderResult {
 
 /** The whole window, in English, wired to a fake bridge whose first state is `initial`. */
 export async function renderApp(initial: AppState, bridge: FakeBridge = createFakeBridge(initial)): Promise<RenderedApp> {
-  const i18n = createI18n('en');
+  const i18n = createI18n();
   connectBridge(bridge);
   const result = render(
     <I18nextProvider i18n={i18n}>

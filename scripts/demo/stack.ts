@@ -12,8 +12,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createUser, type IdpTarget, setPassword } from '../../directory/src/idp-client';
 
-/** The practice passwords, in the order the demo's identity provider sets them (README.md). */
-export const DEMO_PASSWORD_CYCLE = ['winter-snow-77', 'spring-rain-13', 'summer-sun-58', 'autumn-leaves-42'] as const;
+import { DEMO_PASSWORD_CYCLE } from '../../electron/core/demo-identity-provider';
+
+export { DEMO_PASSWORD_CYCLE };
 export const DEMO_USER = 'alex@example.com';
 
 export interface DemoProcess {
@@ -40,6 +41,8 @@ export interface DemoStackOptions {
   runtimeDir: string;
   agentArgs?: string[];
   agentEnv?: Record<string, string>;
+  /** Seconds between the agent's check-ins (default 60). */
+  checkinInterval?: number;
   /** Send the first password change at start (npm start does; tests choose). */
   firstChange?: boolean;
   logLevel?: string;
@@ -63,12 +66,13 @@ function run(root: string, args: string[], env: Record<string, string> = {}): De
   };
 }
 
-export async function startDirectory(root: string, runtimeDir: string, logLevel = 'warn'): Promise<DemoProcess & { url: string; tokenFile: string }> {
+/** Starts the directory; `port` 0 picks a free one (a restart passes the one it had). */
+export async function startDirectory(root: string, runtimeDir: string, logLevel = 'warn', port = 0): Promise<DemoProcess & { url: string; tokenFile: string }> {
   const tokenFile = path.join(runtimeDir, 'directory.token');
   if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   // Few PBKDF2 rounds: the practice hashes protect nothing, and the demo should feel instant.
   const directory = run(root, [
-    'dist/directory/cli.cjs', '--listen', '127.0.0.1:0', '--db', path.join(runtimeDir, 'directory.db'),
+    'dist/directory/cli.cjs', '--listen', `127.0.0.1:${port}`, '--db', path.join(runtimeDir, 'directory.db'),
     '--token-file', tokenFile, '--pbkdf2-iterations', '10000', '--log-level', logLevel,
   ]);
   const url = await new Promise<string>((resolve, reject) => {
@@ -114,7 +118,13 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   const socketPath = path.join(options.runtimeDir, 'agent.sock');
   const stateDir = path.join(options.runtimeDir, 'state');
   const agent = await startAgent(options.root, {
-    socketPath, stateDir, directory: directory.url, deviceTokenFile, args: options.agentArgs, env: options.agentEnv, logLevel: options.logLevel,
+    socketPath,
+    stateDir,
+    directory: directory.url,
+    deviceTokenFile,
+    args: [...(options.agentArgs ?? []), ...(options.checkinInterval ? ['--checkin-interval', String(options.checkinInterval)] : [])],
+    env: options.agentEnv,
+    logLevel: options.logLevel,
   });
   if (options.firstChange ?? true) await setPassword(idp, DEMO_USER, DEMO_PASSWORD_CYCLE[0]);
   let devices = 1;

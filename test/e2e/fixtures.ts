@@ -4,9 +4,12 @@
  * serves. After each test every output — both programs' logs, every file the agent
  * wrote, the page's HTML and console — is searched for the test's passwords.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { UserState } from '../../agent/src/user-state';
 import { makeTempDir, readAllFiles, type Running, startAgent, startDemoHost } from '../support/processes';
 import { seedAccount } from '../support/seed';
 
@@ -17,8 +20,8 @@ export interface World {
   agent: (Running & { socketPath: string; stateDir: string }) | undefined;
   host: Running & { url: string };
   changeId: string;
-  /** Starts (or restarts) the agent on the same socket and state. */
-  startAgent(): Promise<void>;
+  /** Starts (or restarts) the agent on the same socket and state; with no arguments, with the options' flags and environment. */
+  startAgent(extra?: string[], env?: Record<string, string>): Promise<void>;
   stopAgent(signal?: NodeJS.Signals): Promise<void>;
   open(page: Page): Promise<void>;
   /** Everything the system printed or wrote, for searching. */
@@ -28,13 +31,31 @@ export interface World {
 
 export const PASSWORDS = { previous: 'Prev-Ünïcode pass 1', next: 'Nëw "quoted" pass 2' };
 
-export const test = base.extend<{ world: World; worldOptions: { seed: boolean; agent: boolean } }>({
+export interface WorldOptions {
+  seed: boolean;
+  agent: boolean;
+  /** More agent flags, e.g. ['--allow-new-keychain']. */
+  agentArgs?: string[];
+  /** The agent's environment, e.g. { PWSYNC_FAULT_KILL_AT: 'keychain:after' }. */
+  agentEnv?: Record<string, string>;
+  /** An administrator's policy for the demo host (written to a file and passed as --policy). */
+  policy?: Record<string, unknown>;
+  /** 'applied': the change as Windows and Linux agents report it, applied already. */
+  mode?: 'confirm' | 'applied';
+}
+
+export const test = base.extend<{ world: World; worldOptions: WorldOptions }>({
   worldOptions: [{ seed: true, agent: true }, { option: true }],
   world: async ({ worldOptions }, use) => {
     const dir = makeTempDir('pwe-');
     const stateDir = `${dir}/state`;
     const socketPath = `${dir}/agent.sock`;
     const change = worldOptions.seed ? await seedAccount(stateDir, USER, PASSWORDS.previous, PASSWORDS.next) : undefined;
+    if (change && worldOptions.mode === 'applied') {
+      const state = new UserState(stateDir, USER, () => undefined);
+      const pending = await state.readPending();
+      await state.writePending({ ...pending, current: { ...pending.current!, change: { ...change, mode: 'applied' } } });
+    }
     const logs: string[] = [];
     let agent: World['agent'];
     const world: World = {
@@ -43,8 +64,8 @@ export const test = base.extend<{ world: World; worldOptions: { seed: boolean; a
       host: undefined as never,
       changeId: change?.id ?? '',
       secrets: [PASSWORDS.previous, PASSWORDS.next],
-      async startAgent() {
-        agent = await startAgent(dir);
+      async startAgent(extra = worldOptions.agentArgs ?? [], env = worldOptions.agentEnv ?? {}) {
+        agent = await startAgent(dir, extra, env);
         world.agent = agent;
       },
       async stopAgent(signal = 'SIGTERM') {
@@ -67,7 +88,13 @@ export const test = base.extend<{ world: World; worldOptions: { seed: boolean; a
       },
     };
     if (worldOptions.agent) await world.startAgent();
-    world.host = await startDemoHost(socketPath);
+    const hostArgs: string[] = [];
+    if (worldOptions.policy) {
+      const policyFile = path.join(dir, 'policy.json');
+      await fs.writeFile(policyFile, JSON.stringify(worldOptions.policy));
+      hostArgs.push('--policy', policyFile);
+    }
+    world.host = await startDemoHost(socketPath, hostArgs);
     await use(world);
     await world.stopAgent();
     await world.host.stop();
@@ -80,6 +107,28 @@ export async function expectNoSecrets(world: World, page: Page): Promise<void> {
   const everything = await world.allOutput(page);
   expect(everything.length).toBeGreaterThan(0);
   for (const secret of world.secrets) expect(everything.includes(secret), `a password leaked into the output`).toBe(false);
+}
+
+/** axe-core finds nothing on the page as it is, in the light and the dark colour scheme. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const summary = violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(summary, `${what} (${colorScheme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
+ * A screenshot for a person to look at, in test-results/screens. With `docs`, and only
+ * when PWSYNC_DOCS_SCREENSHOTS=1 (so ordinary runs leave the repository alone), also
+ * the README's copy in docs/screenshots. Never taken while a password is shown in clear.
+ */
+export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
+  expect(await page.locator('input[type="text"][id$="password"]').count(), 'no password is shown in clear').toBe(0);
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+  if (options.docs && process.env.PWSYNC_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
 }
 
 export { expect };

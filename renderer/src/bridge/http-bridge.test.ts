@@ -36,6 +36,8 @@ function environment(hash = '#token=s3cr3t-t0ken') {
       return source;
     },
     setTimeout: (callback: () => void) => void timers.push(callback),
+    writeClipboard: vi.fn<(text: string) => Promise<void>>(async () => undefined),
+    openWindow: vi.fn<(url: string) => void>(),
   };
   return { env, sources, timers };
 }
@@ -177,5 +179,53 @@ describe('the HTTP bridge', () => {
     expect(timers).toHaveLength(1);
     timers[0]!();
     expect(sources).toHaveLength(2);
+  });
+
+  it('startOver and getDiagnostics post to their own names', async () => {
+    const { env } = environment();
+    const bridge = createHttpBridge(env);
+    env.fetch.mockResolvedValueOnce(json(200, { ok: false, problem: { code: 'notAllowed' } }));
+    const request = { changeId: 'chg-1', newPassword: 'n', acknowledged: true } as const;
+    await expect(bridge.startOver(request)).resolves.toEqual({ ok: false, problem: { code: 'notAllowed' } });
+    expect(env.fetch.mock.calls[0]![0]).toBe('/api/invoke/startOver');
+    expect(JSON.parse(String(env.fetch.mock.calls[0]![1].body))).toEqual([request]);
+    env.fetch.mockResolvedValueOnce(json(200, { supportCode: 'ABCD-EFGH', generatedAt: 'now', text: 'report' }));
+    await expect(bridge.getDiagnostics()).resolves.toMatchObject({ supportCode: 'ABCD-EFGH' });
+  });
+
+  it('copies the diagnostics text itself, since the server cannot reach the clipboard', async () => {
+    const { env } = environment();
+    env.fetch.mockResolvedValue(json(200, { supportCode: 'ABCD-EFGH', generatedAt: 'now', text: 'the report' }));
+    const bridge = createHttpBridge(env);
+    await expect(bridge.copyDiagnostics()).resolves.toEqual({ ok: true });
+    expect(env.writeClipboard).toHaveBeenCalledWith('the report');
+    expect(env.fetch.mock.calls[0]![0]).toBe('/api/invoke/getDiagnostics');
+  });
+
+  it('says the copy failed when the clipboard refuses', async () => {
+    const { env } = environment();
+    env.fetch.mockResolvedValue(json(200, { supportCode: 'ABCD-EFGH', generatedAt: 'now', text: 'the report' }));
+    env.writeClipboard.mockRejectedValue(new Error('denied'));
+    await expect(createHttpBridge(env).copyDiagnostics()).resolves.toEqual({ ok: false });
+  });
+
+  it('opens the support address from policy in a new tab, https only', async () => {
+    const { env } = environment();
+    const bridge = createHttpBridge(env);
+    env.fetch.mockResolvedValueOnce(json(200, appState()));
+    await expect(bridge.openSupport()).resolves.toEqual({ ok: true });
+    expect(env.openWindow).toHaveBeenCalledWith('https://support.example.com/pwsync');
+    for (const supportUrl of ['http://support.example.com', 'javascript:alert(1)', null]) {
+      env.fetch.mockResolvedValueOnce(json(200, appState({ policy: { ...appState().policy, supportUrl } })));
+      await bridge.getState();
+      await expect(bridge.openSupport()).resolves.toEqual({ ok: false });
+    }
+    expect(env.openWindow).toHaveBeenCalledTimes(1);
+  });
+
+  it('cannot close a browser window, and says so', async () => {
+    const { env } = environment();
+    await expect(createHttpBridge(env).closeWindow()).resolves.toEqual({ ok: false });
+    expect(env.fetch).not.toHaveBeenCalled();
   });
 });

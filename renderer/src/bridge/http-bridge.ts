@@ -3,11 +3,11 @@
  * PwsyncBridge, spoken over HTTP to the demo server that served the page.
  * Calls are POST /api/invoke/<name>; state arrives as server-sent events.
  */
-import type { AppState, ConfirmOutcome, ConfirmRequest } from '../app-types';
+import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest } from '../app-types';
 import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type RendererBridge, UNREACHABLE_ERROR } from './bridge-types';
 import { type FragmentHistory, type FragmentLocation, takeTokenFromFragment } from './fragment-token';
 
-type InvokeName = 'getState' | 'confirmChange' | 'checkIn' | 'dismissProblem';
+type InvokeName = 'getState' | 'confirmChange' | 'startOver' | 'checkIn' | 'dismissProblem' | 'getDiagnostics';
 
 /** The part of EventSource the bridge uses, so tests can pass a fake. */
 export interface EventSourceLike {
@@ -22,6 +22,10 @@ export interface HttpBridgeEnvironment {
   fetch: (input: string, init: RequestInit) => Promise<Response>;
   createEventSource: (url: string) => EventSourceLike;
   setTimeout: (callback: () => void, ms: number) => unknown;
+  /** The page's own clipboard: a server cannot reach it. */
+  writeClipboard: (text: string) => Promise<void>;
+  /** A new browser tab, opened by the page itself. */
+  openWindow: (url: string) => void;
 }
 
 const EVENT_SOURCE_CLOSED = 2;
@@ -34,6 +38,8 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
   const lostListeners = new Set<() => void>();
   let source: EventSourceLike | undefined;
   let lost = false;
+  // The latest state seen, for the support address openSupport needs.
+  let latest: AppState | undefined;
 
   function connectionLost(): void {
     lost = true;
@@ -42,6 +48,7 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
 
   function emitState(state: AppState): void {
     lost = false;
+    latest = state;
     for (const listener of stateListeners) listener(state);
   }
 
@@ -108,11 +115,37 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     source = undefined;
   }
 
+  async function getState(): Promise<AppState> {
+    latest = await invoke<AppState>('getState', []);
+    return latest;
+  }
+
   return {
-    getState: () => invoke<AppState>('getState', []),
+    getState,
     confirmChange: (request: ConfirmRequest) => invoke<ConfirmOutcome>('confirmChange', [request]),
+    startOver: (request: StartOverRequest) => invoke<ConfirmOutcome>('startOver', [request]),
     checkIn: () => invoke<{ ok: boolean }>('checkIn', []),
     dismissProblem: () => invoke<{ ok: boolean }>('dismissProblem', []),
+    getDiagnostics: () => invoke<DiagnosticsReport>('getDiagnostics', []),
+    // The demo server answers these three with {ok:false}: it cannot reach the
+    // browser's clipboard or tabs. The page does what it can itself.
+    async copyDiagnostics() {
+      try {
+        const report = await invoke<DiagnosticsReport>('getDiagnostics', []);
+        await env.writeClipboard(report.text);
+        return { ok: true };
+      } catch {
+        return { ok: false };
+      }
+    },
+    async openSupport() {
+      const url = (latest ?? (await getState().catch(() => undefined)))?.policy.supportUrl;
+      if (!url || !isHttps(url)) return { ok: false };
+      env.openWindow(url);
+      return { ok: true };
+    },
+    // A page cannot hide its own browser window; Escape still clears the form.
+    closeWindow: async () => ({ ok: false }),
     onStateChanged(listener) {
       stateListeners.add(listener);
       if (!source) openEvents();
@@ -126,6 +159,14 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
       return () => lostListeners.delete(listener);
     },
   };
+}
+
+function isHttps(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 async function errorCodeOf(response: Response): Promise<BridgeErrorCode> {
@@ -159,5 +200,7 @@ export function browserEnvironment(): HttpBridgeEnvironment {
     fetch: (input, init) => window.fetch(input, init),
     createEventSource: (url) => new EventSource(url),
     setTimeout: (callback, ms) => window.setTimeout(callback, ms),
+    writeClipboard: (text) => navigator.clipboard.writeText(text),
+    openWindow: (url) => void window.open(url, '_blank', 'noopener,noreferrer'),
   };
 }

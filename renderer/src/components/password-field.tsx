@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface PasswordFieldProps {
@@ -30,8 +30,9 @@ export function PasswordField({ id, label, hint, value, onChange, onEscape, erro
   }, [value]);
 
   // On show, and again when an error appears, so the person can type the fix at once;
-  // the error is part of the field's description, so it is read out with it.
-  useEffect(() => {
+  // the error is part of the field's description, so it is read out with it. Before
+  // paint, so the first frame that shows the field can already take typing.
+  useLayoutEffect(() => {
     input.current?.focus();
   }, [error]);
 

@@ -18,3 +18,8 @@ export function formatDateTime(iso: string, language: string): string | null {
   if (Number.isNaN(date.getTime())) return null;
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
+
+/** "A, B and C" as the language writes a list. */
+export function listOf(language: string, items: string[]): string {
+  return new Intl.ListFormat(language, { style: 'long', type: 'conjunction' }).format(items);
+}

@@ -24,7 +24,8 @@ export function StepFailedDetails({ problem }: { problem: Problem }) {
       {problem.retrySafe !== undefined && (
         <p>{problem.retrySafe ? t('attention.problems.stepFailed.retrySafe') : t('attention.problems.stepFailed.retryUnsafe')}</p>
       )}
-      {problem.remedy && <p className="next-step">{t(`attention.problems.stepFailed.remedy.${problem.remedy}`)}</p>}
+      {/* Without a remedy from the agent, the safe next step is the people who can look closer. */}
+      <p className="next-step">{t(`attention.problems.stepFailed.remedy.${problem.remedy ?? 'contactSupport'}`)}</p>
     </>
   );
 }

@@ -83,16 +83,20 @@ describe('the confirm flow', () => {
     expect(screen.getByRole('button', { name: /^Update password/ })).toHaveAccessibleName('Update password on this Mac');
   });
 
-  it('Escape on the second step goes back; on the first it clears the field', async () => {
+  it('Escape forgets both passwords, starts over and closes the window, once', async () => {
     const user = userEvent.setup();
-    await renderApp(pendingState());
+    const { bridge } = await renderApp(pendingState());
     await user.type(field('New password'), `${NEW}{Enter}`);
     await user.type(field('Previous password'), PREVIOUS);
     await user.keyboard('{Escape}');
     expect(screen.getByText('Step 1 of 2')).toBeInTheDocument();
     expect(field('New password')).toHaveFocus();
+    expect(field('New password')).toHaveValue('');
+    expect(bridge.closeWindow).toHaveBeenCalledTimes(1);
+    await user.type(field('New password'), NEW);
     await user.keyboard('{Escape}');
     expect(field('New password')).toHaveValue('');
+    expect(bridge.closeWindow).toHaveBeenCalledTimes(2);
   });
 
   it('an empty field is explained and nothing is sent', async () => {

@@ -1,17 +1,21 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../bridge/bridge-context';
+import { InterruptedNote } from '../components/interrupted-note';
 import { PasswordField } from '../components/password-field';
 import { ScreenHeading } from '../components/screen-heading';
 import { useDocumentHidden } from '../hooks/use-document-hidden';
+import { useSendSync } from '../hooks/use-send-sync';
 import { useAppStore } from '../store/app-store';
-import { useConfirmStep, usePendingChange, useProvider, useSubmitting } from '../store/hooks';
-import { problemForFailedCall } from '../store/problem-for-failed-call';
+import { useConfirmStep, usePendingChange, useProvider, useStartOverOffered, useSubmitting } from '../store/hooks';
+import { ForgotExplanation } from './forgot-explanation';
+import { StartOverForm } from './start-over-form';
 
 /**
  * The confirm flow on macOS: the new password, then the previous one, then one
  * confirmChange call. The two passwords live only in this component's state and in
- * that call; they are cleared on submit, whatever the outcome, and when the window hides.
+ * that call; they are cleared on submit, whatever the outcome, on Escape, and when
+ * the window hides. A forgotten previous password leads to the start-over path.
  */
 export function ConfirmScreen() {
   const { t } = useTranslation();
@@ -20,6 +24,8 @@ export function ConfirmScreen() {
   const change = usePendingChange();
   const step = useConfirmStep();
   const submitting = useSubmitting();
+  const startOverOffered = useStartOverOffered();
+  const sendSync = useSendSync();
   const [newPassword, setNewPassword] = useState('');
   const [previousPassword, setPreviousPassword] = useState('');
   const [missing, setMissing] = useState(false);
@@ -38,10 +44,23 @@ export function ConfirmScreen() {
     useAppStore.getState().windowHidden();
   });
 
+  /** Escape: forget what was typed and hide the window (the browser demo only clears). */
+  function close() {
+    clearFields();
+    setGeneration((was) => was + 1);
+    useAppStore.getState().backRequested();
+    bridge.closeWindow().catch(() => undefined);
+  }
+
   function goBack() {
     setPreviousPassword('');
     setMissing(false);
     useAppStore.getState().backRequested();
+  }
+
+  function forgotPrevious() {
+    clearFields();
+    useAppStore.getState().forgotPreviousRequested();
   }
 
   function continueToPrevious(event: FormEvent) {
@@ -59,24 +78,20 @@ export function ConfirmScreen() {
     }
     const request = { changeId: change.id, newPassword, previousPassword };
     clearFields();
-    const store = useAppStore.getState();
-    store.confirmSubmitted();
-    try {
-      store.confirmAnswered(await bridge.confirmChange(request));
-    } catch (error) {
-      const { problem, uncertain } = problemForFailedCall(error);
-      store.confirmCallFailed(problem, uncertain);
-      // Ask what actually happened; the answer replaces the uncertain problem.
-      if (uncertain) bridge.getState().then(store.stateReceived, store.appConnectionLost);
-    }
+    await sendSync(false, () => bridge.confirmChange(request));
   }
 
+  if (step === 'forgot' && startOverOffered) return <ForgotExplanation />;
+  if (step === 'startOver' && startOverOffered) return <StartOverForm onEscape={close} />;
+  const shownStep = step === 'previous' ? 'previous' : 'new';
+
   return (
-    <section className="screen-body" data-step={step}>
+    <section className="screen-body" data-step={shownStep}>
       <ScreenHeading focusOnShow={false}>{t('confirm.title')}</ScreenHeading>
       <p>{t('confirm.intro', { provider })}</p>
-      <p className="step-count">{t('confirm.stepOf', { step: step === 'new' ? 1 : 2 })}</p>
-      {step === 'new' ? (
+      <InterruptedNote />
+      <p className="step-count">{t('confirm.stepOf', { step: shownStep === 'new' ? 1 : 2 })}</p>
+      {shownStep === 'new' ? (
         <form key={`new-${generation}`} onSubmit={continueToPrevious} noValidate>
           <PasswordField
             id="new-password"
@@ -84,7 +99,7 @@ export function ConfirmScreen() {
             hint={t('confirm.newPassword.hint', { provider })}
             value={newPassword}
             onChange={setNewPassword}
-            onEscape={clearFields}
+            onEscape={close}
             error={missing ? t('confirm.newPassword.empty') : null}
           />
           <div className="actions">
@@ -101,7 +116,7 @@ export function ConfirmScreen() {
             hint={t('confirm.previousPassword.hint')}
             value={previousPassword}
             onChange={setPreviousPassword}
-            onEscape={goBack}
+            onEscape={close}
             error={missing ? t('confirm.previousPassword.empty') : null}
           />
           <p className="muted">{t('confirm.whatHappens')}</p>
@@ -113,6 +128,13 @@ export function ConfirmScreen() {
               {t('confirm.submit')}
             </button>
           </div>
+          {startOverOffered && (
+            <p className="forgot-link">
+              <button type="button" className="button-link" onClick={forgotPrevious}>
+                {t('confirm.forgotPrevious')}
+              </button>
+            </p>
+          )}
         </form>
       )}
       <p className="muted" role="status">

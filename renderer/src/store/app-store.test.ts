@@ -59,4 +59,13 @@ describe('the store', () => {
     expect(store().confirmStep).toBe('new');
     expect(typeof store().stateReceived).toBe('function');
   });
+
+  it('never turns an unknown outcome into "not running" when the agent stays away', () => {
+    store().stateReceived(attentionState({ code: 'outcomeUnknown' }));
+    store().stateReceived(attentionState({ code: 'outcomeUnknown' }, { phase: 'unreachable', unreachable: 'notRunning', agent: null }));
+    expect(selectPhase(store())).toBe('attention');
+    expect(selectProblem(store())).toEqual({ code: 'outcomeUnknown' });
+    store().stateReceived(appState({ phase: 'unreachable', unreachable: 'notRunning', agent: null }));
+    expect(selectPhase(store())).toBe('unreachable');
+  });
 });

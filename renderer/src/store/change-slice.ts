@@ -12,7 +12,10 @@ export interface ChangeSlice {
   answeredProblem: Problem | null;
   /** The call itself failed, so nobody knows yet what happened: the next state decides. */
   answerUncertain: boolean;
+  /** The last sync sent was a start-over with a new keychain, so the done screen says so. */
+  startedOver: boolean;
   confirmSubmitted(): void;
+  startOverSubmitted(): void;
   confirmAnswered(outcome: ConfirmOutcome): void;
   /** The call threw; uncertain when it may have reached the agent all the same. */
   confirmCallFailed(problem: Problem, uncertain: boolean): void;
@@ -23,7 +26,9 @@ export const createChangeSlice: StateCreator<AppStore, [], [], ChangeSlice> = (s
   submitting: false,
   answeredProblem: null,
   answerUncertain: false,
-  confirmSubmitted: () => set({ submitting: true, answeredProblem: null, answerUncertain: false }),
+  startedOver: false,
+  confirmSubmitted: () => set({ submitting: true, answeredProblem: null, answerUncertain: false, startedOver: false }),
+  startOverSubmitted: () => set({ submitting: true, answeredProblem: null, answerUncertain: false, startedOver: true }),
   confirmAnswered: (outcome) =>
     set({ submitting: false, answeredProblem: outcome.ok ? null : outcome.problem, answerUncertain: false }),
   confirmCallFailed: (problem, uncertain) => set({ submitting: false, answeredProblem: problem, answerUncertain: uncertain }),

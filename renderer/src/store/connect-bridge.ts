@@ -25,3 +25,20 @@ export function connectBridge(bridge: RendererBridge): () => void {
     stopLost?.();
   };
 }
+
+/** Resolves once the store knows something (a state, or that the app is out of reach), or after `ms`. */
+export function firstState(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const known = () => useAppStore.getState().appState !== null || useAppStore.getState().connectionLost;
+    if (known()) return resolve();
+    const timer = setTimeout(done, ms);
+    const stop = useAppStore.subscribe(() => {
+      if (known()) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      stop();
+      resolve();
+    }
+  });
+}

@@ -2,7 +2,7 @@
 import type { AppState, Phase, Problem } from '../app-types';
 import { useAppStore } from './app-store';
 import { selectPhase, selectProblem, selectProvider, selectUnreachable, type ShownUnreachable } from './selectors';
-import type { ConfirmStep } from './ui-slice';
+import type { ConfirmStep, View } from './ui-slice';
 
 export function usePhase(): Phase {
   return useAppStore(selectPhase);
@@ -46,4 +46,29 @@ export function useConfirmStep(): ConfirmStep {
 
 export function useSubmitting(): boolean {
   return useAppStore((store) => store.submitting);
+}
+
+export function useView(): View {
+  return useAppStore((store) => store.view);
+}
+
+export function usePlatform(): AppState['platform'] {
+  return useAppStore((store) => store.appState?.platform ?? 'darwin');
+}
+
+export function usePolicy(): AppState['policy'] | null {
+  return useAppStore((store) => store.appState?.policy ?? null);
+}
+
+export function useLastResult(): AppState['lastResult'] {
+  return useAppStore((store) => store.appState?.lastResult ?? null);
+}
+
+export function useStartedOver(): boolean {
+  return useAppStore((store) => store.startedOver);
+}
+
+/** The forgotten-password path exists only where both the policy and the agent allow it. */
+export function useStartOverOffered(): boolean {
+  return useAppStore((store) => Boolean(store.appState?.policy.newKeychainOffered && store.appState.agent?.newKeychainAllowed));
 }

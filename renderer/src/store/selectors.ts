@@ -12,11 +12,19 @@ export function selectPhase(store: AppStore): Phase {
   if (store.connectionLost) return 'unreachable';
   if (!state) return 'connecting';
   if (store.answeredProblem) return 'attention';
+  // The agent went away while a sync's outcome is still unknown: saying only "not
+  // running" (and "your password hasn't been changed") would be a guess. Keep saying
+  // that pwsync is finding out, until the agent is back and says what happened.
+  if (state.phase === 'unreachable' && isUnknownOutcome(state.problem)) return 'attention';
   // Windows and Linux: the agent applied the change itself; the person is only told.
   if (state.phase === 'pending' && state.pendingChange?.mode === 'applied') return 'informed';
   // Nothing to confirm yet: say we are still getting in touch rather than show an empty form.
   if (state.phase === 'pending' && !state.pendingChange) return 'connecting';
   return state.phase;
+}
+
+function isUnknownOutcome(problem: Problem | null): boolean {
+  return problem?.code === 'outcomeUnknown' || problem?.code === 'connectionLost';
 }
 
 export function selectUnreachable(store: AppStore): ShownUnreachable {

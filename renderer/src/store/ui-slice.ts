@@ -1,20 +1,34 @@
 import type { StateCreator } from 'zustand';
 import type { AppStore } from './app-store';
 
-export type ConfirmStep = 'new' | 'previous';
+/** new → previous is the confirm flow; forgot → startOver is the path for a forgotten previous password. */
+export type ConfirmStep = 'new' | 'previous' | 'forgot' | 'startOver';
+
+/** What the window shows beside the phase's own screen: the status and support views. */
+export type View = 'main' | 'status' | 'support';
 
 /** What the window shows that the app does not decide. */
 export interface UiSlice {
   confirmStep: ConfirmStep;
+  view: View;
   newPasswordEntered(): void;
   backRequested(): void;
+  /** The person said they do not remember their previous password. */
+  forgotPreviousRequested(): void;
+  /** They read what starting over means and said they understand. */
+  startOverAcknowledged(): void;
+  viewRequested(view: View): void;
   /** The window was hidden: the form starts over, its fields already cleared. */
   windowHidden(): void;
 }
 
 export const createUiSlice: StateCreator<AppStore, [], [], UiSlice> = (set) => ({
   confirmStep: 'new',
+  view: 'main',
   newPasswordEntered: () => set({ confirmStep: 'previous' }),
   backRequested: () => set({ confirmStep: 'new' }),
+  forgotPreviousRequested: () => set({ confirmStep: 'forgot', view: 'main' }),
+  startOverAcknowledged: () => set({ confirmStep: 'startOver' }),
+  viewRequested: (view) => set({ view }),
   windowHidden: () => set({ confirmStep: 'new' }),
 });

@@ -1,0 +1,130 @@
+/** The other screens and views, each checked with axe, and the whole flow by keyboard alone. */
+import { expect, expectAccessible, expectNoSecrets, PASSWORDS, screenshot, test } from './fixtures';
+
+test('keyboard alone: type, Enter, errors take focus, Help and back, all without a mouse', async ({ page, world }) => {
+  await world.open(page);
+  const newField = page.getByLabel('New password', { exact: true });
+  await expect(newField).toBeFocused();
+  // Continue with nothing typed: the error is said and focus stays on the field to fix it.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Show password' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Continue' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toHaveText(/Type your new password to continue/);
+  await expect(newField).toBeFocused();
+  await page.keyboard.type(PASSWORDS.next);
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Previous password', { exact: true })).toBeFocused();
+  await page.keyboard.type(PASSWORDS.previous);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Your password is updated' })).toBeFocused();
+  // Help is one Shift+Tab away from the screen's heading.
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('button', { name: 'Help' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Help' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByText('One Mac, connected to the internet')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByRole('button', { name: 'Help' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-phase="synced"][data-view="main"]')).toBeVisible();
+  await expectNoSecrets(world, page);
+});
+
+test.describe('with the clipboard allowed', () => {
+  test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+  test('Help: walkthroughs as numbered steps, contact, support code, and Copy diagnostics', async ({ page, world }) => {
+    await world.open(page);
+    await page.getByRole('button', { name: 'Help' }).click();
+    await expect(page.getByRole('button', { name: 'Help' })).toHaveAttribute('aria-pressed', 'true');
+    for (const title of [
+      'One Mac, connected to the internet',
+      'One Mac that was offline during the change',
+      'Several Macs, all connected',
+      'Several Macs, some of them offline',
+      'Windows',
+      'Linux',
+    ]) {
+      await expect(page.locator('summary', { hasText: title })).toBeVisible();
+    }
+    // The demo host runs on Linux, so the Linux walkthrough is the one open.
+    const linux = page.locator('[data-situation="linux"]');
+    await expect(linux).toHaveAttribute('open', '');
+    await expect(linux.getByRole('listitem')).toHaveCount(5);
+    await page.locator('summary', { hasText: 'One Mac that was offline during the change' }).click();
+    await expect(page.locator('[data-situation="oneMacOffline"] li').first()).toContainText('type your previous password');
+    await expect(page.getByText('IT Help Desk, extension 4357 (Example Corp)')).toBeVisible();
+    const code = page.locator('[data-support-code]');
+    await expect(code).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    await expectAccessible(page, 'help');
+    await screenshot(page, 'help', { docs: true });
+
+    await page.getByRole('button', { name: 'Copy diagnostics' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(/pwsync diagnostics — support code [A-Z0-9]{4}-[A-Z0-9]{4}/);
+    expect(copied).toContain('[Policy]');
+    for (const secret of world.secrets) expect(copied.includes(secret)).toBe(false);
+
+    const opened = page.context().waitForEvent('page');
+    await page.getByRole('button', { name: 'Open the support page' }).click();
+    await expect(page.getByText('The support page opened in your browser.')).toBeVisible();
+    expect((await opened).url()).toMatch(/^(https:\/\/support\.example\.com|about:blank|chrome-error)/);
+  });
+});
+
+test('Status: agent connected, last check-in, the waiting change, the last update', async ({ page, world }) => {
+  await world.open(page);
+  await page.getByRole('button', { name: 'Status' }).click();
+  await expect(page.locator('[data-fact="agent"]')).toContainText('Connected (version');
+  await expect(page.locator('[data-fact="pending"]')).toContainText('From Okta');
+  await expect(page.locator('[data-fact="lastResult"]')).toHaveText('None');
+  await expectAccessible(page, 'status');
+  await screenshot(page, 'status', { docs: true });
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('New password', { exact: true })).toBeVisible();
+});
+
+test.describe('with nothing waiting', () => {
+  test.use({ worldOptions: { seed: false, agent: true } });
+
+  test('idle: in sync, and a way to check now', async ({ page, world }) => {
+    await world.open(page);
+    await expect(page.getByRole('heading', { level: 1, name: 'Your password is in sync' })).toBeVisible();
+    await page.getByRole('button', { name: 'Check for changes now' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /Checked|couldn't check/ })).toBeVisible();
+    await expectAccessible(page, 'idle');
+    await screenshot(page, 'idle', { docs: true });
+  });
+});
+
+test.describe('without an agent', () => {
+  test.use({ worldOptions: { seed: false, agent: false } });
+
+  test('unreachable: what is wrong and what to do, and Status says not connected', async ({ page, world }) => {
+    await world.open(page);
+    await expect(page.getByRole('heading', { level: 1, name: "The pwsync agent isn't running" })).toBeVisible();
+    await expectAccessible(page, 'unreachable');
+    await screenshot(page, 'unreachable', { docs: true });
+    await page.getByRole('button', { name: 'Status' }).click();
+    await expect(page.locator('[data-fact="agent"]')).toContainText('Not connected');
+    await expectAccessible(page, 'status, not connected');
+  });
+});
+
+test.describe('on Linux, where the agent applied the change', () => {
+  test.use({ worldOptions: { seed: true, agent: true, mode: 'applied' } });
+
+  test('informed: the new password is in use; what it covers on this system', async ({ page, world }) => {
+    await world.open(page);
+    await expect(page.locator('[data-phase="informed"]')).toBeVisible();
+    await expect(page.getByText('Use your new password from now on to sign in to this computer.')).toBeVisible();
+    await expect(page.getByText('unlocking the screen and running commands as administrator (sudo)')).toBeVisible();
+    await expect(page.getByLabel('New password', { exact: true })).toHaveCount(0);
+    await expectAccessible(page, 'informed');
+    await screenshot(page, 'informed', { docs: true });
+  });
+});
