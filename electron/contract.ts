@@ -87,6 +87,14 @@ export const AppState = z.strictObject({
   progress: z.array(z.strictObject({ step: SyncStep, state: StepState })),
   lastResult: SyncResult.nullable(),
   lastCheckIn: z.string().nullable(),
+  /** The directory as the agent sees it: reachable, the person's account, and whether sync is on. */
+  directory: z.strictObject({
+    state: z.enum(['online', 'offline', 'none']),
+    account: z.enum(['active', 'deactivated', 'unknown']),
+    syncEnabled: z.boolean(),
+  }),
+  /** Demo mode can make a password change as the identity provider would. */
+  simulationAvailable: z.boolean(),
   problem: Problem.nullable(),
 });
 export type AppState = z.infer<typeof AppState>;
@@ -136,12 +144,19 @@ export const Invokes = {
   openSupport: { channel: 'pwsync:open-support', args: NoArgs, result: Ok },
   /** Escape or Done: hides the window (a no-op in the browser demo). */
   closeWindow: { channel: 'pwsync:close-window', args: NoArgs, result: Ok },
+  /** Demo mode only: a real SCIM PATCH to the demo's directory, as Okta would send it. */
+  simulateChange: { channel: 'pwsync:simulate-change', args: NoArgs, result: Ok },
 } as const;
 export type InvokeName = keyof typeof Invokes;
 
 /** Main → renderer pushes. */
+export const View = z.enum(['main', 'status', 'support']);
+export type View = z.infer<typeof View>;
+
 export const Events = {
   stateChanged: { channel: 'pwsync:state-changed', payload: AppState },
+  /** The tray asked for a particular view ("Sync status and help…" opens the help). */
+  showView: { channel: 'pwsync:show-view', payload: View },
 } as const;
 
 /** What `window.pwsync` is, in Electron (from the preload) and in the browser demo alike. */
@@ -155,8 +170,11 @@ export interface PwsyncBridge {
   copyDiagnostics(): Promise<{ ok: boolean }>;
   openSupport(): Promise<{ ok: boolean }>;
   closeWindow(): Promise<{ ok: boolean }>;
+  simulateChange(): Promise<{ ok: boolean }>;
   /** Calls the listener with each new state; returns the function that stops it. */
   onStateChanged(listener: (state: AppState) => void): () => void;
+  /** Calls the listener when the tray asks for a view; returns the function that stops it. */
+  onShowView(listener: (view: View) => void): () => void;
 }
 
 /** A stable error code returned instead of a raw exception when a call is refused. */

@@ -22,6 +22,7 @@ import { connectDirectory } from './directory-sync';
 import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
 import { createLogger } from './logger';
 import { AgentServer } from './server';
+import { stopSignal } from './stop-signal';
 import { AGENT_VERSION } from './version';
 
 const USAGE = `Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [options]
@@ -155,12 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  // Listen for the stop signals first: a signal that arrives while starting up must
-  // still end in a clean shutdown (socket removed), not in the default abrupt exit.
-  let stopRequested: (signal: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
-  process.once('SIGTERM', () => stopRequested('SIGTERM'));
-  process.once('SIGINT', () => stopRequested('SIGINT'));
+  const stopped = stopSignal();
   const logger = createLogger({ level: options.level });
   let backend: PlatformBackend;
   try {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PBKDF2_DEFAULT_ITERATIONS } from '../../agent/src/verifiers';
+import { stopSignal } from '../../agent/src/stop-signal';
 import { createLogger } from './logger';
 import { startDirectory } from './server';
 
@@ -108,11 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  // Listen for the stop signals first, so one that arrives while starting still ends cleanly.
-  let stopRequested: (signal: string) => void = () => undefined;
-  const stopped = new Promise<string>((resolve) => (stopRequested = resolve));
-  process.once('SIGTERM', () => stopRequested('SIGTERM'));
-  process.once('SIGINT', () => stopRequested('SIGINT'));
+  const stopped = stopSignal();
   const logger = createLogger({ level: options.level });
   let directory;
   try {

@@ -16,6 +16,7 @@ export interface CoreOptions {
   policy?: LoadedPolicy;
   history?: HistoryStore;
   logLocation?: string | null;
+  simulatePasswordChange?: () => Promise<void>;
   timers?: Timers;
   retryDelaysMs?: readonly number[];
 }
@@ -38,6 +39,7 @@ export function createCore(options: CoreOptions): TrayCore {
     policy: options.policy,
     history: options.history,
     logLocation: options.logLocation,
+    simulatePasswordChange: options.simulatePasswordChange,
   });
 }
 

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../../test/support/agent-harness';
-import { makeTempDir } from '../../test/support/processes';
+import { USER } from '../../test/support/agent-harness';
+import { makeTempDir, startAgent } from '../../test/support/processes';
+import { seedAccount } from '../../test/support/seed';
 import { frame } from '../../test/support/raw-socket';
 import type { AppState } from '../contract';
 import { createCore } from './create-core';
@@ -158,5 +160,24 @@ describe('the tray core against a real agent', () => {
     const outcome = await core.startOver({ changeId: h.change.id, newPassword: NEXT, acknowledged: true });
     expect(outcome).toEqual({ ok: false, problem: { code: 'notAllowed' } });
     expect(core.getState().phase).toBe('pending');
+  });
+
+  it('an agent killed mid-sync: says the outcome is being checked, never unreachable or a guess, then what the agent reports', async () => {
+    const dir = makeTempDir('pwk-');
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const change = await seedAccount(path.join(dir, 'state'), USER, PREVIOUS, NEXT);
+    let agent = await startAgent(dir, [], { PWSYNC_FAULT_KILL_AT: 'keychain:after' });
+    const { core } = coreFor(agent.socketPath);
+    await until(core, (s) => s.phase === 'pending');
+    const outcome = await core.confirmChange({ changeId: change.id, previousPassword: PREVIOUS, newPassword: NEXT });
+    expect(outcome).toEqual({ ok: false, problem: { code: 'outcomeUnknown' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(core.getState()).toMatchObject({ phase: 'attention', problem: { code: 'outcomeUnknown' } });
+    agent = await startAgent(dir);
+    cleanups.push(() => agent.stop());
+    const told = await until(core, (s) => s.problem?.code === 'stepFailed');
+    expect(told.problem).toEqual({ code: 'stepFailed', step: 'keychain', completedSteps: ['account'], retrySafe: true, remedy: 'retry' });
+    core.dismissProblem();
+    expect(await core.confirmChange({ changeId: change.id, previousPassword: PREVIOUS, newPassword: NEXT })).toMatchObject({ ok: true, result: { outcome: 'synced' } });
   });
 });

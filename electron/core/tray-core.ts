@@ -26,6 +26,8 @@ export interface TrayCoreOptions {
   now?: () => Date;
   /** Where the log is written, for the diagnostics. */
   logLocation?: string | null;
+  /** Demo mode: make a password change as the identity provider would. */
+  simulatePasswordChange?: () => Promise<void>;
 }
 
 function policyView(loaded: LoadedPolicy): PolicyView {
@@ -40,7 +42,7 @@ function policyView(loaded: LoadedPolicy): PolicyView {
   };
 }
 
-const initialState = (demo: boolean, platform: Platform, policy: LoadedPolicy): AppState => ({
+const initialState = (demo: boolean, platform: Platform, policy: LoadedPolicy, simulationAvailable: boolean): AppState => ({
   phase: 'connecting',
   platform,
   policy: policyView(policy),
@@ -52,6 +54,8 @@ const initialState = (demo: boolean, platform: Platform, policy: LoadedPolicy): 
   progress: [],
   lastResult: null,
   lastCheckIn: null,
+  directory: { state: 'none', account: 'unknown', syncEnabled: true },
+  simulationAvailable,
   problem: null,
 });
 
@@ -72,8 +76,13 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     this.history = options.history ?? new MemoryHistory();
     this.policy = options.policy ?? { policy: DEFAULT_POLICY, source: 'defaults', problems: [] };
     this.now = options.now ?? (() => new Date());
-    this.state = initialState(options.demo, options.platform, this.policy);
-    this.client.on('unreachable', (reason) => this.update({ phase: 'unreachable', unreachable: reason, agent: null }));
+    this.state = initialState(options.demo, options.platform, this.policy, options.demo && options.simulatePasswordChange !== undefined);
+    this.client.on('unreachable', (reason) => {
+      // While the outcome of a sync is not known, say that, not "unreachable": the
+      // agent may well have finished, and only it can tell once it is back.
+      if (this.unknownOutcomeFor !== null) return this.update({ unreachable: reason, agent: null });
+      this.update({ phase: 'unreachable', unreachable: reason, agent: null });
+    });
     this.client.on('disconnected', () => this.agentDisconnected());
     this.client.on('connected', (init) => void this.agentConnected(init));
     this.client.on('notification', (push) => {
@@ -145,6 +154,19 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     return this.runSync(request.changeId, () =>
       this.client.request('startOver', { changeId: request.changeId, newPassword: request.newPassword, acknowledged: true }),
     );
+  }
+
+  /** Demo mode: the identity provider changes the password (a real SCIM PATCH). */
+  async simulateChange(): Promise<{ ok: boolean }> {
+    if (!this.state.simulationAvailable || !this.options.simulatePasswordChange) return { ok: false };
+    try {
+      await this.options.simulatePasswordChange();
+      this.logger.info('simulated a password change at the identity provider');
+      return { ok: true };
+    } catch (error) {
+      this.logger.warn('the simulated password change failed', { error: error instanceof Error ? error.name : 'unknown' });
+      return { ok: false };
+    }
   }
 
   async diagnostics(): Promise<DiagnosticsReport> {
@@ -240,6 +262,12 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     const result = status.lastResult?.changeId === changeId ? status.lastResult : null;
     if (result?.outcome === 'synced') {
       this.update({ phase: 'synced', lastResult: result, problem: null });
+    } else if (result?.outcome === 'interrupted' && result.failedStep) {
+      // The agent resumes from its journal: confirming again finishes the job.
+      this.update({
+        phase: 'attention',
+        problem: { code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps, retrySafe: true, remedy: 'retry' },
+      });
     } else if (result && result.failedStep) {
       this.update({ phase: 'attention', problem: { code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps } });
     } else {
@@ -258,7 +286,13 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
 
   private statusReceived(status: AgentStatus): void {
     const pendingChange = status.pendingChange;
-    const patch: Partial<AppState> = { pendingChange, lastResult: status.lastResult, lastCheckIn: status.directory.lastCheckIn };
+    const { state, account, syncEnabled } = status.directory;
+    const patch: Partial<AppState> = {
+      pendingChange,
+      lastResult: status.lastResult,
+      lastCheckIn: status.directory.lastCheckIn,
+      directory: { state, account, syncEnabled },
+    };
     if (this.state.phase === 'confirming') return this.update(patch);
     if (this.state.problem !== null && this.state.phase === 'attention') {
       // A newer change replaces the one the problem was about.

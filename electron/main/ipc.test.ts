@@ -39,6 +39,7 @@ beforeEach(() => {
     copyDiagnostics: vi.fn(async () => ({ ok: true })),
     openSupport: vi.fn(async () => ({ ok: false })),
     closeWindow: vi.fn(() => ({ ok: true })),
+    simulateChange: vi.fn(async () => ({ ok: true })),
   };
   registerInvokes(ipcMain, handlers as unknown as InvokeHandlers, (sender) => sender === (ours as unknown), consoleLogger((line) => logLines.push(line)));
 });

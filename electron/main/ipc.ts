@@ -7,7 +7,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { z } from 'zod';
-import { type AppState, type BridgeErrorCode, Events, type InvokeName, Invokes } from '../contract';
+import { type AppState, type BridgeErrorCode, Events, type InvokeName, Invokes, type View } from '../contract';
 import type { CoreLogger } from '../core/logger';
 import type { TrayCore } from '../core/tray-core';
 import { APP_ORIGIN } from './app-protocol';
@@ -105,7 +105,14 @@ export function coreHandlers(core: TrayCore, shell: ShellActions): InvokeHandler
       shell.hideWindow();
       return { ok: true };
     },
+    simulateChange: () => core.simulateChange(),
   };
+}
+
+/** Ask the page for a view (the tray's "Sync status and help…"), if it is still there. */
+export function sendView(webContents: Pick<WebContents, 'isDestroyed' | 'send'>, view: View): void {
+  if (webContents.isDestroyed()) return;
+  webContents.send(Events.showView.channel, view);
 }
 
 /** Push a new state to the window, if it is still there to receive it. */

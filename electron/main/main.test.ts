@@ -179,7 +179,8 @@ describe('main, on load', () => {
     win.close();
     fake.calls.length = 0;
     app.emit('second-instance', fakeEventLike(), ['pwsync'], '/');
-    expect(fake.names()).toEqual(['win.show', 'win.focus']);
+    // Focused, and the page is asked for its main view.
+    expect(fake.names()).toEqual(['win.show', 'win.focus', 'webContents.send']);
     expect(win.visible).toBe(true);
     expect(BrowserWindow.instances).toHaveLength(1);
   });

@@ -94,6 +94,7 @@ export function main(environment: ShellEnvironment = {}): void {
       policy,
       history: new StoredHistory(userData, logger),
       logLocation: logger.file,
+      simulatePasswordChange: environment.simulatePasswordChange,
     });
     const links = createExternalLinks(shell, policy.policy.supportUrl, logger);
     openLink = (url) => void links.open(url);
@@ -127,21 +128,18 @@ export function main(environment: ShellEnvironment = {}): void {
       buildMenu: (template) => Menu.buildFromTemplate(template),
       createImage: (file) => nativeImage.createFromPath(file),
       actions: {
-        openWindow: () => window.show(),
+        openWindow: (view) => window.show(view),
         checkNow: () => void core.checkIn(),
         setOpenAtLogin: (enabled) => {
           loginItem.set(enabled);
           renderTray();
         },
-        simulate: () =>
-          void environment.simulatePasswordChange?.().catch((error: unknown) => {
-            logger.warn('the simulated password change failed', { error: error instanceof Error ? error.name : 'unknown' });
-          }),
+        simulate: () => void core.simulateChange(),
         quit: () => app.quit(),
       },
     });
     const renderTray = () =>
-      tray.render(trayView(core.getState(), { t, openAtLogin: loginItem.get(), simulateAvailable: environment.simulatePasswordChange !== undefined }));
+      tray.render(trayView(core.getState(), { t, openAtLogin: loginItem.get(), simulateAvailable: core.getState().simulationAvailable }));
 
     const stateChanged = () => {
       const state = core.getState();

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
+import type { View } from '../contract';
 import type { TrayIconName, TrayItemId, TrayMenuItem, TrayModel } from '../core/tray-view';
 
 export type TrayLike = Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' | 'destroy'> & {
@@ -14,7 +15,7 @@ export type TrayLike = Pick<Tray, 'setImage' | 'setToolTip' | 'setContextMenu' |
 };
 
 export interface TrayActions {
-  openWindow(): void;
+  openWindow(view?: View): void;
   checkNow(): void;
   setOpenAtLogin(enabled: boolean): void;
   simulate(): void;
@@ -58,7 +59,7 @@ export function createTrayShell(options: TrayShellOptions): TrayShell {
   const handlers: Record<TrayItemId, ((checked: boolean) => void) | undefined> = {
     status: undefined,
     confirm: () => options.actions.openWindow(),
-    statusHelp: () => options.actions.openWindow(),
+    statusHelp: () => options.actions.openWindow('support'),
     checkNow: () => options.actions.checkNow(),
     openAtLogin: (checked) => options.actions.setOpenAtLogin(checked),
     simulate: () => options.actions.simulate(),

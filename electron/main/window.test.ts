@@ -146,7 +146,7 @@ describe('the app window', () => {
     fake.calls.length = 0;
     appWindow.show();
     expect(BrowserWindow.instances).toHaveLength(1);
-    expect(fake.names()).toEqual(['win.restore', 'win.show', 'win.focus']);
+    expect(fake.names()).toEqual(['win.restore', 'win.show', 'win.focus', 'webContents.send']);
   });
 
   it('knows its own webContents and no other', () => {
@@ -155,5 +155,16 @@ describe('the app window', () => {
     expect(appWindow.isOurs(new FakeWebContents() as never)).toBe(false);
     win.destroy();
     expect(appWindow.isOurs(win.webContents as never)).toBe(false);
+  });
+
+  it('opens the view the tray asked for: once the page has loaded, or at once when it is already there', () => {
+    const win = createAppWindow(options);
+    win.show('support');
+    const created = BrowserWindow.instances.at(-1)!;
+    expect(created.webContents.sent.filter((m) => m.channel === 'pwsync:show-view')).toEqual([]);
+    created.webContents.emit('did-finish-load');
+    expect(created.webContents.sent.filter((m) => m.channel === 'pwsync:show-view')).toEqual([{ channel: 'pwsync:show-view', args: ['support'] }]);
+    win.show('main');
+    expect(created.webContents.sent.filter((m) => m.channel === 'pwsync:show-view').at(-1)).toEqual({ channel: 'pwsync:show-view', args: ['main'] });
   });
 });

@@ -4,9 +4,9 @@
  * windows, no permissions, no webviews. It shows only app://pwsync/index.html.
  */
 import { BrowserWindow, type WebContents } from 'electron';
-import type { AppState, Phase } from '../contract';
+import type { AppState, Phase, View } from '../contract';
 import { APP_INDEX_URL } from './app-protocol';
-import { sendState } from './ipc';
+import { sendState, sendView } from './ipc';
 import { buildWebPreferences } from './web-preferences';
 
 /** Phases in which the page may show a password form. */
@@ -22,8 +22,8 @@ export interface AppWindowOptions {
 }
 
 export interface AppWindow {
-  /** Create the window if needed, then bring it to the front. */
-  show(): void;
+  /** Create the window if needed, bring it to the front, and open a view ('main' by default). */
+  show(view?: View): void;
   /** Hide it (Escape, Done): the page clears its fields when it is hidden. */
   hide(): void;
   /** Shown and not minimized. */
@@ -82,14 +82,18 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
   };
 
   return {
-    show() {
+    show(view: View = 'main') {
       if (window === null || window.isDestroyed()) {
-        window = open();
+        const created = open();
+        window = created;
+        // The page can only take the view once it is loaded.
+        created.webContents.once('did-finish-load', () => sendView(created.webContents, view));
         return;
       }
       if (window.isMinimized()) window.restore();
       window.show();
       window.focus();
+      sendView(window.webContents, view);
     },
     hide() {
       if (window !== null && !window.isDestroyed()) window.hide();

@@ -22,7 +22,7 @@ beforeEach(() => {
 });
 
 describe('the preload', () => {
-  it('exposes one key, pwsync, holding exactly the ten bridge functions', () => {
+  it('exposes one key, pwsync, holding exactly the twelve bridge functions', () => {
     expect([...exposed.keys()]).toEqual(['pwsync']);
     expect(Object.keys(bridge).sort()).toEqual([
       'checkIn',
@@ -32,8 +32,10 @@ describe('the preload', () => {
       'dismissProblem',
       'getDiagnostics',
       'getState',
+      'onShowView',
       'onStateChanged',
       'openSupport',
+      'simulateChange',
       'startOver',
     ]);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');

@@ -12,7 +12,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { z } from 'zod';
-import type { AppState, BridgeErrorCode, ConfirmRequest, Events, InvokeName, Invokes, PwsyncBridge, StartOverRequest } from '../contract';
+import type { AppState, BridgeErrorCode, ConfirmRequest, Events, InvokeName, Invokes, PwsyncBridge, StartOverRequest, View } from '../contract';
 
 type ErrorCode = z.infer<typeof BridgeErrorCode>;
 
@@ -26,9 +26,11 @@ export const INVOKE_CHANNELS: { readonly [K in InvokeName]: (typeof Invokes)[K][
   copyDiagnostics: 'pwsync:copy-diagnostics',
   openSupport: 'pwsync:open-support',
   closeWindow: 'pwsync:close-window',
+  simulateChange: 'pwsync:simulate-change',
 };
 
 export const STATE_CHANNEL: (typeof Events)['stateChanged']['channel'] = 'pwsync:state-changed';
+export const VIEW_CHANNEL: (typeof Events)['showView']['channel'] = 'pwsync:show-view';
 
 const ERROR_CODES: { readonly [K in ErrorCode]: true } = { forbiddenSender: true, invalidPayload: true, internal: true };
 
@@ -43,13 +45,18 @@ export function createBridge(): PwsyncBridge {
     copyDiagnostics: () => invoke(INVOKE_CHANNELS.copyDiagnostics),
     openSupport: () => invoke(INVOKE_CHANNELS.openSupport),
     closeWindow: () => invoke(INVOKE_CHANNELS.closeWindow),
-    onStateChanged(listener: (state: AppState) => void) {
-      const relay = (_event: IpcRendererEvent, state: AppState) => listener(state);
-      ipcRenderer.on(STATE_CHANNEL, relay);
-      return () => {
-        ipcRenderer.removeListener(STATE_CHANNEL, relay);
-      };
-    },
+    simulateChange: () => invoke(INVOKE_CHANNELS.simulateChange),
+    onStateChanged: (listener: (state: AppState) => void) => subscribe(STATE_CHANNEL, listener),
+    onShowView: (listener: (view: View) => void) => subscribe(VIEW_CHANNEL, listener),
+  };
+}
+
+/** Relays one channel's payload only (never the event, whose `sender` is ipcRenderer); returns the unsubscribe. */
+function subscribe<T>(channel: string, listener: (payload: T) => void): () => void {
+  const relay = (_event: IpcRendererEvent, payload: T) => listener(payload);
+  ipcRenderer.on(channel, relay);
+  return () => {
+    ipcRenderer.removeListener(channel, relay);
   };
 }
 

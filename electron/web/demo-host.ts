@@ -10,6 +10,7 @@ import pino from 'pino';
 import pkg from '../../package.json';
 import { createCore } from '../core/create-core';
 import type { CoreLogger, LogFields } from '../core/logger';
+import { demoIdentityProvider } from '../core/demo-identity-provider';
 import { demoPolicy, loadPolicy } from '../core/policy-loader';
 import { startDemoServer } from './demo-server';
 
@@ -44,7 +45,14 @@ export async function main(argv: string[]): Promise<void> {
   const logger = pinoLogger();
   // The same loader as the tray app's, so a bad policy file behaves here as there.
   const policy = values.policy ? await loadPolicy(values.policy, logger) : demoPolicy(values.provider ?? 'Okta');
-  const core = createCore({ socketPath: values.socket, demo: true, appVersion: pkg.version, logger, policy });
+  const core = createCore({
+    socketPath: values.socket,
+    demo: true,
+    appVersion: pkg.version,
+    logger,
+    policy,
+    simulatePasswordChange: demoIdentityProvider(process.env),
+  });
   const server = await startDemoServer({ core, rendererDir: values.renderer, logger, port: values.port ? Number(values.port) : 0 });
   stop = () => {
     core.stop();

@@ -12,6 +12,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { type AppState, Invokes, type InvokeName } from '../contract';
 import type { CoreLogger } from '../core/logger';
 import type { TrayCore } from '../core/tray-core';
@@ -82,7 +83,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       return void invoke(match[1] as InvokeName, request, response);
     }
     if (request.method !== 'GET') return send(response, 405, { error: 'invalidPayload' });
-    return void serveFile(url.pathname, response);
+    return void serveFile(url.pathname, request, response);
   });
 
   const openEvents = (response: http.ServerResponse): void => {
@@ -127,18 +128,39 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   };
 
   const root = path.resolve(options.rendererDir);
-  const serveFile = async (pathname: string, response: http.ServerResponse): Promise<void> => {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  // Compressed once per file and version: the page is the same for every load.
+  const gzipped = new Map<string, { mtimeMs: number; body: Buffer }>();
+  const serveFile = async (pathname: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    let relative: string;
+    try {
+      relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return send(response, 404, { error: 'invalidPayload' });
+    }
     const file = path.resolve(root, relative);
     if (!file.startsWith(root + path.sep)) return send(response, 404, { error: 'invalidPayload' });
+    let stat;
     try {
-      const stat = await fs.stat(file);
+      stat = await fs.stat(file);
       if (!stat.isFile()) throw new Error('not a file');
     } catch {
       return send(response, 404, { error: 'invalidPayload' });
     }
-    response.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', Vary: 'Accept-Encoding' };
+    // Vite names every asset by its content hash, so a cached copy can never be stale.
+    if (relative.startsWith('assets/')) headers['Cache-Control'] = 'public, max-age=31536000, immutable';
+    const compressible = /\.(js|css|html|json|svg)$/.test(file);
+    if (!compressible || !/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      response.writeHead(200, headers);
+      return void createReadStream(file).pipe(response);
+    }
+    let cached = gzipped.get(file);
+    if (!cached || cached.mtimeMs !== stat.mtimeMs) {
+      cached = { mtimeMs: stat.mtimeMs, body: gzipSync(await fs.readFile(file), { level: 9 }) };
+      gzipped.set(file, cached);
+    }
+    response.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': cached.body.length });
+    response.end(cached.body);
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -176,6 +198,8 @@ function call(core: TrayCore, name: InvokeName, args: unknown[]): Promise<unknow
       return core.diagnostics();
     // A server cannot reach the browser's clipboard, open its tabs or close it: the
     // page does these itself, and a call here says it was not done.
+    case 'simulateChange':
+      return core.simulateChange();
     case 'copyDiagnostics':
     case 'openSupport':
     case 'closeWindow':

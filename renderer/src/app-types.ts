@@ -17,6 +17,7 @@ export type {
   PwsyncBridge,
   StartOverRequest,
   UnreachableReason,
+  View,
 } from '../../electron/contract';
 
 export type ProgressEntry = AppState['progress'][number];

@@ -1,10 +1,11 @@
 /** The page's entry point: language, bridge, store, then the window. */
+// First, so the first state is on its way while everything below is evaluated.
+import { bridge, earlyState } from './boot';
 import './styles/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './app';
-import { getBridge } from './bridge';
 import { BridgeProvider } from './bridge/bridge-context';
 import { createI18n, preferredLanguage, switchLanguage } from './i18n';
 import { connectBridge, firstState } from './store/connect-bridge';
@@ -12,8 +13,7 @@ import { connectBridge, firstState } from './store/connect-bridge';
 const FIRST_STATE_WAIT_MS = 250;
 
 const i18n = createI18n();
-const bridge = getBridge();
-connectBridge(bridge);
+connectBridge(bridge, earlyState);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -16,6 +16,9 @@ export const POLICY: PolicyView = {
   problems: [],
 };
 
+/** The directory as it usually is: reachable, the account active, sync on. */
+export const DIRECTORY: AppState['directory'] = { state: 'online', account: 'active', syncEnabled: true };
+
 /** A plausible AppState for a phase; tests override what they look at. */
 export function appState(overrides: Partial<AppState> = {}): AppState {
   return {
@@ -30,6 +33,8 @@ export function appState(overrides: Partial<AppState> = {}): AppState {
     progress: [],
     lastResult: null,
     lastCheckIn: '2025-11-28T08:30:00.000Z',
+    directory: DIRECTORY,
+    simulationAvailable: false,
     problem: null,
     ...overrides,
   };
@@ -41,4 +46,9 @@ export function pendingState(overrides: Partial<AppState> = {}): AppState {
 
 export function attentionState(problem: Problem, overrides: Partial<AppState> = {}): AppState {
   return appState({ phase: 'attention', pendingChange: CHANGE, problem, ...overrides });
+}
+
+/** In sync, with the directory's view changed: e.g. `{ account: 'deactivated' }`. */
+export function directoryState(directory: Partial<AppState['directory']>, overrides: Partial<AppState> = {}): AppState {
+  return appState({ directory: { ...DIRECTORY, ...directory }, ...overrides });
 }

@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest } from '../src/app-types';
+import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest, View } from '../src/app-types';
 import type { RendererBridge } from '../src/bridge';
 
 type Ok = Promise<{ ok: boolean }>;
@@ -14,8 +14,11 @@ export interface FakeBridge extends RendererBridge {
   copyDiagnostics: ReturnType<typeof vi.fn<() => Ok>>;
   openSupport: ReturnType<typeof vi.fn<() => Ok>>;
   closeWindow: ReturnType<typeof vi.fn<() => Ok>>;
+  simulateChange: ReturnType<typeof vi.fn<() => Ok>>;
   /** Sends a state as main would push it. */
   push(state: AppState): void;
+  /** Asks for a view, as the tray's menu does. */
+  showView(view: View): void;
   /** The page's own connection dropped, as the HTTP bridge reports it. */
   loseConnection(): void;
 }
@@ -44,6 +47,7 @@ function synced(changeId: string): ConfirmOutcome {
 export function createFakeBridge(initial: AppState): FakeBridge {
   const stateListeners = new Set<(state: AppState) => void>();
   const lostListeners = new Set<() => void>();
+  const viewListeners = new Set<(view: View) => void>();
   return {
     getState: vi.fn(async () => initial),
     confirmChange: vi.fn(async (request: ConfirmRequest) => synced(request.changeId)),
@@ -54,9 +58,14 @@ export function createFakeBridge(initial: AppState): FakeBridge {
     copyDiagnostics: vi.fn(async () => ({ ok: true })),
     openSupport: vi.fn(async () => ({ ok: true })),
     closeWindow: vi.fn(async () => ({ ok: true })),
+    simulateChange: vi.fn(async () => ({ ok: true })),
     onStateChanged(listener) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);
+    },
+    onShowView(listener) {
+      viewListeners.add(listener);
+      return () => viewListeners.delete(listener);
     },
     onConnectionLost(listener) {
       lostListeners.add(listener);
@@ -64,6 +73,9 @@ export function createFakeBridge(initial: AppState): FakeBridge {
     },
     push(state) {
       for (const listener of stateListeners) listener(state);
+    },
+    showView(view) {
+      for (const listener of viewListeners) listener(view);
     },
     loseConnection() {
       for (const listener of lostListeners) listener();

@@ -19,8 +19,10 @@ export const DEMO_USER = 'alex@example.com';
 
 export interface DemoProcess {
   child: ChildProcess;
+  /** Everything it printed, for tests that search all output for passwords. */
   output(): string;
-  stop(): Promise<void>;
+  /** Sends the signal (SIGTERM by default; SIGKILL after 3 s) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface DemoStack {
@@ -48,7 +50,8 @@ export interface DemoStackOptions {
   logLevel?: string;
 }
 
-function run(root: string, args: string[], env: Record<string, string> = {}): DemoProcess {
+/** Runs one of our Node programs from `root`, keeping what it prints. */
+export function runNode(root: string, args: string[], env: Record<string, string> = {}): DemoProcess {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,11 +59,11 @@ function run(root: string, args: string[], env: Record<string, string> = {}): De
   return {
     child,
     output: () => output,
-    stop: () =>
+    stop: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.kill(signal);
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),
   };
@@ -71,7 +74,7 @@ export async function startDirectory(root: string, runtimeDir: string, logLevel 
   const tokenFile = path.join(runtimeDir, 'directory.token');
   if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   // Few PBKDF2 rounds: the practice hashes protect nothing, and the demo should feel instant.
-  const directory = run(root, [
+  const directory = runNode(root, [
     'dist/directory/cli.cjs', '--listen', `127.0.0.1:${port}`, '--db', path.join(runtimeDir, 'directory.db'),
     '--token-file', tokenFile, '--pbkdf2-iterations', '10000', '--log-level', logLevel,
   ]);
@@ -95,7 +98,7 @@ export async function enrollDevice(idp: IdpTarget, userName: string, deviceName:
 }
 
 export async function startAgent(root: string, options: { socketPath: string; stateDir: string; directory: string; deviceTokenFile: string; args?: string[]; env?: Record<string, string>; logLevel?: string }): Promise<DemoProcess> {
-  const agent = run(root, [
+  const agent = runNode(root, [
     'dist/agent/cli.cjs', '--socket', options.socketPath, '--backend', 'sandbox', '--state-dir', options.stateDir, '--seed-demo',
     '--directory', options.directory, '--device-token-file', options.deviceTokenFile, '--log-level', options.logLevel ?? 'warn', ...(options.args ?? []),
   ], options.env);

@@ -10,7 +10,7 @@ import { type Page } from '@playwright/test';
 import { setActive, setPassword } from '../../directory/src/idp-client';
 import { DEMO_PASSWORD_CYCLE, type DemoProcess, type DemoStack, startAgent, startDemoStack, startDirectory } from '../../scripts/demo/stack';
 import { makeTempDir, ROOT, type Running, startDemoHost } from '../support/processes';
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, screenshot, test } from './fixtures';
 
 const PREVIOUS = 'autumn-leaves-42';
 
@@ -35,7 +35,12 @@ test.afterEach(async () => {
 });
 
 async function firstDevice(): Promise<Device> {
-  const host = await startDemoHost(stack.socketPath);
+  // As npm start runs it: the demo banner can then simulate a change at the identity provider.
+  const host = await startDemoHost(stack.socketPath, [], {
+    PWSYNC_DEMO_DIRECTORY: stack.directory.url,
+    PWSYNC_DEMO_TOKEN_FILE: stack.tokenFile,
+    PWSYNC_DEMO_USER: stack.userName,
+  });
   extra.push(host);
   return { host };
 }
@@ -129,6 +134,8 @@ test('a change withdrawn by deactivating the account leaves nothing to confirm',
   await expect(page.locator('[data-phase="pending"]')).toBeVisible();
   await setActive(stack.idp, stack.userName, false);
   await expect(page.locator('[data-phase="idle"]')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Your account at Okta is deactivated' })).toBeVisible();
+  await expect(page.getByText("Password changes won't arrive on this computer. Contact your IT support.")).toBeVisible();
 });
 
 test('a change withdrawn by turning sync off for the person leaves nothing to confirm', async ({ page }) => {
@@ -143,4 +150,21 @@ test('a change withdrawn by turning sync off for the person leaves nothing to co
   });
   expect(response.status).toBeLessThan(300);
   await expect(page.locator('[data-phase="idle"]')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Password sync is turned off for this computer' })).toBeVisible();
+  await expect(page.getByText(/changes you make at Okta won't reach this computer\. Keep using your current password here\./)).toBeVisible();
+});
+
+test('in the browser demo, the banner simulates a change at the identity provider, and it arrives to be confirmed', async ({ page }) => {
+  const device = await firstDevice();
+  await page.goto(device.host.url);
+  await expect(page.locator('[data-phase="idle"]')).toBeVisible();
+  const banner = page.getByRole('region', { name: 'Demo mode' });
+  const simulate = banner.getByRole('button', { name: 'Simulate a password change at Okta' });
+  await expect(simulate).toBeVisible();
+  await expectAccessible(page, 'demo banner');
+  await screenshot(page, 'demo-banner');
+  await simulate.click();
+  await expect(banner.getByRole('status')).toHaveText('Sent. The change will show here in a moment.');
+  await expect(page.locator('[data-phase="pending"]')).toBeVisible({ timeout: 5000 });
+  await expect(page.getByLabel('New password', { exact: true })).toBeVisible();
 });

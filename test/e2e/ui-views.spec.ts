@@ -1,4 +1,7 @@
 /** The other screens and views, each checked with axe, and the whole flow by keyboard alone. */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DEVICE_TOKEN, startFakeDirectory } from '../support/fake-directory';
 import { expect, expectAccessible, expectNoSecrets, PASSWORDS, screenshot, test } from './fixtures';
 
 test('keyboard alone: type, Enter, errors take focus, Help and back, all without a mouse', async ({ page, world }) => {
@@ -126,5 +129,42 @@ test.describe('on Linux, where the agent applied the change', () => {
     await expect(page.getByLabel('New password', { exact: true })).toHaveCount(0);
     await expectAccessible(page, 'informed');
     await screenshot(page, 'informed', { docs: true });
+  });
+});
+
+test.describe('with a directory that has something to say', () => {
+  test.use({ worldOptions: { seed: false, agent: false } });
+
+  test('idle: a deactivated account, sync turned off, and the directory out of reach, each said plainly', async ({ page, world }) => {
+    const directory = await startFakeDirectory({ user: { userName: 'alex', active: false, syncEnabled: true } });
+    try {
+      const tokenFile = path.join(world.dir, 'device.token');
+      await fs.writeFile(tokenFile, `${DEVICE_TOKEN}\n`, { mode: 0o600 });
+      await world.startAgent(['--directory', directory.url, '--device-token-file', tokenFile, '--checkin-interval', '1']);
+      await world.open(page);
+
+      await expect(page.locator('[data-phase="idle"]')).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: 'Your account at Okta is deactivated' })).toBeVisible();
+      await expectAccessible(page, 'idle, account deactivated');
+      await screenshot(page, 'idle-deactivated');
+
+      directory.set({ user: { userName: 'alex', active: true, syncEnabled: false } });
+      await expect(page.getByRole('heading', { level: 2, name: 'Password sync is turned off for this computer' })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: 'Your account at Okta is deactivated' })).toHaveCount(0);
+      await expectAccessible(page, 'idle, sync off');
+      await screenshot(page, 'idle-sync-off');
+
+      await page.getByRole('button', { name: 'Status' }).click();
+      await expect(page.locator('[data-fact="account"]')).toHaveText('Active');
+      await expect(page.locator('[data-fact="sync"]')).toHaveText('Turned off by an administrator');
+      await directory.goOffline();
+      await expect(page.locator('[data-fact="directory"]')).toContainText("Can't be reached right now");
+      await expect(page.locator('[data-fact="directory"]')).toContainText('a password change will arrive the next time pwsync checks in');
+      await expectAccessible(page, 'status, directory offline');
+      await screenshot(page, 'status-directory-offline');
+    } finally {
+      await world.stopAgent();
+      await directory.close();
+    }
   });
 });

@@ -3,35 +3,18 @@
  * browser demo host. Every byte they print is kept, so tests can search all output
  * for the test passwords.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type DemoProcess, runNode } from '../../scripts/demo/stack';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface Running {
-  child: ChildProcess;
-  output: () => string;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type Running = DemoProcess;
 
 function start(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return {
-    child,
-    output: () => output,
-    stop: (signal = 'SIGTERM') =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
-  };
+  return runNode(ROOT, args, env);
 }
 
 /** A short folder under /tmp: Unix socket paths must stay under 108 bytes. */
@@ -57,9 +40,9 @@ export async function startAgent(
   return { ...running, socketPath, stateDir };
 }
 
-/** `extra`: more flags, e.g. ['--policy', file] to run under an administrator's policy. */
-export async function startDemoHost(socketPath: string, extra: string[] = []): Promise<Running & { url: string }> {
-  const running = start([path.join(ROOT, 'dist/web/demo-host.cjs'), '--socket', socketPath, '--renderer', path.join(ROOT, 'dist/renderer'), '--provider', 'Okta', ...extra]);
+/** `extra`: more flags, e.g. ['--policy', file] to run under an administrator's policy; `env`: e.g. the PWSYNC_DEMO_* variables. */
+export async function startDemoHost(socketPath: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Running & { url: string }> {
+  const running = start([path.join(ROOT, 'dist/web/demo-host.cjs'), '--socket', socketPath, '--renderer', path.join(ROOT, 'dist/renderer'), '--provider', 'Okta', ...extra], env);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: running.child.stdout! });
     lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));

@@ -14,6 +14,8 @@ export function appState(patch: Partial<AppState> = {}): AppState {
     progress: [],
     lastResult: null,
     lastCheckIn: null,
+    directory: { state: 'none', account: 'unknown', syncEnabled: true },
+    simulationAvailable: false,
     problem: null,
     ...patch,
   };

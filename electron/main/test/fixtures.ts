@@ -1,24 +1,10 @@
 /** Valid contract values for tests, and IPC events as Electron would build them. */
-import type { AppState, ConfirmRequest, StartOverRequest } from '../../contract';
+import type { ConfirmRequest, StartOverRequest } from '../../contract';
+import { appState } from '../../core/test/states';
 import { FakeWebContents } from './fake-electron';
 
-export function idleState(patch: Partial<AppState> = {}): AppState {
-  return {
-    phase: 'idle',
-    platform: 'darwin',
-    policy: { organization: null, supportUrl: null, supportContact: null, newKeychainOffered: false, language: null, problems: [] },
-    demo: false,
-    agent: null,
-    unreachable: null,
-    provider: 'Okta',
-    pendingChange: null,
-    progress: [],
-    lastResult: null,
-    lastCheckIn: null,
-    problem: null,
-    ...patch,
-  };
-}
+/** An idle AppState with a patch: the same values the core's tests use. */
+export const idleState = appState;
 
 export const SECRET_NEW = 'Correct-Horse-7-new';
 export const SECRET_PREVIOUS = 'Tr0ub4dor&3-previous';

@@ -193,6 +193,31 @@ describe('the HTTP bridge', () => {
     await expect(bridge.getDiagnostics()).resolves.toMatchObject({ supportCode: 'ABCD-EFGH' });
   });
 
+  it('simulateChange posts to its own name with the token, and says whether the change was sent', async () => {
+    const { env } = environment();
+    const bridge = createHttpBridge(env);
+    env.fetch.mockResolvedValueOnce(json(200, { ok: true }));
+    await expect(bridge.simulateChange()).resolves.toEqual({ ok: true });
+    expect(env.fetch.mock.calls[0]![0]).toBe('/api/invoke/simulateChange');
+    expect(env.fetch.mock.calls[0]![1]).toMatchObject({ method: 'POST', headers: { 'X-Pwsync-Token': 's3cr3t-t0ken' }, body: '[]' });
+    env.fetch.mockResolvedValueOnce(json(200, { ok: false }));
+    await expect(bridge.simulateChange()).resolves.toEqual({ ok: false });
+    env.fetch.mockResolvedValueOnce(json(403, { error: 'forbiddenSender' }));
+    await expect(bridge.simulateChange()).rejects.toThrow(new Error('forbiddenSender'));
+  });
+
+  it('has no tray to ask for a view: onShowView never calls, and its unsubscribe is harmless', () => {
+    const { env, sources } = environment();
+    const bridge = createHttpBridge(env);
+    const listener = vi.fn();
+    const stop = bridge.onShowView(listener);
+    expect(typeof stop).toBe('function');
+    stop();
+    expect(listener).not.toHaveBeenCalled();
+    expect(sources).toHaveLength(0);
+    expect(env.fetch).not.toHaveBeenCalled();
+  });
+
   it('copies the diagnostics text itself, since the server cannot reach the clipboard', async () => {
     const { env } = environment();
     env.fetch.mockResolvedValue(json(200, { supportCode: 'ABCD-EFGH', generatedAt: 'now', text: 'the report' }));

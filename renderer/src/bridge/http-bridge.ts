@@ -7,7 +7,7 @@ import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, Start
 import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type RendererBridge, UNREACHABLE_ERROR } from './bridge-types';
 import { type FragmentHistory, type FragmentLocation, takeTokenFromFragment } from './fragment-token';
 
-type InvokeName = 'getState' | 'confirmChange' | 'startOver' | 'checkIn' | 'dismissProblem' | 'getDiagnostics';
+type InvokeName = 'getState' | 'confirmChange' | 'startOver' | 'checkIn' | 'dismissProblem' | 'getDiagnostics' | 'simulateChange';
 
 /** The part of EventSource the bridge uses, so tests can pass a fake. */
 export interface EventSourceLike {
@@ -127,6 +127,7 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     checkIn: () => invoke<{ ok: boolean }>('checkIn', []),
     dismissProblem: () => invoke<{ ok: boolean }>('dismissProblem', []),
     getDiagnostics: () => invoke<DiagnosticsReport>('getDiagnostics', []),
+    simulateChange: () => invoke<{ ok: boolean }>('simulateChange', []),
     // The demo server answers these three with {ok:false}: it cannot reach the
     // browser's clipboard or tabs. The page does what it can itself.
     async copyDiagnostics() {
@@ -154,6 +155,8 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
         closeEventsIfUnused();
       };
     },
+    // No tray in the browser demo, so nothing ever asks for a view.
+    onShowView: () => () => undefined,
     onConnectionLost(listener) {
       lostListeners.add(listener);
       return () => lostListeners.delete(listener);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../bridge/bridge-context';
+import { DirectoryNotices } from '../components/directory-notices';
 import { ScreenHeading } from '../components/screen-heading';
 import { formatDateTime } from '../i18n/format';
 import { useLastCheckIn, useProvider } from '../store/hooks';
@@ -31,6 +32,7 @@ export function IdleScreen() {
       <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
       <ScreenHeading>{t('idle.title')}</ScreenHeading>
       <p>{t('idle.body', { provider })}</p>
+      <DirectoryNotices />
       <p className="muted">{lastCheckInText ? t('idle.lastCheckIn', { time: lastCheckInText }) : t('idle.neverCheckedIn')}</p>
       <div className="actions">
         <button type="button" className="button button-primary" aria-disabled={status === 'checking'} onClick={checkNow}>

@@ -1,13 +1,21 @@
 import { useTranslation } from 'react-i18next';
+import { DirectoryNotices } from '../components/directory-notices';
 import { ScreenHeading } from '../components/screen-heading';
 import { ViewBack } from '../components/view-back';
 import { formatDateTime } from '../i18n/format';
-import { useAgentInfo, useLastCheckIn, useLastResult, usePendingChange, useUnreachable } from '../store/hooks';
+import { useAgentInfo, useDirectory, useLastCheckIn, useLastResult, usePendingChange, useProvider, useUnreachable } from '../store/hooks';
 
-/** The facts support asks about first: is the agent there, when did it last check, what is waiting, how did the last try end. */
+/**
+ * The facts support asks about first: is the agent there, can changes reach it, when
+ * did it last check, what is waiting, how did the last try end.
+ */
 export function StatusView() {
   const { t, i18n } = useTranslation();
   const agent = useAgentInfo();
+  const directory = useDirectory();
+  const provider = useProvider();
+  // Only a connected agent's view of the directory is current; none configured is said once, plainly.
+  const shownDirectory = agent ? directory : null;
   const unreachable = useUnreachable();
   const lastCheckIn = useLastCheckIn();
   const change = usePendingChange();
@@ -17,6 +25,7 @@ export function StatusView() {
   return (
     <section className="screen-body" aria-labelledby="status-heading">
       <ScreenHeading id="status-heading">{t('status.title')}</ScreenHeading>
+      {shownDirectory && <DirectoryNotices />}
       <dl className="facts">
         <dt>{t('status.agent')}</dt>
         <dd data-fact="agent">
@@ -32,6 +41,23 @@ export function StatusView() {
             </>
           )}
         </dd>
+        {shownDirectory && (
+          <>
+            <dt>{t('status.directory.label', { provider })}</dt>
+            <dd data-fact="directory">
+              {t(`status.directory.${shownDirectory.state}`)}
+              {shownDirectory.state === 'offline' && <span className="fact-note">{t('notices.offline', { provider })}</span>}
+            </dd>
+          </>
+        )}
+        {shownDirectory && shownDirectory.state !== 'none' && (
+          <>
+            <dt>{t('status.account.label', { provider })}</dt>
+            <dd data-fact="account">{t(`status.account.${shownDirectory.account}`)}</dd>
+            <dt>{t('status.sync.label')}</dt>
+            <dd data-fact="sync">{t(shownDirectory.syncEnabled ? 'status.sync.on' : 'status.sync.off')}</dd>
+          </>
+        )}
         <dt>{t('status.lastCheckIn')}</dt>
         <dd data-fact="lastCheckIn">{lastCheckIn ? when(lastCheckIn) : t('status.never')}</dd>
         <dt>{t('status.pending')}</dt>

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { appState, attentionState, pendingState } from '../../test/app-states';
+import { createFakeBridge } from '../../test/fake-bridge';
 import { resetStore, useAppStore } from './app-store';
+import { connectBridge } from './connect-bridge';
 import { selectPhase, selectProblem, selectUnreachable } from './selectors';
 
 const store = () => useAppStore.getState();
@@ -67,5 +69,20 @@ describe('the store', () => {
     expect(selectProblem(store())).toEqual({ code: 'outcomeUnknown' });
     store().stateReceived(appState({ phase: 'unreachable', unreachable: 'notRunning', agent: null }));
     expect(selectPhase(store())).toBe('unreachable');
+  });
+
+  it('shows the view the tray asks for, until the bridge is disconnected', () => {
+    const bridge = createFakeBridge(appState());
+    const disconnect = connectBridge(bridge);
+    expect(store().view).toBe('main');
+    bridge.showView('support');
+    expect(store().view).toBe('support');
+    bridge.showView('status');
+    expect(store().view).toBe('status');
+    bridge.showView('main');
+    expect(store().view).toBe('main');
+    disconnect();
+    bridge.showView('support');
+    expect(store().view).toBe('main');
   });
 });

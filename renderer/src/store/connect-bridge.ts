@@ -1,20 +1,22 @@
+import type { AppState } from '../app-types';
 import type { RendererBridge } from '../bridge';
 import { useAppStore } from './app-store';
 
 /**
- * Feeds the store from the bridge: every pushed state, and the page's own loss of
- * connection. The first state is asked for once; a push that beats the answer wins,
+ * Feeds the store from the bridge: every pushed state, the view the tray asks for,
+ * and the page's own loss of connection. The first state is asked for once; a push that beats the answer wins,
  * because it is newer.
  */
-export function connectBridge(bridge: RendererBridge): () => void {
-  const { stateReceived, appConnectionLost } = useAppStore.getState();
+export function connectBridge(bridge: RendererBridge, first: Promise<AppState> = bridge.getState()): () => void {
+  const { stateReceived, appConnectionLost, viewRequested } = useAppStore.getState();
   let pushed = false;
   const stopStates = bridge.onStateChanged((state) => {
     pushed = true;
     stateReceived(state);
   });
+  const stopViews = bridge.onShowView(viewRequested);
   const stopLost = bridge.onConnectionLost?.(appConnectionLost);
-  bridge.getState().then(
+  first.then(
     (state) => {
       if (!pushed) stateReceived(state);
     },
@@ -22,6 +24,7 @@ export function connectBridge(bridge: RendererBridge): () => void {
   );
   return () => {
     stopStates();
+    stopViews();
     stopLost?.();
   };
 }

@@ -72,3 +72,12 @@ export function useStartedOver(): boolean {
 export function useStartOverOffered(): boolean {
   return useAppStore((store) => Boolean(store.appState?.policy.newKeychainOffered && store.appState.agent?.newKeychainAllowed));
 }
+
+/** The directory as the agent last saw it, or null before the first state. */
+export function useDirectory(): AppState['directory'] | null {
+  return useAppStore((store) => store.appState?.directory ?? null);
+}
+
+export function useSimulationAvailable(): boolean {
+  return useAppStore((store) => Boolean(store.appState?.demo && store.appState.simulationAvailable));
+}

@@ -1,11 +1,12 @@
 import type { StateCreator } from 'zustand';
+import type { View } from '../app-types';
 import type { AppStore } from './app-store';
 
 /** new → previous is the confirm flow; forgot → startOver is the path for a forgotten previous password. */
 export type ConfirmStep = 'new' | 'previous' | 'forgot' | 'startOver';
 
-/** What the window shows beside the phase's own screen: the status and support views. */
-export type View = 'main' | 'status' | 'support';
+/** What the window shows beside the phase's own screen: the status and support views (the tray can ask for them too). */
+export type { View };
 
 /** What the window shows that the app does not decide. */
 export interface UiSlice {
