@@ -155,6 +155,9 @@ export class AgentService extends EventEmitter<AgentEvents> {
     try {
       await this.backend.applyDirectoryHash(this.user, hashes);
       this.logger.info({ changeId: change.id }, 'applied the directory\'s hash to the account');
+      // The account is in step: the directory hears so now (again at each check-in until it
+      // stops offering the change). Keyring and disk stay for the person to confirm, if they wish.
+      void this.link?.report(change.id, 'synced', null).catch(() => undefined);
       return { ...change, mode: 'applied' };
     } catch (error) {
       this.logger.warn({ changeId: change.id, error: (error as Error).name }, 'could not apply the directory\'s hash; the change waits for confirmation');
@@ -180,10 +183,14 @@ export class AgentService extends EventEmitter<AgentEvents> {
     this.emitStatus();
   }
 
-  /** The directory no longer offers the pending change (sync turned off, account deactivated). */
+  /**
+   * The directory no longer offers the pending change (sync turned off, account
+   * deactivated). A change already applied to the account stays: only the person's
+   * optional keyring and disk update waits on it.
+   */
   async withdrawChange(): Promise<void> {
     const current = this.pending.current;
-    if (!current || this.running) return;
+    if (!current || this.running || current.change.mode === 'applied') return;
     this.pending = { current: null, supersededIds: this.pending.supersededIds };
     await this.state.writePending(this.pending);
     this.emit('changeRemoved', current.change.id, 'withdrawn');
@@ -192,7 +199,12 @@ export class AgentService extends EventEmitter<AgentEvents> {
 
   /** Whether this computer already synced that change (the directory may not know yet). */
   hasSynced(changeId: string): boolean {
-    return this.history.some((r) => r.changeId === changeId && r.outcome === 'synced');
+    return this.history.some((r) => r.changeId === changeId && r.outcome === 'synced') || this.isApplied(changeId);
+  }
+
+  /** The change is pending only for the optional keyring and disk update: its account step is done. */
+  isApplied(changeId: string): boolean {
+    return this.pending.current?.change.id === changeId && this.pending.current.change.mode === 'applied';
   }
 
   pendingChangeId(): string | null {

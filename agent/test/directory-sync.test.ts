@@ -1,9 +1,12 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SandboxBackend } from '../src/backends/sandbox';
 import { hashesFor } from '../src/demo-seed';
 import { DirectoryClient } from '../src/directory-client';
 import { connectDirectory } from '../src/directory-sync';
 import { type AgentStatus } from '../src/protocol';
-import { type Harness, startHarness } from '../../test/support/agent-harness';
+import { type Harness, startHarness, USER } from '../../test/support/agent-harness';
 import { DEVICE_TOKEN, type FakeDirectory, startFakeDirectory } from '../../test/support/fake-directory';
 
 const PREVIOUS = 'dir-prev 1';
@@ -113,5 +116,35 @@ describe('the agent and its directory', () => {
     await h.service.checkIn();
     expect(d.results.map((r) => r.changeId)).toContain('chg_again');
     expect(h.service.status().pendingChange).toBeNull();
+  });
+
+  it('where the agent applies changes itself (Linux), reports the device synced at once and keeps the change for the optional keyring update', async () => {
+    harness = await startHarness({ previous: PREVIOUS, next: NEXT });
+    await harness.service.withdrawChange();
+    // The sandbox, made to behave as the Linux backend does: mode 'applied', hash set on arrival.
+    const backend = harness.service.backend as SandboxBackend & { mode: string; applyDirectoryHash?: (user: string, hashes: { sha512crypt: string }) => Promise<void> };
+    Object.assign(backend, {
+      mode: 'applied',
+      applyDirectoryHash: async (user: string, hashes: { sha512crypt: string }) => {
+        await fs.writeFile(path.join(SandboxBackend.folder(harness!.stateDir, user), 'account.json'), JSON.stringify({ hash: hashes.sha512crypt }));
+      },
+    });
+    directory = await startFakeDirectory();
+    const logger = (await import('../src/logger')).createLogger({ level: 'fatal' });
+    client = new DirectoryClient({ url: directory.url, deviceToken: DEVICE_TOKEN, logger });
+    connectDirectory(harness.service, client, logger);
+    client.start();
+    const h = harness;
+    const d = directory;
+    d.set({ change: await change('chg_linux') });
+    const status = await until(h, (s) => s.pendingChange?.id === 'chg_linux');
+    expect(status.pendingChange?.mode).toBe('applied');
+    expect(await h.service.backend.accountPasswordIs(USER, NEXT)).toBe(true);
+    // Reported at once; a check-in that crosses it may report it again (the directory takes it idempotently).
+    await expect.poll(() => [...new Set(d.results.map((r) => `${r.changeId} ${r.outcome}`))]).toEqual(['chg_linux synced']);
+    // The directory stops offering it; the change stays for the person's optional update.
+    d.set({ change: null });
+    await h.service.checkIn();
+    expect(h.service.status().pendingChange?.id).toBe('chg_linux');
   });
 });
