@@ -127,8 +127,25 @@ test.describe('on Linux, where the agent applied the change', () => {
     await expect(page.getByText('Use your new password from now on to sign in to this computer.')).toBeVisible();
     await expect(page.getByText('unlocking the screen and running commands as administrator (sudo)')).toBeVisible();
     await expect(page.getByLabel('New password', { exact: true })).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Your keyring and disk password' })).toBeVisible();
     await expectAccessible(page, 'informed');
     await screenshot(page, 'informed', { docs: true });
+
+    // The optional keyring and disk password update: the confirm form, in Linux words.
+    await page.getByRole('button', { name: 'Update keyring and disk password…' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Update your keyring and disk password' })).toBeVisible();
+    await expect(page.getByLabel('New password', { exact: true })).toBeFocused();
+    await expectAccessible(page, 'informed, keyring update, new password');
+    await page.keyboard.type(PASSWORDS.next);
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('Previous password', { exact: true })).toBeFocused();
+    await expectAccessible(page, 'informed, keyring update, previous password');
+    await screenshot(page, 'informed-keyring-update');
+    // Escape forgets what was typed and goes back to the informed screen.
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('heading', { level: 1, name: 'Your password was updated' })).toBeFocused();
+    await expect(page.locator('[data-phase="informed"]')).toBeVisible();
+    await expectNoSecrets(world, page);
   });
 });
 

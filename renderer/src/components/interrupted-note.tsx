@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { listOf } from '../i18n/format';
-import { useLastResult, usePendingChange } from '../store/hooks';
+import { stepLabel } from '../i18n/step-labels';
+import { useLastResult, usePendingChange, useSyncWords } from '../store/hooks';
 
 /**
  * When the agent says its last try at this very change was cut short (it stopped half
@@ -11,13 +12,14 @@ export function InterruptedNote() {
   const { t, i18n } = useTranslation();
   const change = usePendingChange();
   const result = useLastResult();
+  const words = useSyncWords();
   if (!change || !result || result.changeId !== change.id || result.outcome !== 'interrupted') return null;
   return (
     <div className="note" data-interrupted>
       <p className="note-title">{t('confirm.interrupted.title')}</p>
       <p>
         {result.completedSteps.length > 0
-          ? t('confirm.interrupted.done', { steps: listOf(i18n.language, result.completedSteps.map((step) => t(`confirming.steps.${step}`))) })
+          ? t('confirm.interrupted.done', { steps: listOf(i18n.language, result.completedSteps.map((step) => stepLabel(t, step, words))) })
           : t('confirm.interrupted.noneDone')}
       </p>
       <p className="next-step">{t('confirm.interrupted.next')}</p>

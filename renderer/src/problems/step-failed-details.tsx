@@ -1,20 +1,23 @@
 import { useTranslation } from 'react-i18next';
 import type { Problem } from '../app-types';
+import { stepLabel } from '../i18n/step-labels';
+import { useSyncWords } from '../store/hooks';
 
 /** Which step failed, which ones finished, whether trying again is safe, and what to do. */
 export function StepFailedDetails({ problem }: { problem: Problem }) {
   const { t } = useTranslation();
+  const words = useSyncWords();
   const completed = problem.completedSteps ?? [];
   return (
     <>
-      {problem.step && <p>{t('attention.problems.stepFailed.failedStep', { step: t(`confirming.steps.${problem.step}`) })}</p>}
+      {problem.step && <p>{t('attention.problems.stepFailed.failedStep', { step: stepLabel(t, problem.step, words) })}</p>}
       <p className="subheading">{t('attention.problems.stepFailed.completedTitle')}</p>
       {completed.length > 0 ? (
         <ul className="completed-steps">
           {completed.map((step) => (
             <li key={step}>
               <span aria-hidden="true">✓ </span>
-              {t(`confirming.steps.${step}`)}
+              {stepLabel(t, step, words)}
             </li>
           ))}
         </ul>

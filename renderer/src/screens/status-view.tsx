@@ -3,7 +3,17 @@ import { DirectoryNotices } from '../components/directory-notices';
 import { ScreenHeading } from '../components/screen-heading';
 import { ViewBack } from '../components/view-back';
 import { formatDateTime } from '../i18n/format';
-import { useAgentInfo, useDirectory, useLastCheckIn, useLastResult, usePendingChange, useProvider, useUnreachable } from '../store/hooks';
+import { stepLabel } from '../i18n/step-labels';
+import {
+  useAgentInfo,
+  useDirectory,
+  useLastCheckIn,
+  useLastResult,
+  usePendingChange,
+  useProvider,
+  useSyncWords,
+  useUnreachable,
+} from '../store/hooks';
 
 /**
  * The facts support asks about first: is the agent there, can changes reach it, when
@@ -20,6 +30,7 @@ export function StatusView() {
   const lastCheckIn = useLastCheckIn();
   const change = usePendingChange();
   const result = useLastResult();
+  const words = useSyncWords();
   const when = (iso: string) => formatDateTime(iso, i18n.language) ?? iso;
 
   return (
@@ -69,7 +80,7 @@ export function StatusView() {
           {result ? (
             <>
               {t(`status.outcome.${result.outcome}`, { time: when(result.finishedAt) })}
-              {result.failedStep && <> {t('status.failedAt', { step: t(`confirming.steps.${result.failedStep}`) })}</>}
+              {result.failedStep && <> {t('status.failedAt', { step: stepLabel(t, result.failedStep, words) })}</>}
             </>
           ) : (
             t('status.none')

@@ -1,13 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { DoneButton } from '../components/done-button';
 import { ScreenHeading } from '../components/screen-heading';
-import { useProvider, useStartedOver } from '../store/hooks';
+import { useLastResult, useProvider, useStartedOver, useSyncWords } from '../store/hooks';
 
-/** Done: what changed, what FileVault and the other Macs will do, and what a start-over left behind. */
+/** Done: what changed, what FileVault and the other Macs will do, and what a start-over left behind (Linux has its own words). */
 export function SyncedScreen() {
   const { t } = useTranslation();
   const provider = useProvider();
   const startedOver = useStartedOver();
+  const words = useSyncWords();
+  if (words === 'linux') return <LinuxSynced />;
   return (
     <section className="screen-body">
       <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
@@ -18,6 +20,31 @@ export function SyncedScreen() {
         <li>{t('synced.fileVault')}</li>
         <li>{t('synced.otherMacs')}</li>
       </ul>
+      <p className="muted">{t('synced.next')}</p>
+      <DoneButton />
+    </section>
+  );
+}
+
+/**
+ * Linux, after the keyring and disk password update: what now opens with the new password,
+ * from the steps the agent says it did (a step it skipped had nothing to re-key here).
+ */
+function LinuxSynced() {
+  const { t } = useTranslation();
+  const provider = useProvider();
+  const done = useLastResult()?.completedSteps ?? null;
+  return (
+    <section className="screen-body">
+      <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
+      <ScreenHeading>{t('synced.linux.title')}</ScreenHeading>
+      <p>{t('synced.linux.body', { provider })}</p>
+      {done && (
+        <ul className="notes">
+          <li>{done.includes('keychain') ? t('synced.linux.keyring') : t('synced.linux.noKeyring')}</li>
+          <li>{done.includes('fileVault') ? t('synced.linux.disk') : t('synced.linux.noDisk')}</li>
+        </ul>
+      )}
       <p className="muted">{t('synced.next')}</p>
       <DoneButton />
     </section>

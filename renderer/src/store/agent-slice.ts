@@ -11,6 +11,8 @@ export interface AgentSlice {
   appConnectionLost(): void;
 }
 
+const REKEY_PHASES: ReadonlySet<AppState['phase']> = new Set(['pending', 'informed', 'confirming', 'attention']);
+
 export const createAgentSlice: StateCreator<AppStore, [], [], AgentSlice> = (set) => ({
   appState: null,
   connectionLost: false,
@@ -23,7 +25,12 @@ export const createAgentSlice: StateCreator<AppStore, [], [], AgentSlice> = (set
       answeredProblem:
         store.answerUncertain || (state.phase !== 'pending' && state.phase !== 'confirming') ? null : store.answeredProblem,
       answerUncertain: false,
-      confirmStep: state.phase === 'pending' ? store.confirmStep : 'new',
+      // The form keeps its step while the change still waits (an informed change on Linux
+      // waits too: its keyring and disk password can still be updated).
+      confirmStep: state.phase === 'pending' || state.phase === 'informed' ? store.confirmStep : 'new',
+      // The keyring and disk password form stays open through its own sync and any problem it
+      // meets, so "Try again" comes back to it; once the change is done or gone, it closes.
+      rekeyOpen: REKEY_PHASES.has(state.phase) ? store.rekeyOpen : false,
     })),
   appConnectionLost: () => set({ connectionLost: true }),
 });

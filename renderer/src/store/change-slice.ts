@@ -14,6 +14,11 @@ export interface ChangeSlice {
   answerUncertain: boolean;
   /** The last sync sent was a start-over with a new keychain, so the done screen says so. */
   startedOver: boolean;
+  /**
+   * The last sync sent was for a change the agent had already applied (Linux): it
+   * re-keyed the login keyring and disk password, so the done screen says that.
+   */
+  rekeySent: boolean;
   confirmSubmitted(): void;
   startOverSubmitted(): void;
   confirmAnswered(outcome: ConfirmOutcome): void;
@@ -27,8 +32,17 @@ export const createChangeSlice: StateCreator<AppStore, [], [], ChangeSlice> = (s
   answeredProblem: null,
   answerUncertain: false,
   startedOver: false,
-  confirmSubmitted: () => set({ submitting: true, answeredProblem: null, answerUncertain: false, startedOver: false }),
-  startOverSubmitted: () => set({ submitting: true, answeredProblem: null, answerUncertain: false, startedOver: true }),
+  rekeySent: false,
+  confirmSubmitted: () =>
+    set((store) => ({
+      submitting: true,
+      answeredProblem: null,
+      answerUncertain: false,
+      startedOver: false,
+      rekeySent: store.appState?.pendingChange?.mode === 'applied',
+    })),
+  startOverSubmitted: () =>
+    set({ submitting: true, answeredProblem: null, answerUncertain: false, startedOver: true, rekeySent: false }),
   confirmAnswered: (outcome) =>
     set({ submitting: false, answeredProblem: outcome.ok ? null : outcome.problem, answerUncertain: false }),
   confirmCallFailed: (problem, uncertain) => set({ submitting: false, answeredProblem: problem, answerUncertain: uncertain }),

@@ -1,7 +1,15 @@
 /** Small selector hooks, so components re-render only for what they show. */
 import type { AppState, Phase, Problem } from '../app-types';
 import { useAppStore } from './app-store';
-import { selectPhase, selectProblem, selectProvider, selectUnreachable, type ShownUnreachable } from './selectors';
+import {
+  selectPhase,
+  selectProblem,
+  selectProvider,
+  selectSyncWords,
+  selectUnreachable,
+  type ShownUnreachable,
+  type SyncWords,
+} from './selectors';
 import type { ConfirmStep, View } from './ui-slice';
 
 export function usePhase(): Phase {
@@ -48,6 +56,10 @@ export function useSubmitting(): boolean {
   return useAppStore((store) => store.submitting);
 }
 
+export function useRekeyOpen(): boolean {
+  return useAppStore((store) => store.rekeyOpen);
+}
+
 export function useView(): View {
   return useAppStore((store) => store.view);
 }
@@ -62,6 +74,10 @@ export function usePolicy(): AppState['policy'] | null {
 
 export function useLastResult(): AppState['lastResult'] {
   return useAppStore((store) => store.appState?.lastResult ?? null);
+}
+
+export function useSyncWords(): SyncWords {
+  return useAppStore(selectSyncWords);
 }
 
 export function useStartedOver(): boolean {

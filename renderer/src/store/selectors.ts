@@ -36,6 +36,22 @@ export function selectProblem(store: AppStore): Problem | null {
   return store.answeredProblem ?? store.appState?.problem ?? null;
 }
 
+/** Which words describe a sync's steps and outcome: the Mac's keychain and FileVault, or Linux's keyring and disk. */
+export type SyncWords = 'mac' | 'linux';
+
+/**
+ * Linux words where the sync re-keys a change the agent already applied: the one in hand,
+ * else the last one sent, else whatever the real Linux backend last did. The browser demo
+ * runs the Mac's confirm flow on a Linux host, and that flow keeps its Mac words.
+ */
+export function selectSyncWords(store: AppStore): SyncWords {
+  const state = store.appState;
+  if (state?.platform !== 'linux') return 'mac';
+  const change = state.pendingChange;
+  const rekey = change ? change.mode === 'applied' : store.rekeySent || state.agent?.backend === 'linux';
+  return rekey ? 'linux' : 'mac';
+}
+
 /** The identity provider's name as people know it ("Okta"). */
 export function selectProvider(store: AppStore): string {
   return store.appState?.provider ?? '';

@@ -12,6 +12,8 @@ export type { View };
 export interface UiSlice {
   confirmStep: ConfirmStep;
   view: View;
+  /** Linux, after the agent applied a change: the person opened the optional keyring and disk password update. */
+  rekeyOpen: boolean;
   newPasswordEntered(): void;
   backRequested(): void;
   /** The person said they do not remember their previous password. */
@@ -19,17 +21,24 @@ export interface UiSlice {
   /** They read what starting over means and said they understand. */
   startOverAcknowledged(): void;
   viewRequested(view: View): void;
-  /** The window was hidden: the form starts over, its fields already cleared. */
+  /** The person chose to update their keyring and disk password too (Linux). */
+  rekeyRequested(): void;
+  /** They went back from that form to the informed screen. */
+  rekeyCancelled(): void;
+  /** The window was hidden: the form starts over (or closes, on Linux), its fields already cleared. */
   windowHidden(): void;
 }
 
 export const createUiSlice: StateCreator<AppStore, [], [], UiSlice> = (set) => ({
   confirmStep: 'new',
   view: 'main',
+  rekeyOpen: false,
   newPasswordEntered: () => set({ confirmStep: 'previous' }),
   backRequested: () => set({ confirmStep: 'new' }),
   forgotPreviousRequested: () => set({ confirmStep: 'forgot', view: 'main' }),
   startOverAcknowledged: () => set({ confirmStep: 'startOver' }),
   viewRequested: (view) => set({ view }),
-  windowHidden: () => set({ confirmStep: 'new' }),
+  rekeyRequested: () => set({ rekeyOpen: true, confirmStep: 'new' }),
+  rekeyCancelled: () => set({ rekeyOpen: false, confirmStep: 'new' }),
+  windowHidden: () => set({ confirmStep: 'new', rekeyOpen: false }),
 });
