@@ -22,8 +22,10 @@ describe('what the directory says, on the idle screen', () => {
     const notice = screen.getByRole('heading', { level: 2, name: DEACTIVATED }).closest('[data-notice]')!;
     expect(notice).toHaveTextContent("Password changes won't arrive on this computer. Contact your IT support.");
     expect(screen.queryByRole('heading', { name: SYNC_OFF })).not.toBeInTheDocument();
-    // The screen's own title still takes focus, so the notice is read after it.
-    expect(screen.getByRole('heading', { level: 1, name: 'Your password is in sync' })).toHaveFocus();
+    // The screen's own title takes focus, so the notice is read after it; and it no longer
+    // claims "in sync", which could be untrue while changes cannot arrive.
+    expect(screen.getByRole('heading', { level: 1, name: "Password changes can't arrive here" })).toHaveFocus();
+    expect(screen.queryByText(/in sync|nothing to do/i)).not.toBeInTheDocument();
   });
 
   it('sync turned off: changes made at the provider will not reach it, keep the current password, ask if unexpected', async () => {
@@ -33,6 +35,8 @@ describe('what the directory says, on the idle screen', () => {
     expect(notice).toHaveTextContent('Keep using your current password here.');
     expect(notice).toHaveTextContent("If you didn't expect this, contact your IT support.");
     expect(screen.queryByRole('heading', { name: DEACTIVATED })).not.toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: "Password changes can't arrive here" })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Your password is in sync' })).not.toBeInTheDocument();
   });
 
   it('both, when both are so', async () => {

@@ -10,7 +10,7 @@ export function DirectoryNotices() {
   const { t } = useTranslation();
   const directory = useDirectory();
   const provider = useProvider();
-  if (!directory || directory.state === 'none') return null;
+  if (!directory || !changesCannotArrive(directory)) return null;
   return (
     <>
       {directory.account === 'deactivated' && (
@@ -19,6 +19,12 @@ export function DirectoryNotices() {
       {!directory.syncEnabled && <Notice kind="syncOff" title={t('notices.syncOff.title')} body={t('notices.syncOff.body', { provider })} />}
     </>
   );
+}
+
+/** The directory says changes made at the identity provider will not reach this computer. */
+export function changesCannotArrive(directory: ReturnType<typeof useDirectory>): boolean {
+  if (!directory || directory.state === 'none') return false;
+  return directory.account === 'deactivated' || !directory.syncEnabled;
 }
 
 /** A heading of its own, so a screen reader can find it among the screen's headings. */

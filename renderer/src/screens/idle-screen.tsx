@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../bridge/bridge-context';
-import { DirectoryNotices } from '../components/directory-notices';
+import { changesCannotArrive, DirectoryNotices } from '../components/directory-notices';
 import { ScreenHeading } from '../components/screen-heading';
 import { formatDateTime } from '../i18n/format';
-import { useLastCheckIn, useProvider } from '../store/hooks';
+import { useDirectory, useLastCheckIn, useProvider } from '../store/hooks';
 
 type CheckStatus = 'none' | 'checking' | 'checked' | 'failed';
 
@@ -13,6 +13,7 @@ export function IdleScreen() {
   const bridge = useBridge();
   const provider = useProvider();
   const lastCheckIn = useLastCheckIn();
+  const paused = changesCannotArrive(useDirectory());
   const [status, setStatus] = useState<CheckStatus>('none');
   const lastCheckInText = lastCheckIn ? formatDateTime(lastCheckIn, i18n.language) : null;
 
@@ -29,9 +30,19 @@ export function IdleScreen() {
 
   return (
     <section className="screen-body">
-      <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
-      <ScreenHeading>{t('idle.title')}</ScreenHeading>
-      <p>{t('idle.body', { provider })}</p>
+      {paused ? (
+        // "In sync" would not be true to say: changes made at the provider cannot arrive.
+        <>
+          <span className="status-icon status-icon-warning" aria-hidden="true">!</span>
+          <ScreenHeading>{t('idle.titlePaused')}</ScreenHeading>
+        </>
+      ) : (
+        <>
+          <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
+          <ScreenHeading>{t('idle.title')}</ScreenHeading>
+          <p>{t('idle.body', { provider })}</p>
+        </>
+      )}
       <DirectoryNotices />
       <p className="muted">{lastCheckInText ? t('idle.lastCheckIn', { time: lastCheckInText }) : t('idle.neverCheckedIn')}</p>
       <div className="actions">
