@@ -22,7 +22,7 @@ import { connectDirectory } from './directory-sync';
 import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
 import { createLogger } from './logger';
 import { AgentServer } from './server';
-import { stopSignal } from './stop-signal';
+import { runCli, stopSignal } from './cli-lifecycle';
 import { AGENT_VERSION } from './version';
 
 const USAGE = `Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [options]
@@ -211,10 +211,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`pwsync-agent: ${error instanceof Error ? error.name : 'error'}: could not start\n`);
-    process.exit(1);
-  },
-);
+runCli('pwsync-agent', main);

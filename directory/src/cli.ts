@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PBKDF2_DEFAULT_ITERATIONS } from '../../agent/src/verifiers';
-import { stopSignal } from '../../agent/src/stop-signal';
+import { runCli, stopSignal } from '../../agent/src/cli-lifecycle';
 import { createLogger } from './logger';
 import { startDirectory } from './server';
 
@@ -128,10 +128,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`pwsync-directory: ${error instanceof Error ? error.name : 'error'}: could not start\n`);
-    process.exit(1);
-  },
-);
+runCli('pwsync-directory', main);
