@@ -7,19 +7,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-
-function demoRuntimeDir() {
-  const runtime = process.env.XDG_RUNTIME_DIR;
-  if (runtime && runtime.length < 60) return path.join(runtime, 'pwsync-demo');
-  return path.join(os.tmpdir(), `pwsync-demo-${os.userInfo().uid}`);
-}
 
 /** The Electron executable, if this install has one; never triggers a download. */
 function electronBinary() {
@@ -32,11 +25,10 @@ function electronBinary() {
 
 const children = new Set();
 let stopping = false;
-const runtimeDir = demoRuntimeDir();
 let stack;
 
 function cleanUp() {
-  rmSync(runtimeDir, { recursive: true, force: true });
+  if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
 }
 
 function stopChild(child) {
@@ -72,6 +64,7 @@ function watch(child, name) {
 
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+let runtimeDir;
 
 // PWSYNC_SKIP_BUILD=1 is for tests that built once already.
 if (process.env.PWSYNC_SKIP_BUILD !== '1') {
@@ -79,9 +72,10 @@ if (process.env.PWSYNC_SKIP_BUILD !== '1') {
   execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--quiet'], { stdio: 'inherit' });
 }
 
+const { startDemoStack, DEMO_PASSWORD_CYCLE, demoRuntimeDir } = createRequire(import.meta.url)(path.join(root, 'dist/demo/stack.cjs'));
+runtimeDir = demoRuntimeDir();
 // A fresh practice account each run: the demo starts with one pending change.
 cleanUp();
-const { startDemoStack, DEMO_PASSWORD_CYCLE } = createRequire(import.meta.url)(path.join(root, 'dist/demo/stack.cjs'));
 try {
   stack = await startDemoStack({ root, runtimeDir, agentArgs: ['--allow-new-keychain'] });
 } catch (error) {

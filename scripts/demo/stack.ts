@@ -12,9 +12,11 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { createUser, type IdpTarget, setPassword } from '../../directory/src/idp-client';
 
+import { demoRuntimeDir } from '../../agent/src/protocol/socket-path';
 import { DEMO_PASSWORD_CYCLE } from '../../electron/core/demo-identity-provider';
 
-export { DEMO_PASSWORD_CYCLE };
+// The folder npm start uses is the one `pwsync doctor --demo` looks in: one definition.
+export { DEMO_PASSWORD_CYCLE, demoRuntimeDir };
 export const DEMO_USER = 'alex@example.com';
 
 export interface DemoProcess {
