@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import { attemptsLeft, DEFAULT_ATTEMPT_LIMIT, lockRemainingMs, NO_FAILURES, recordFailure } from './lockout';
 import { checkPassword } from './password-rules';
 import { ErrorCode } from './protocol/errors';
+import { PROTOCOL_VERSION } from './protocol/version';
 import type { AgentStatus, Diagnostics, PendingChange, StepState, SyncResult, SyncStep } from './protocol/schemas';
 import { interruptedResult, SyncEngine } from './sync-engine';
 import { type Attempts, type ChangeHashes, EMPTY_JOURNAL, type Journal, type Pending, UserState } from './user-state';
@@ -116,19 +117,20 @@ export class AgentService extends EventEmitter<AgentEvents> {
 
   diagnostics(): Diagnostics {
     const cutShort = this.journal.started.find((s) => !this.journal.done.includes(s)) ?? null;
+    const { directory, pendingChange, attempts, policy } = this.status();
     return {
       agent: { name: 'pwsync-agent', version: this.version },
-      protocolVersion: '1.0',
+      protocolVersion: PROTOCOL_VERSION,
       platform: this.backend.platform,
       backend: this.backend.name,
       user: this.user,
       uptimeSeconds: Math.floor((this.now().getTime() - this.startedAt.getTime()) / 1000),
-      directory: this.status().directory,
-      pendingChange: this.pending.current?.change ?? null,
+      directory,
+      pendingChange,
       journal: { changeId: this.journal.changeId, completedSteps: [...this.journal.done], interruptedStep: cutShort },
       history: this.history.slice(0, 50),
-      attempts: this.status().attempts,
-      policy: this.status().policy,
+      attempts,
+      policy,
     };
   }
 
