@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Events, Invokes } from '../contract';
+import { ROOT } from '../../test/support/processes';
 import { createCore } from '../core/create-core';
+import { pending } from '../core/test/states';
+import { APP_INDEX_URL } from './app-protocol';
 import { app, BrowserWindow, clipboard, fake, FakeWebContents, ipcMain, Notification, protocol, Tray } from './test/fake-electron';
 import { idleState, invokeEvent } from './test/fixtures';
 
@@ -43,6 +46,11 @@ let dir: string;
 beforeAll(async () => {
   fake.reset();
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pwsync-main-'));
+  // The app's files: the built page and its first-paint module (the build ran before the tests).
+  app.appPath = path.join(dir, 'app');
+  await fs.mkdir(path.join(app.appPath, 'dist/renderer'), { recursive: true });
+  await fs.copyFile(path.join(ROOT, 'dist/renderer/index.html'), path.join(app.appPath, 'dist/renderer/index.html'));
+  await fs.symlink(path.join(ROOT, 'dist/first-paint'), path.join(app.appPath, 'dist/first-paint'));
   app.paths.logs = path.join(dir, 'logs');
   app.paths.userData = path.join(dir, 'userData');
   process.env.PWSYNC_DEMO = '1';
@@ -96,12 +104,24 @@ describe('main, on load', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(Invokes).map((i) => i.channel).sort());
     // Demo mode opens the window at once.
     expect(BrowserWindow.instances).toHaveLength(1);
-    expect(BrowserWindow.instances[0]!.options.webPreferences).toMatchObject({ preload: '/fake/app/dist/electron/preload.cjs', sandbox: true });
+    expect(BrowserWindow.instances[0]!.options.webPreferences).toMatchObject({ preload: path.join(app.appPath, 'dist/electron/preload.cjs'), sandbox: true });
+  });
+
+  it("serves the window's page with the first screen drawn from the core's state, where there is one to draw", async () => {
+    const page = async () => (await protocol.handlers.get('app')!(new Request(APP_INDEX_URL))).text();
+    expect(await page()).toContain('<div id="root"></div>');
+    const core = theCore();
+    const idle = core.state;
+    core.state = pending('chg_1', { demo: true, platform: 'darwin' });
+    const drawn = await page();
+    expect(drawn).toContain('<html lang="en" dir="ltr">');
+    expect(drawn).toMatch(/<input[^>]*id="new-password"/);
+    core.state = idle;
   });
 
   it('puts a tray icon up with the colour icon, tooltip and menu for the state', () => {
     const tray = Tray.instances[0]!;
-    expect(tray.image.path).toBe('/fake/app/assets/tray/in-sync.png');
+    expect(tray.image.path).toBe(path.join(app.appPath, 'assets/tray/in-sync.png'));
     expect(tray.tooltip).toBe('pwsync: Your password is in sync (demo)');
     expect(menuLabels()).toEqual([
       'Your password is in sync (demo)',
@@ -121,7 +141,7 @@ describe('main, on load', () => {
     BrowserWindow.instances[0]!.emit('ready-to-show');
     setState({ phase: 'pending', pendingChange: { id: 'chg_1', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
     const tray = Tray.instances[0]!;
-    expect(tray.image.path).toBe('/fake/app/assets/tray/action-needed.png');
+    expect(tray.image.path).toBe(path.join(app.appPath, 'assets/tray/action-needed.png'));
     expect(menuLabels()).toContain('Confirm password change…');
     const win = BrowserWindow.instances[0]!;
     expect(win.webContents.sent.at(-1)).toMatchObject({ channel: Events.stateChanged.channel });

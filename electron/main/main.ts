@@ -10,6 +10,7 @@ import { app, clipboard, ipcMain, Menu, nativeImage, Notification, powerMonitor,
 import { systemSocketPath } from '../../agent/src/protocol';
 import { createCore, hostPlatform } from '../core/create-core';
 import { demoIdentityProvider } from '../core/demo-identity-provider';
+import { firstPaintFileFor, loadFirstPaint, pageWithFirstPaint } from '../core/first-paint';
 import { createTranslator } from '../core/i18n';
 import type { CoreLogger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy';
@@ -98,7 +99,10 @@ export function main(environment: ShellEnvironment = {}): void {
     });
     const links = createExternalLinks(shell, policy.policy.supportUrl, logger);
     openLink = (url) => void links.open(url);
-    handleAppProtocol(protocol, path.join(root, 'dist/renderer'));
+    const rendererDir = path.join(root, 'dist/renderer');
+    // The window opens with its first screen already drawn, focused field and all (core/first-paint.ts).
+    const drawFirstPaint = loadFirstPaint(firstPaintFileFor(rendererDir), logger);
+    handleAppProtocol(protocol, rendererDir, (template) => pageWithFirstPaint(template, core.getState(), [app.getLocale()], drawFirstPaint, logger));
     registerInvokes(
       ipcMain,
       coreHandlers(core, { copyText: (text) => clipboard.writeText(text), openSupport: () => links.openSupport(), hideWindow: () => window.hide() }),

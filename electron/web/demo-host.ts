@@ -11,6 +11,7 @@ import pkg from '../../package.json';
 import { createCore } from '../core/create-core';
 import type { CoreLogger, LogFields } from '../core/logger';
 import { demoIdentityProvider } from '../core/demo-identity-provider';
+import { firstPaintFileFor, loadFirstPaint } from '../core/first-paint';
 import { demoPolicy, loadPolicy } from '../core/policy-loader';
 import { startDemoServer } from './demo-server';
 
@@ -53,7 +54,13 @@ export async function main(argv: string[]): Promise<void> {
     policy,
     simulatePasswordChange: demoIdentityProvider(process.env),
   });
-  const server = await startDemoServer({ core, rendererDir: values.renderer, logger, port: values.port ? Number(values.port) : 0 });
+  const server = await startDemoServer({
+    core,
+    rendererDir: values.renderer,
+    logger,
+    port: values.port ? Number(values.port) : 0,
+    firstPaint: loadFirstPaint(firstPaintFileFor(values.renderer), logger),
+  });
   stop = () => {
     core.stop();
     void server.close().then(() => process.exit(0));

@@ -10,6 +10,7 @@ export type {
   ConfirmOutcome,
   ConfirmRequest,
   DiagnosticsReport,
+  FirstPaintPage,
   Phase,
   PolicyView,
   Problem,

@@ -20,7 +20,7 @@ describe('npm start without an Electron binary', () => {
     const url = await new Promise<string>((resolve, reject) => {
       lines.on('line', (line) => {
         output += `${line}\n`;
-        const match = /open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(line);
+        const match = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(line);
         if (match) resolve(match[1]!);
       });
       child.once('exit', () => reject(new Error(output)));
@@ -29,7 +29,7 @@ describe('npm start without an Electron binary', () => {
     const socketPath = path.join(runtime, 'pwsync-demo', 'agent.sock');
     expect(existsSync(socketPath)).toBe(true);
 
-    const [base, token] = url.split('#token=') as [string, string];
+    const [base, token] = url.split('?token=') as [string, string];
     expect((await fetch(base)).status).toBe(200);
     let state: { phase: string; demo: boolean } = { phase: 'connecting', demo: false };
     for (let i = 0; i < 50 && state.phase !== 'pending'; i += 1) {
@@ -38,6 +38,9 @@ describe('npm start without an Electron binary', () => {
       if (state.phase !== 'pending') await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(state).toMatchObject({ phase: 'pending', demo: true });
+    // The page opens with the confirm form drawn in, for the address with the token only.
+    expect(await (await fetch(url)).text()).toMatch(/<input[^>]*id="new-password"/);
+    expect(await (await fetch(base)).text()).not.toContain('new-password');
     // Without the token, the page's API answers nothing.
     expect((await fetch(`${base}api/invoke/getState`, { method: 'POST', body: '[]' })).status).toBe(403);
 

@@ -174,8 +174,10 @@ class FakeApp extends EventEmitter {
   getVersion(): string {
     return '0.1.0-test';
   }
+  /** Where the app's files are: tests may point it at a folder with a built page in it. */
+  appPath = '/fake/app';
   getAppPath(): string {
-    return '/fake/app';
+    return this.appPath;
   }
   /** Folders tests point at a temporary directory. */
   readonly paths: Record<string, string> = {};

@@ -23,11 +23,11 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
-function environment(hash = '#token=s3cr3t-t0ken') {
+function environment(search = '?token=s3cr3t-t0ken', hash = '') {
   const sources: FakeEventSource[] = [];
   const timers: (() => void)[] = [];
   const env = {
-    location: { hash, pathname: '/', search: '' },
+    location: { hash, pathname: '/', search },
     history: { state: null, replaceState: vi.fn() },
     fetch: vi.fn<HttpBridgeEnvironment['fetch']>(async () => json(200, appState())),
     createEventSource: (url: string) => {
@@ -43,17 +43,17 @@ function environment(hash = '#token=s3cr3t-t0ken') {
 }
 
 describe('the HTTP bridge', () => {
-  it('reads the token from the fragment once and removes it from the address bar', () => {
+  it('reads the token from the query once and removes it from the address bar', () => {
     const { env } = environment();
     createHttpBridge(env);
     expect(env.history.replaceState).toHaveBeenCalledTimes(1);
     expect(env.history.replaceState).toHaveBeenCalledWith(null, '', '/');
   });
 
-  it('keeps other fragment parameters when it removes the token', () => {
-    const { env } = environment('#token=abc&view=support');
+  it('keeps the rest of the address when it removes the token', () => {
+    const { env } = environment('?token=abc&view=support', '#top');
     createHttpBridge(env);
-    expect(env.history.replaceState).toHaveBeenCalledWith(null, '', '/#view=support');
+    expect(env.history.replaceState).toHaveBeenCalledWith(null, '', '/?view=support#top');
   });
 
   it('leaves the address bar alone when there is no token', () => {

@@ -5,7 +5,7 @@
  */
 import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest } from '../app-types';
 import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type RendererBridge, UNREACHABLE_ERROR } from './bridge-types';
-import { type FragmentHistory, type FragmentLocation, takeTokenFromFragment } from './fragment-token';
+import { type AddressHistory, type AddressLocation, takeTokenFromAddress } from './address-token';
 
 type InvokeName = 'getState' | 'confirmChange' | 'startOver' | 'checkIn' | 'dismissProblem' | 'getDiagnostics' | 'simulateChange';
 
@@ -17,8 +17,8 @@ export interface EventSourceLike {
 }
 
 export interface HttpBridgeEnvironment {
-  location: FragmentLocation;
-  history: FragmentHistory;
+  location: AddressLocation;
+  history: AddressHistory;
   fetch: (input: string, init: RequestInit) => Promise<Response>;
   createEventSource: (url: string) => EventSourceLike;
   setTimeout: (callback: () => void, ms: number) => unknown;
@@ -33,7 +33,7 @@ const EVENT_SOURCE_CLOSED = 2;
 const REOPEN_DELAY_MS = 3000;
 
 export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
-  const token = takeTokenFromFragment(env.location, env.history);
+  const token = takeTokenFromAddress(env.location, env.history);
   const stateListeners = new Set<(state: AppState) => void>();
   const lostListeners = new Set<() => void>();
   let source: EventSourceLike | undefined;

@@ -15,12 +15,12 @@ describe('getBridge', () => {
   });
 
   it('otherwise speaks HTTP, taking the token out of the address bar once', async () => {
-    window.history.replaceState(null, '', '/#token=page-token');
+    window.history.replaceState(null, '', '/?token=page-token');
     const fetch = vi.fn(async () => new Response(JSON.stringify(appState()), { status: 200 }));
     vi.stubGlobal('fetch', fetch);
     try {
       const bridge = getBridge();
-      expect(window.location.hash).toBe('');
+      expect(window.location.search).toBe('');
       expect(getBridge()).toBe(bridge);
       await bridge.getState();
       expect(fetch).toHaveBeenCalledWith(
