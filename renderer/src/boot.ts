@@ -1,22 +1,26 @@
 /**
- * The page's entry: small, so it runs as soon as it arrives. It asks for the first
- * state (./early), then has the rest of the window (./main, fetched and compiled
- * alongside, see vite.config.ts) evaluated.
+ * The page's entry: small, so it runs as soon as it arrives. It has the rest of the
+ * window (./main, fetched and compiled alongside, see vite.config.ts) evaluated.
  *
- * Where the host drew the window (first-paint/), the rest waits for the browser's
- * next frame: evaluating it is most of the time to a usable page (measured by
- * test/bench/renderer-bench.ts), and this way the drawing is shown with its field
- * focused first, so the person can type while React is still on its way. React then
- * takes the drawing over as it stands, typed text included.
+ * A window the page draws itself: the bridge is started and the first state asked
+ * for at once, so the answer travels while ./main is evaluated.
+ *
+ * A window its host drew (first-paint/): everything waits for the browser's next
+ * frame, so the drawing is shown with its field focused first, and then for a quiet
+ * moment (at most IDLE_WAIT_MS), so that what the person types is handled before the
+ * page's largest task: evaluating React, most of the time to a usable page (measured
+ * by test/bench/renderer-bench.ts). React then takes the drawing over as it stands,
+ * typed text included.
  *
  * No top-level await here: ./main imports ./early from this chunk, and a chunk that
  * waited for ./main while ./main waited for it would never finish.
  */
 import './styles/app.css';
-import './early';
+import { drawnByHost, startBridge } from './early';
 
 /** Long enough for a frame at any refresh rate; a hidden window has no frames, and must not wait for one. */
 const FRAME_WAIT_MS = 100;
+const IDLE_WAIT_MS = 200;
 
 function afterNextFrame(then: () => void): void {
   let done = false;
@@ -29,6 +33,9 @@ function afterNextFrame(then: () => void): void {
   setTimeout(once, FRAME_WAIT_MS);
 }
 
-const start = () => void import('./main');
-if (document.getElementById('root')?.hasChildNodes() && document.visibilityState === 'visible') afterNextFrame(start);
+const start = () => {
+  startBridge();
+  void import('./main');
+};
+if (drawnByHost && document.visibilityState === 'visible') afterNextFrame(() => requestIdleCallback(start, { timeout: IDLE_WAIT_MS }));
 else start();

@@ -1,5 +1,5 @@
 /** The window: language, store, then React, drawing it or taking over the host's drawing (started by ./boot). */
-import { bridge, earlyInput, earlyState } from './early';
+import { earlyInput, startBridge } from './early';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { readFirstPaint } from './first-paint/first-paint';
 import { createI18n, preferredLanguage, switchLanguage } from './i18n';
@@ -8,6 +8,8 @@ import { connectBridge, firstState } from './store/connect-bridge';
 import { WindowTree } from './window-tree';
 
 const FIRST_STATE_WAIT_MS = 250;
+
+const { bridge, earlyState } = startBridge();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -21,7 +21,7 @@ import { seedAccount } from '../support/seed';
 import type { BenchResult } from './run';
 
 const BUDGET_KB = 120;
-const LOADS = 21;
+const LOADS = 41;
 const RENDERER = path.join(ROOT, 'dist/renderer');
 
 const STATIC_FORM = `<!doctype html>
