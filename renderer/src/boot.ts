@@ -1,16 +1,15 @@
 /**
- * The page's entry: small, so it runs as soon as it arrives. It has the rest of the
- * window (./main, fetched and compiled alongside, see vite.config.ts) evaluated.
+ * The page's entry: small, so it runs as soon as it arrives. It loads the rest of
+ * the window (./main).
  *
  * A window the page draws itself: the bridge is started and the first state asked
  * for at once, so the answer travels while ./main is evaluated.
  *
  * A window its host drew (first-paint/): everything waits for the browser's next
- * frame, so the drawing is shown with its field focused first, and then for a quiet
- * moment (at most IDLE_WAIT_MS), so that what the person types is handled before the
- * page's largest task: evaluating React, most of the time to a usable page (measured
- * by test/bench/renderer-bench.ts). React then takes the drawing over as it stands,
- * typed text included.
+ * frame, so the drawing is shown with its field focused before the page's largest
+ * work begins: fetching, compiling and evaluating React, most of the time to a usable
+ * page (measured by test/bench/renderer-bench.ts). React then takes the drawing over
+ * as it stands, typed text included.
  *
  * No top-level await here: ./main imports ./early from this chunk, and a chunk that
  * waited for ./main while ./main waited for it would never finish.
@@ -20,7 +19,6 @@ import { drawnByHost, startBridge } from './early';
 
 /** Long enough for a frame at any refresh rate; a hidden window has no frames, and must not wait for one. */
 const FRAME_WAIT_MS = 100;
-const IDLE_WAIT_MS = 200;
 
 function afterNextFrame(then: () => void): void {
   let done = false;
@@ -37,5 +35,5 @@ const start = () => {
   startBridge();
   void import('./main');
 };
-if (drawnByHost && document.visibilityState === 'visible') afterNextFrame(() => requestIdleCallback(start, { timeout: IDLE_WAIT_MS }));
+if (drawnByHost && document.visibilityState === 'visible') afterNextFrame(start);
 else start();

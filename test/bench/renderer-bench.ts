@@ -1,7 +1,7 @@
 /**
  * The renderer's two budgets (issue 5):
- * - its JavaScript, gzip, as the window loads it: the entry chunk plus the largest
- *   language chunk (English is in the entry; one other language is loaded when chosen).
+ * - its JavaScript, gzip, as the window loads it: every chunk but the languages, plus
+ *   the largest language chunk (English is built in; one other language is loaded when chosen).
  *   The total of every chunk is reported too.
  * - the confirm screen interactive in Chromium within 2× a static HTML page with the
  *   same form, both served over 127.0.0.1 and loaded alternately in the same run.
@@ -40,18 +40,18 @@ function gzipKb(file: string): number {
 }
 
 function measureSize(): BenchResult {
-  const html = readFileSync(path.join(RENDERER, 'index.html'), 'utf8');
-  const entries = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
   const assets = readdirSync(path.join(RENDERER, 'assets')).filter((f) => f.endsWith('.js'));
-  const locales = assets.filter((f) => /^(de|fr|es|pt-BR|ja|zh-CN|nl)-/.test(f));
-  const initial = entries.reduce((sum, f) => sum + gzipKb(path.join(RENDERER, f)), 0);
-  const largestLocale = Math.max(0, ...locales.map((f) => gzipKb(path.join(RENDERER, 'assets', f))));
+  const isLanguage = (f: string) => /^(de|fr|es|pt-BR|ja|zh-CN|nl)-/.test(f);
+  // The window loads every chunk but the other languages: the entry, what it imports,
+  // and the window itself (src/main.tsx, imported by the entry once it has run).
+  const initial = assets.filter((f) => !isLanguage(f)).reduce((sum, f) => sum + gzipKb(path.join(RENDERER, 'assets', f)), 0);
+  const largestLocale = Math.max(0, ...assets.filter(isLanguage).map((f) => gzipKb(path.join(RENDERER, 'assets', f))));
   const all = assets.reduce((sum, f) => sum + gzipKb(path.join(RENDERER, 'assets', f)), 0);
   const loaded = initial + largestLocale;
   return {
     name: 'renderer JavaScript, gzip',
-    figures: { entryKB: initial, largestLanguageKB: largestLocale, loadedKB: loaded, everyChunkKB: all, unit: 'KB' },
-    target: `entry + one language ≤ ${BUDGET_KB} KB`,
+    figures: { windowKB: initial, largestLanguageKB: largestLocale, loadedKB: loaded, everyChunkKB: all, unit: 'KB' },
+    target: `window + one language ≤ ${BUDGET_KB} KB`,
     met: loaded <= BUDGET_KB,
   };
 }
@@ -66,8 +66,12 @@ function serveStatic(): Promise<{ url: string; close(): void }> {
   );
 }
 
-/** Milliseconds from navigation start until the first password field has focus. */
-async function interactiveAt(browser: Browser, url: string): Promise<number> {
+/**
+ * Milliseconds from navigation start until the first password field has focus; with
+ * `react`, also until React is in charge of that field (its hydration or render has
+ * reached it: React keeps its fiber on the element), which is not part of the target.
+ */
+async function interactiveAt(browser: Browser, url: string, react = false): Promise<{ focused: number; react: number | null }> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 420, height: 600 } });
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'commit' });
@@ -81,9 +85,21 @@ async function interactiveAt(browser: Browser, url: string): Promise<number> {
     undefined,
     { polling: 'raf', timeout: 15_000 },
   );
-  const ms = (await handle.jsonValue()) as number;
+  const focused = (await handle.jsonValue()) as number;
+  let reactAt: number | null = null;
+  if (react) {
+    const taken = await page.waitForFunction(
+      () => {
+        const field = (globalThis as unknown as { document: { getElementById(id: string): object | null } }).document.getElementById('new-password');
+        return field && Object.keys(field).some((key) => key.startsWith('__reactFiber')) ? performance.now() : false;
+      },
+      undefined,
+      { polling: 'raf', timeout: 15_000 },
+    );
+    reactAt = (await taken.jsonValue()) as number;
+  }
   await context.close();
-  return ms;
+  return { focused, react: reactAt };
 }
 
 function median(values: number[]): number {
@@ -110,15 +126,18 @@ async function measureInteractive(): Promise<BenchResult> {
     await interactiveAt(browser, host.url);
     await interactiveAt(browser, plain.url);
     const app: number[] = [];
+    const reactInCharge: number[] = [];
     const page: number[] = [];
     for (let i = 0; i < LOADS; i += 1) {
-      app.push(await interactiveAt(browser, host.url));
-      page.push(await interactiveAt(browser, plain.url));
+      const loaded = await interactiveAt(browser, host.url, true);
+      app.push(loaded.focused);
+      reactInCharge.push(loaded.react!);
+      page.push((await interactiveAt(browser, plain.url)).focused);
     }
     const ratio = median(app) / median(page);
     return {
       name: 'confirm screen interactive (first password field focused)',
-      figures: { appMedianMs: median(app), staticMedianMs: median(page), loadsEach: LOADS, unit: 'ms' },
+      figures: { appMedianMs: median(app), staticMedianMs: median(page), reactInChargeMedianMs: median(reactInCharge), loadsEach: LOADS, unit: 'ms' },
       ratio,
       target: '≤ 2× the static page',
       met: ratio <= 2,
