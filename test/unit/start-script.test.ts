@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { makeTempDir, ROOT } from '../support/processes';
 
 describe('npm start without an Electron binary', () => {
@@ -13,6 +13,15 @@ describe('npm start without an Electron binary', () => {
       cwd: ROOT,
       env: { ...process.env, XDG_RUNTIME_DIR: runtime, PWSYNC_SKIP_BUILD: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // However the test ends, npm start and everything it started end with it.
+    onTestFinished(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGINT');
+        await exited;
+      }
+      await fs.rm(runtime, { recursive: true, force: true });
     });
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -50,6 +59,5 @@ describe('npm start without an Electron binary', () => {
     expect(existsSync(socketPath)).toBe(false);
     expect(existsSync(path.join(runtime, 'pwsync-demo'))).toBe(false);
     await expect(fetch(base)).rejects.toThrow();
-    await fs.rm(runtime, { recursive: true, force: true });
   }, 60_000);
 });
