@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir, ROOT } from '../../test/support/processes';
 import type { AppState } from '../contract';
-import { firstPaintFileFor, languagesFromAcceptLanguage, loadFirstPaint, pageWithFirstPaint } from './first-paint';
+import { pending } from './test/states';
+import { firstPaintFileFor, firstPaintOnDemand, languagesFromAcceptLanguage, loadFirstPaint, pageWithFirstPaint } from './first-paint';
 import type { CoreLogger } from './logger';
 
 const dir = makeTempDir('pwf-');
@@ -21,22 +22,7 @@ describe("the hosts' first paint", () => {
     expect(file).toBe(path.join(ROOT, 'dist/first-paint/first-paint.cjs'));
     const draw = loadFirstPaint(file, recorder())!;
     const template = await fs.readFile(path.join(ROOT, 'dist/renderer/index.html'), 'utf8');
-    const state = {
-      phase: 'pending',
-      platform: 'darwin',
-      policy: { organization: 'Example', supportUrl: null, supportContact: null, newKeychainOffered: false, language: null, problems: [] },
-      demo: false,
-      agent: { version: '1.0.0', platform: 'darwin', backend: 'darwin', user: 'alex', newKeychainAllowed: false },
-      unreachable: null,
-      provider: 'Okta',
-      pendingChange: { id: 'chg-1', createdAt: '2026-11-28T09:00:00.000Z', provider: 'Okta', mode: 'confirm' },
-      progress: [],
-      lastResult: null,
-      lastCheckIn: null,
-      directory: { state: 'online', account: 'active', syncEnabled: true },
-      simulationAvailable: false,
-      problem: null,
-    } as unknown as AppState;
+    const state = pending('chg-1');
     const page = pageWithFirstPaint(template, state, ['nl-NL'], draw, recorder());
     expect(page).toContain('<html lang="nl" dir="ltr">');
     expect(page).toMatch(/<input[^>]*id="new-password"/);
@@ -54,6 +40,18 @@ describe("the hosts' first paint", () => {
     expect(log.lines.every((line) => line.startsWith('warn '))).toBe(true);
     expect(pageWithFirstPaint('<p>plain</p>', {} as AppState, [], null, log)).toBe('<p>plain</p>');
     expect(pageWithFirstPaint('<p>plain</p>', {} as AppState, [], () => null, log)).toBe('<p>plain</p>');
+  });
+
+  it('loads the module on the first page asked for, not before, and looks for it once', async () => {
+    const log = recorder();
+    const draw = firstPaintOnDemand(path.join(dir, 'not-built.cjs'), log);
+    expect(log.lines).toEqual([]);
+    expect(draw('<p>plain</p>', pending(), ['en'])).toBeNull();
+    expect(draw('<p>plain</p>', pending(), ['en'])).toBeNull();
+    expect(log.lines).toHaveLength(1);
+    const built = firstPaintOnDemand(firstPaintFileFor(path.join(ROOT, 'dist/renderer')), log);
+    const template = await fs.readFile(path.join(ROOT, 'dist/renderer/index.html'), 'utf8');
+    expect(built(template, pending(), ['en'])).toMatch(/<input[^>]*id="new-password"/);
   });
 
   it('reads Accept-Language in order of preference, dropping what is refused or malformed', () => {

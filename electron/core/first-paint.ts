@@ -25,6 +25,20 @@ export function loadFirstPaint(file: string, logger: CoreLogger): FirstPaintPage
   return null;
 }
 
+/**
+ * The drawing function, loaded when the first page is asked for rather than at start:
+ * the module (React's server renderer and every language, 859 KB) is as large as the
+ * rest of main, and most starts of the tray app never open the window. It is looked
+ * for once; missing or unexpected, every page is the page as built.
+ */
+export function firstPaintOnDemand(file: string, logger: CoreLogger): FirstPaintPage {
+  let draw: FirstPaintPage | null | undefined;
+  return (template, state, systemLanguages) => {
+    if (draw === undefined) draw = loadFirstPaint(file, logger);
+    return draw ? draw(template, state, systemLanguages) : null;
+  };
+}
+
 /** index.html with the first screen drawn in where there is one to draw; the page as built otherwise, and always if drawing fails. */
 export function pageWithFirstPaint(
   template: string,

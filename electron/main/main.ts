@@ -10,7 +10,7 @@ import { app, clipboard, ipcMain, Menu, nativeImage, Notification, powerMonitor,
 import { systemSocketPath } from '../../agent/src/protocol';
 import { createCore, hostPlatform } from '../core/create-core';
 import { demoIdentityProvider } from '../core/demo-identity-provider';
-import { firstPaintFileFor, loadFirstPaint, pageWithFirstPaint } from '../core/first-paint';
+import { firstPaintFileFor, firstPaintOnDemand, pageWithFirstPaint } from '../core/first-paint';
 import { createTranslator } from '../core/i18n';
 import type { CoreLogger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy';
@@ -101,7 +101,7 @@ export function main(environment: ShellEnvironment = {}): void {
     openLink = (url) => void links.open(url);
     const rendererDir = path.join(root, 'dist/renderer');
     // The window opens with its first screen already drawn, focused field and all (core/first-paint.ts).
-    const drawFirstPaint = loadFirstPaint(firstPaintFileFor(rendererDir), logger);
+    const drawFirstPaint = firstPaintOnDemand(firstPaintFileFor(rendererDir), logger);
     handleAppProtocol(protocol, rendererDir, (template) => pageWithFirstPaint(template, core.getState(), [app.getLocale()], drawFirstPaint, logger));
     registerInvokes(
       ipcMain,

@@ -11,7 +11,7 @@ import pkg from '../../package.json';
 import { createCore } from '../core/create-core';
 import type { CoreLogger, LogFields } from '../core/logger';
 import { demoIdentityProvider } from '../core/demo-identity-provider';
-import { firstPaintFileFor, loadFirstPaint } from '../core/first-paint';
+import { firstPaintFileFor, firstPaintOnDemand } from '../core/first-paint';
 import { demoPolicy, loadPolicy } from '../core/policy-loader';
 import { startDemoServer } from './demo-server';
 
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
     rendererDir: values.renderer,
     logger,
     port: values.port ? Number(values.port) : 0,
-    firstPaint: loadFirstPaint(firstPaintFileFor(values.renderer), logger),
+    firstPaint: firstPaintOnDemand(firstPaintFileFor(values.renderer), logger),
   });
   stop = () => {
     core.stop();

@@ -153,7 +153,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const serveFile = async (pathname: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     let relative: string;
     try {
-      relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+      relative = decodeURIComponent(pathname).replace(/^\/+/, '');
     } catch {
       return send(response, 404, { error: 'invalidPayload' });
     }

@@ -1,5 +1,5 @@
 /** The window: language, store, then React, drawing it or taking over the host's drawing (started by ./boot). */
-import { earlyInput, startBridge } from './early';
+import { drawnByHost, earlyInput, startBridge } from './early';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { readFirstPaint } from './first-paint/first-paint';
 import { createI18n, preferredLanguage, switchLanguage } from './i18n';
@@ -17,7 +17,7 @@ if (!root) throw new Error('index.html has no #root element');
 const i18n = createI18n();
 // Drawn by the host (see first-paint/first-paint.ts): the store begins from the very
 // state it was drawn with, so hydration finds what is on screen.
-const drawn = root.hasChildNodes() ? readFirstPaint(document) : null;
+const drawn = drawnByHost ? readFirstPaint(document) : null;
 if (drawn) startStoreFrom(drawn.state);
 connectBridge(bridge, earlyState);
 
