@@ -16,7 +16,7 @@ const agentOnlyProtocol = {
 const noShell = { group: ['**/main/*', '**/preload/*', '**/main', '**/preload'], message: 'The core never depends on the Electron shell.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'docs/**/*.json'] },
+  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'docs/**/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

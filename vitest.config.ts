@@ -9,9 +9,10 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['agent/**/*.test.ts', 'electron/**/*.test.ts', 'directory/**/*.test.ts', 'scripts/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          exclude: ['packages/tray/renderer/**', '**/node_modules/**'],
           server: { deps: { inline: ['electron-store'] } },
-          globalSetup: ['test/support/vitest-global-setup.ts'],
+          globalSetup: ['packages/testing/src/vitest-global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 20_000,
         },
@@ -21,8 +22,8 @@ export default defineConfig({
         test: {
           name: 'renderer',
           environment: 'jsdom',
-          include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
-          setupFiles: ['renderer/test/setup.ts'],
+          include: ['packages/tray/renderer/**/*.test.ts', 'packages/tray/renderer/**/*.test.tsx'],
+          setupFiles: ['packages/tray/renderer/test/setup.ts'],
         },
       },
     ],

@@ -16,35 +16,34 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root, outExtension: { '.js': '.cjs' } };
 const parts = {
   // dbus-next requires x11 (X session bus discovery) and usocket only on paths we never take.
-  agent: () => build({ ...node, entryPoints: { cli: 'agent/src/cli.ts' }, outdir: 'dist/agent', external: ['x11', 'usocket'] }),
-  web: () => build({ ...node, entryPoints: { 'demo-host': 'electron/web/demo-host.ts' }, outdir: 'dist/web' }),
-  // The reference directory (better-sqlite3 is native: loaded from node_modules at run time),
-  // the identity provider's command line, and the demo's back end for npm start.
-  directory: () =>
+  agent: () => build({ ...node, entryPoints: { cli: 'packages/agent/src/cli.ts' }, outdir: 'packages/agent/dist', external: ['x11', 'usocket'] }),
+  // The reference directory (better-sqlite3 is native: loaded from node_modules at run time).
+  directory: () => build({ ...node, entryPoints: { cli: 'packages/directory/src/cli.ts' }, outdir: 'packages/directory/dist', external: ['better-sqlite3'] }),
+  // The demo (never shipped): its back end for npm start, the browser demo's host, the
+  // identity provider's command line.
+  demo: () =>
     build({
       ...node,
-      entryPoints: { cli: 'directory/src/cli.ts', idp: 'scripts/idp.ts' },
-      outdir: 'dist/directory',
-      external: ['better-sqlite3'],
+      entryPoints: { stack: 'packages/demo/src/stack.ts', 'demo-host': 'packages/demo/src/web/demo-host.ts', idp: 'packages/demo/src/idp.ts' },
+      outdir: 'packages/demo/dist',
     }),
-  demo: () => build({ ...node, entryPoints: { stack: 'scripts/demo/stack.ts' }, outdir: 'dist/demo' }),
   // The support CLI, runnable with plain Node (npm run doctor); the app runs the same code as `pwsync doctor`.
-  doctor: () => build({ ...node, entryPoints: { doctor: 'electron/doctor/doctor.ts' }, outdir: 'dist/doctor' }),
-  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/electron', external: ['electron'] }),
+  doctor: () => build({ ...node, entryPoints: { doctor: 'packages/tray/src/doctor/doctor.ts' }, outdir: 'packages/tray/dist' }),
+  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'packages/tray/src/main/main.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
   preload: () =>
-    build({ ...node, platform: 'browser', target: 'chrome130', entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist/electron', external: ['electron'] }),
+    build({ ...node, platform: 'browser', target: 'chrome130', entryPoints: { preload: 'packages/tray/src/preload/preload.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
   // The window's first paint, drawn by its hosts (main and the demo server) with the
   // renderer's own components: one CommonJS file with React's production build in it.
   'first-paint': async () => {
     const { build: viteBuild } = await import('vite');
     await viteBuild({
-      configFile: path.join(root, 'renderer/vite.config.ts'),
+      configFile: path.join(root, 'packages/tray/renderer/vite.config.ts'),
       logLevel: quiet ? 'warn' : 'info',
       define: { 'process.env.NODE_ENV': JSON.stringify('production') },
       ssr: { noExternal: true, target: 'node' },
       build: {
         ssr: 'src/first-paint/page.tsx',
-        outDir: path.join(root, 'dist/first-paint'),
+        outDir: path.join(root, 'packages/tray/dist/first-paint'),
         emptyOutDir: true,
         target: 'node20',
         rollupOptions: { output: { format: "cjs", entryFileNames: "first-paint.cjs", codeSplitting: false } },
@@ -53,7 +52,7 @@ const parts = {
   },
   renderer: async () => {
     const { build: viteBuild } = await import('vite');
-    await viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+    await viteBuild({ configFile: path.join(root, 'packages/tray/renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
   },
 };
 

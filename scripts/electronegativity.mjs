@@ -1,5 +1,5 @@
-// npm test's security scan: @doyensec/electronegativity over electron/, failing on any
-// finding not accepted, with a reason, in electronegativity-allowlist.json (the tool
+// npm test's security scan: @doyensec/electronegativity over the tray app's code (packages/tray/src), failing on any
+// finding not accepted, with a reason, in packages/tray/electronegativity-allowlist.json (the tool
 // itself always exits 0). Entries that no longer match a finding fail too, so the
 // allowlist cannot quietly outlive what it excused. It spends ~7 s on network timeouts.
 //
@@ -14,12 +14,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const allowlist = JSON.parse(readFileSync(path.join(root, 'electronegativity-allowlist.json'), 'utf8')).accepted;
+const tray = path.join(root, 'packages/tray');
+const pkg = JSON.parse(readFileSync(path.join(tray, 'package.json'), 'utf8'));
+const allowlist = JSON.parse(readFileSync(path.join(tray, 'electronegativity-allowlist.json'), 'utf8')).accepted;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pwsync-en-'));
 const report = path.join(dir, 'results.sarif');
 
-const args = ['-i', 'electron', '-r', '-e', pkg.devDependencies.electron, '-o', report, '-x', 'AvailableSecurityFixesGlobalCheck'];
+const args = ['-i', 'packages/tray/src', '-r', '-e', pkg.devDependencies.electron, '-o', report, '-x', 'AvailableSecurityFixesGlobalCheck'];
 const run = spawnSync(path.join(root, 'node_modules/.bin/electronegativity'), args, { cwd: root, encoding: 'utf8' });
 let sarif;
 try {
@@ -46,7 +47,7 @@ const accepted = (f) => allowlist.some((a) => a.check === f.check && a.file === 
 const unexpected = findings.filter((f) => !accepted(f));
 const stale = allowlist.filter((a) => !findings.some((f) => f.check === a.check && f.file === a.file));
 
-for (const f of unexpected) console.error(`NOT ALLOWED ${f.check} electron/${f.file}:${f.line} ${f.message}`);
+for (const f of unexpected) console.error(`NOT ALLOWED ${f.check} packages/tray/src/${f.file}:${f.line} ${f.message}`);
 for (const a of stale) console.error(`STALE allowlist entry ${a.check} ${a.file}: no such finding any more; remove it`);
 console.log(`electronegativity: ${findings.length} findings, ${findings.length - unexpected.length} allowlisted, ${unexpected.length} not allowed, ${stale.length} stale entries`);
 process.exit(unexpected.length === 0 && stale.length === 0 ? 0 : 1);

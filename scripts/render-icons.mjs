@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sources = path.join(root, 'assets/tray/src');
-const out = path.join(root, 'assets/tray');
+const sources = path.join(root, 'packages/tray/assets/tray/src');
+const out = path.join(root, 'packages/tray/assets/tray');
 export const SIZES = [
   { suffix: '', size: 16 },
   { suffix: '@2x', size: 32 },

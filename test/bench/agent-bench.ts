@@ -11,8 +11,8 @@ import { fork } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore } from '../../electron/core/create-core';
-import { silentLogger } from '../../electron/core/logger';
+import { createCore } from '@pwsync/tray/core/create-core';
+import { silentLogger } from '@pwsync/tray/core/logger';
 import type { BenchResult } from './run';
 
 const ROUNDS = 2000;

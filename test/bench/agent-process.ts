@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import { startHarness } from '../support/agent-harness';
+import { startHarness } from '@pwsync/testing/agent-harness';
 
 const harness = await startHarness({ previous: 'bench-prev', next: 'bench-next' });
 const rawPath = path.join(harness.dir, 'raw.sock');

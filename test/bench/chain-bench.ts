@@ -7,13 +7,13 @@
  * Target: p95 ≤ 1 s from the response (the source article allows 60 s).
  */
 import { promises as fs } from 'node:fs';
-import { setPassword } from '../../directory/src/idp-client';
-import { startDemoStack } from '../../scripts/demo/stack';
-import { createCore } from '../../electron/core/create-core';
-import { createTranslator } from '../../electron/core/i18n';
-import { silentLogger } from '../../electron/core/logger';
-import { type NotificationModel, Reminders } from '../../electron/core/reminders';
-import { makeTempDir, ROOT } from '../support/processes';
+import { setPassword } from '@pwsync/demo/idp-client';
+import { startDemoStack } from '@pwsync/demo/stack';
+import { createCore } from '@pwsync/tray/core/create-core';
+import { createTranslator } from '@pwsync/tray/core/i18n/index';
+import { silentLogger } from '@pwsync/tray/core/logger';
+import { type NotificationModel, Reminders } from '@pwsync/tray/core/reminders';
+import { makeTempDir, ROOT } from '@pwsync/testing/processes';
 import type { BenchResult } from './run';
 
 const CHANGES = 200;

@@ -16,7 +16,7 @@ import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { openStore, userNameKey } from '../../directory/src/store';
+import { openStore, userNameKey } from '@pwsync/directory/store';
 import type { BenchResult } from './run';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -56,7 +56,7 @@ async function spawnUrl(args: string[]): Promise<{ child: ChildProcess; url: str
 
 function startDirectory(dir: string) {
   writeFileSync(path.join(dir, 'token'), TOKEN);
-  return spawnUrl(['--import', 'tsx', path.join(ROOT, 'directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', path.join(dir, 'd.db'), '--token-file', path.join(dir, 'token'), '--pbkdf2-iterations', String(ITERATIONS), '--log-level', 'warn']);
+  return spawnUrl(['--import', 'tsx', path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', path.join(dir, 'd.db'), '--token-file', path.join(dir, 'token'), '--pbkdf2-iterations', String(ITERATIONS), '--log-level', 'warn']);
 }
 
 const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));

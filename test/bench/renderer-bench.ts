@@ -16,13 +16,13 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../playwright.config';
-import { makeTempDir, ROOT, startAgent, startDemoHost } from '../support/processes';
-import { seedAccount } from '../support/seed';
+import { BUILT, makeTempDir, ROOT, startAgent, startDemoHost } from '@pwsync/testing/processes';
+import { seedAccount } from '@pwsync/testing/seed';
 import type { BenchResult } from './run';
 
 const BUDGET_KB = 120;
 const LOADS = 41;
-const RENDERER = path.join(ROOT, 'dist/renderer');
+const RENDERER = BUILT.renderer;
 
 const STATIC_FORM = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -153,7 +153,7 @@ async function measureInteractive(): Promise<BenchResult> {
 
 export default async function rendererBench(): Promise<BenchResult[]> {
   // Measure the renderer as the source stands; the agent and demo host are built once if missing.
-  const parts = existsSync(path.join(ROOT, 'dist/agent/cli.cjs')) && existsSync(path.join(ROOT, 'dist/web/demo-host.cjs')) ? ['--only=renderer'] : [];
+  const parts = existsSync(BUILT.agent) && existsSync(BUILT.demoHost) ? ['--only=renderer'] : [];
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--quiet', ...parts], { stdio: 'inherit' });
   return [measureSize(), await measureInteractive()];
 }

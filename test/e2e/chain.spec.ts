@@ -7,9 +7,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Page } from '@playwright/test';
-import { setActive, setPassword } from '../../directory/src/idp-client';
-import { DEMO_PASSWORD_CYCLE, type DemoProcess, type DemoStack, startAgent, startDemoStack, startDirectory } from '../../scripts/demo/stack';
-import { makeTempDir, ROOT, type Running, startDemoHost } from '../support/processes';
+import { setActive, setPassword } from '@pwsync/demo/idp-client';
+import { DEMO_PASSWORD_CYCLE, type DemoProcess, type DemoStack, startAgent, startDemoStack, startDirectory } from '@pwsync/demo/stack';
+import { makeTempDir, ROOT, type Running, startDemoHost } from '@pwsync/testing/processes';
 import { expect, expectAccessible, screenshot, test } from './fixtures';
 
 const PREVIOUS = 'autumn-leaves-42';

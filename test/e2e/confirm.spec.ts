@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SandboxBackend } from '../../agent/src/backends/sandbox';
-import { verifyPassword } from '../../agent/src/verifiers';
+import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
+import { verifyPassword } from '@pwsync/passwords';
 import { expect, expectNoSecrets, PASSWORDS, test, USER } from './fixtures';
 
 async function sandboxHash(stateDir: string, part: 'account' | 'keychain' | 'filevault'): Promise<string> {

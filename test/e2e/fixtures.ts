@@ -9,9 +9,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { UserState } from '../../agent/src/user-state';
-import { makeTempDir, readAllFiles, type Running, startAgent, startDemoHost } from '../support/processes';
-import { seedAccount } from '../support/seed';
+import { UserState } from '@pwsync/agent/user-state';
+import { makeTempDir, readAllFiles, type Running, startAgent, startDemoHost } from '@pwsync/testing/processes';
+import { seedAccount } from '@pwsync/testing/seed';
 
 export const USER = os.userInfo().username;
 

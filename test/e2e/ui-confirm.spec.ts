@@ -2,8 +2,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { SandboxBackend } from '../../agent/src/backends/sandbox';
-import { verifyPassword } from '../../agent/src/verifiers';
+import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
+import { verifyPassword } from '@pwsync/passwords';
 import { expect, expectAccessible, expectNoSecrets, PASSWORDS, screenshot, test, USER } from './fixtures';
 
 async function accountMovedTo(stateDir: string, password: string): Promise<boolean> {

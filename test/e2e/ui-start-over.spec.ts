@@ -1,8 +1,8 @@
 /** The forgotten previous password: offered only where policy and agent allow it, explained before anything happens. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SandboxBackend } from '../../agent/src/backends/sandbox';
-import { verifyPassword } from '../../agent/src/verifiers';
+import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
+import { verifyPassword } from '@pwsync/passwords';
 import { expect, expectAccessible, expectNoSecrets, PASSWORDS, screenshot, test, USER } from './fixtures';
 
 const FORGOT = "I don't remember my previous password";

@@ -1,7 +1,7 @@
 /** The other screens and views, each checked with axe, and the whole flow by keyboard alone. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DEVICE_TOKEN, startFakeDirectory } from '../support/fake-directory';
+import { DEVICE_TOKEN, startFakeDirectory } from '@pwsync/testing/fake-directory';
 import { expect, expectAccessible, expectNoSecrets, PASSWORDS, screenshot, test } from './fixtures';
 
 test('keyboard alone: type, Enter, errors take focus, Help and back, all without a mouse', async ({ page, world }) => {

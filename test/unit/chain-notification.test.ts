@@ -1,13 +1,13 @@
 import { promises as fs } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setPassword } from '../../directory/src/idp-client';
-import { createCore } from '../../electron/core/create-core';
-import { createTranslator } from '../../electron/core/i18n';
-import { silentLogger } from '../../electron/core/logger';
-import { parsePolicy } from '../../electron/core/policy';
-import { type NotificationModel, Reminders } from '../../electron/core/reminders';
-import { startDemoStack } from '../../scripts/demo/stack';
-import { makeTempDir, ROOT } from '../support/processes';
+import { setPassword } from '@pwsync/demo/idp-client';
+import { createCore } from '@pwsync/tray/core/create-core';
+import { createTranslator } from '@pwsync/tray/core/i18n/index';
+import { silentLogger } from '@pwsync/tray/core/logger';
+import { parsePolicy } from '@pwsync/tray/core/policy';
+import { type NotificationModel, Reminders } from '@pwsync/tray/core/reminders';
+import { startDemoStack } from '@pwsync/demo/stack';
+import { makeTempDir, ROOT } from '@pwsync/testing/processes';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

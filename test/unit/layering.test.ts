@@ -20,19 +20,19 @@ describe('the layering rule', () => {
   });
 
   it('lets the tray app reach the agent only through its protocol module', async () => {
-    expect(await restrictedImports("import { AgentService } from '../../agent/src/agent-service';\nexport const a = AgentService;\n", 'electron/core/x.ts')).toBe(1);
-    expect(await restrictedImports("import { ErrorCode } from '../../agent/src/protocol';\nexport const a = ErrorCode;\n", 'electron/core/x.ts')).toBe(0);
-    expect(await restrictedImports("import { ErrorCode } from '../../agent/src/verifiers';\nexport const a = ErrorCode;\n", 'electron/main/x.ts')).toBe(1);
+    expect(await restrictedImports("import { AgentService } from '@pwsync/agent/agent-service';\nexport const a = AgentService;\n", 'electron/core/x.ts')).toBe(1);
+    expect(await restrictedImports("import { ErrorCode } from '@pwsync/agent-protocol';\nexport const a = ErrorCode;\n", 'electron/core/x.ts')).toBe(0);
+    expect(await restrictedImports("import { ErrorCode } from '@pwsync/passwords';\nexport const a = ErrorCode;\n", 'electron/main/x.ts')).toBe(1);
   });
 
   it('lets the renderer import only types, and only from the contract', async () => {
-    expect(await restrictedImports("import type { AppState } from '../../electron/contract';\nexport type A = AppState;\n", 'renderer/src/x.ts')).toBe(0);
-    expect(await restrictedImports("import { Invokes } from '../../electron/contract';\nexport const a = Invokes;\n", 'renderer/src/x.ts')).toBe(1);
-    expect(await restrictedImports("import { createCore } from '../../electron/core/create-core';\nexport const a = createCore;\n", 'renderer/src/x.ts')).toBe(1);
+    expect(await restrictedImports("import type { AppState } from '@pwsync/tray/contract';\nexport type A = AppState;\n", 'renderer/src/x.ts')).toBe(0);
+    expect(await restrictedImports("import { Invokes } from '@pwsync/tray/contract';\nexport const a = Invokes;\n", 'renderer/src/x.ts')).toBe(1);
+    expect(await restrictedImports("import { createCore } from '@pwsync/tray/core/create-core';\nexport const a = createCore;\n", 'renderer/src/x.ts')).toBe(1);
     expect(await restrictedImports("import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n", 'renderer/src/x.ts')).toBe(1);
   });
 
   it('keeps the agent a program of its own', async () => {
-    expect(await restrictedImports("import { TrayCore } from '../../electron/core/tray-core';\nexport const a = TrayCore;\n", 'agent/src/x.ts')).toBe(1);
+    expect(await restrictedImports("import { TrayCore } from '@pwsync/tray/core/tray-core';\nexport const a = TrayCore;\n", 'agent/src/x.ts')).toBe(1);
   });
 });

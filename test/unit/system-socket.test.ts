@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSocketTrust } from '../../electron/core/socket-trust';
-import { makeTempDir, ROOT } from '../support/processes';
+import { checkSocketTrust } from '@pwsync/tray/core/socket-trust';
+import { makeTempDir, BUILT, ROOT } from '@pwsync/testing/processes';
 
 // Crosses folders: the agent as root sets up a user's socket, and the tray app's
 // trust check, from that user's side, accepts exactly that.
-const CLI = path.join(ROOT, 'dist/agent/cli.cjs');
+const CLI = BUILT.agent;
 
 describe('the system socket', () => {
   it('as root, hands the socket of another user to that user, in a folder only root can write', async () => {

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * pwsync-agent: the reference device agent.
+ *
+ *   pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [--directory URL]
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AgentService } from './agent-service';
+import type { PlatformBackend } from './backends/backend';
+import { DarwinBackend } from './backends/darwin';
+import { LinuxBackend } from './backends/linux';
+import { SafeRunner } from './backends/safe-runner';
+import { SandboxBackend } from './backends/sandbox';
+import type { SyncStep } from '@pwsync/agent-protocol';
+import { seedDemo } from './demo-seed';
+import { DirectoryClient } from './directory-client';
+import { connectDirectory } from './directory-sync';
+import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
+import { createLogger } from '@pwsync/node-kit/logger';
+import { AgentServer } from './server';
+import { runCli, stopSignal } from '@pwsync/node-kit/cli';
+import { AGENT_VERSION } from './version';
+
+const USAGE = `Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [options]
+
+Serves the pwsync agent protocol to the tray app of one user on a local socket.
+
+Options:
+  --socket PATH       the Unix socket (or Windows named pipe) to listen on
+  --backend NAME      sandbox (a practice account in the state folder), linux or darwin
+                      (the real ones: as root, on their own system; docs/backends.md)
+  --state-dir DIR     where pending changes, the journal and history are kept
+  --user NAME         whose changes this socket serves (default: the user running the agent)
+  --directory URL     the directory to check in with (http or https)
+  --device-token-file FILE  this device's token for the directory (with --directory)
+  --checkin-interval S  seconds between check-ins (default 60); changes also arrive at once
+                      over the directory's event stream while it can be reached
+  --seed-demo         with --backend sandbox: create the practice account and a demo change
+  --allow-new-keychain  let people who forgot their previous password start over with a
+                      new login keychain (the old one is kept for support)
+  --attempt-limit N   wrong passwords allowed before the growing lockout (default 5)
+  --log-level LEVEL   fatal, error, warn, info (default), debug
+  -h, --help          show this help
+`;
+
+class UsageError extends Error {}
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      socket: { type: 'string' },
+      backend: { type: 'string' },
+      'state-dir': { type: 'string' },
+      user: { type: 'string' },
+      directory: { type: 'string' },
+      'device-token-file': { type: 'string' },
+      'checkin-interval': { type: 'string' },
+      'seed-demo': { type: 'boolean' },
+      'allow-new-keychain': { type: 'boolean' },
+      'attempt-limit': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return undefined;
+  if (!values.socket) throw new UsageError('--socket is required');
+  if (!values.backend) throw new UsageError('--backend is required');
+  if (!['sandbox', 'linux', 'darwin'].includes(values.backend)) throw new UsageError(`--backend must be sandbox, linux or darwin, not "${values.backend}"`);
+  if (!values['state-dir']) throw new UsageError('--state-dir is required');
+  if (values['seed-demo'] && values.backend !== 'sandbox') throw new UsageError('--seed-demo works only with --backend sandbox');
+  let directory: { url: string; tokenFile: string; intervalMs: number } | undefined;
+  if (values.directory !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(values.directory);
+    } catch {
+      throw new UsageError(`--directory must be a URL, not "${values.directory}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('--directory must be an http or https URL');
+    if (!values['device-token-file']) throw new UsageError('--directory needs --device-token-file');
+    const seconds = Number(values['checkin-interval'] ?? 60);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) throw new UsageError('--checkin-interval must be a number of seconds from 1 to 86400');
+    directory = { url: url.toString(), tokenFile: path.resolve(values['device-token-file']), intervalMs: seconds * 1000 };
+  } else if (values['device-token-file'] || values['checkin-interval']) {
+    throw new UsageError('--device-token-file and --checkin-interval go with --directory');
+  }
+  const attemptLimit = Number(values['attempt-limit'] ?? DEFAULT_ATTEMPT_LIMIT);
+  if (!Number.isInteger(attemptLimit) || attemptLimit < 1 || attemptLimit > 100) throw new UsageError('--attempt-limit must be a whole number from 1 to 100');
+  const level = values['log-level'] ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw new UsageError(`--log-level must be fatal, error, warn, info or debug`);
+  return {
+    socket: path.resolve(values.socket),
+    backend: values.backend,
+    stateDir: path.resolve(values['state-dir']),
+    user: values.user ?? os.userInfo().username,
+    seedDemo: values['seed-demo'] ?? false,
+    directory,
+    policy: { attemptLimit, newKeychainAllowed: values['allow-new-keychain'] ?? false },
+    level,
+  };
+}
+
+/** The real backends change this computer's passwords, so they run as root and only on their own system. */
+function createBackend(name: string, stateDir: string): PlatformBackend {
+  if (name === 'sandbox') return new SandboxBackend(stateDir);
+  if (name !== process.platform) throw new UsageError(`The ${name} backend runs only on ${name}, not on ${process.platform}`);
+  if (process.getuid?.() !== 0) throw new UsageError(`The ${name} backend changes system passwords and must run as root`);
+  if (name === 'linux') return new LinuxBackend({ runner: new SafeRunner(), stateDir });
+  if (name === 'darwin') return new DarwinBackend(new SafeRunner());
+  throw new UsageError(`unknown backend ${name}`);
+}
+
+/**
+ * The crash tests kill the agent at an exact point of a sync: PWSYNC_FAULT_KILL_AT=step:before|after.
+ * Honoured only by the sandbox backend, which changes nothing real.
+ */
+function crashPoint(spec: string | undefined): ((step: SyncStep, moment: 'before' | 'after') => void) | undefined {
+  if (!spec) return undefined;
+  return (step, moment) => {
+    if (`${step}:${moment}` === spec) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/**
+ * A root agent serves each user on a socket that user owns; for the user running the
+ * agent itself there is nothing to hand over. Node has no getpwnam, so ask id(1).
+ */
+function socketOwnerFor(user: string): { uid: number; gid: number } | undefined {
+  if (process.platform === 'win32' || user === os.userInfo().username) return undefined;
+  if (process.getuid?.() !== 0) throw new UsageError(`only root can serve another user's socket (--user ${user})`);
+  const id = (flag: string) => {
+    try {
+      return Number(execFileSync('/usr/bin/id', [flag, '--', user], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }).trim());
+    } catch {
+      throw new UsageError(`no such user: ${user}`);
+    }
+  };
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parse>;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const stopped = stopSignal();
+  const logger = createLogger({ level: options.level });
+  let backend: PlatformBackend;
+  try {
+    backend = createBackend(options.backend, options.stateDir);
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const service = new AgentService({
+    stateDir: options.stateDir,
+    user: options.user,
+    backend,
+    logger,
+    version: AGENT_VERSION,
+    policy: options.policy,
+    checkpoint: options.backend === 'sandbox' ? crashPoint(process.env.PWSYNC_FAULT_KILL_AT) : undefined,
+  });
+  await service.load();
+  let directoryClient: DirectoryClient | undefined;
+  if (options.directory) {
+    let deviceToken: string;
+    try {
+      deviceToken = (await readFile(options.directory.tokenFile, 'utf8')).trim();
+    } catch {
+      process.stderr.write(`pwsync-agent: cannot read the device token file ${options.directory.tokenFile}\n`);
+      return 2;
+    }
+    directoryClient = new DirectoryClient({ url: options.directory.url, deviceToken, logger, intervalMs: options.directory.intervalMs });
+    connectDirectory(service, directoryClient, logger);
+  }
+  // With a directory the demo change comes from it, as from the identity provider.
+  if (options.seedDemo) await seedDemo(options.stateDir, service, { queueChange: !directoryClient });
+  let socketOwner: { uid: number; gid: number } | undefined;
+  try {
+    socketOwner = socketOwnerFor(options.user);
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const server = new AgentServer({ socketPath: options.socket, service, logger, demo: options.backend === 'sandbox', socketOwner });
+  try {
+    await server.listen();
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: cannot listen on ${options.socket}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+    return 1;
+  }
+  directoryClient?.start();
+  logger.info({ signal: await stopped }, 'shutting down');
+  directoryClient?.stop();
+  await server.close();
+  logger.flush();
+  return 0;
+}
+
+runCli('pwsync-agent', main);

@@ -1,0 +1,47 @@
+/**
+ * Keeps the agent's per-user state in step with the directory: each answer (from a
+ * check-in or the event stream) is applied in order — a new change is queued (a newer
+ * one supersedes), a change this computer already synced is reported again (the
+ * directory may have missed it), and a change the directory no longer offers (sync
+ * turned off, account deactivated) is withdrawn.
+ */
+import type { AgentService, DirectoryLink } from './agent-service';
+import type { CheckinAnswer, DirectoryClient } from './directory-client';
+import type { Logger } from '@pwsync/node-kit/logger';
+
+export function connectDirectory(service: AgentService, client: DirectoryClient, logger: Logger, now: () => Date = () => new Date()): DirectoryLink {
+  let applying: Promise<void> = Promise.resolve();
+  const link: DirectoryLink = {
+    async checkIn() {
+      await client.checkIn();
+      await applying;
+    },
+    report: (changeId, outcome, failedStep) => client.report({ changeId, outcome, failedStep, at: now().toISOString() }),
+  };
+
+  const apply = async (answer: CheckinAnswer): Promise<void> => {
+    service.setDirectoryState({
+      state: 'online',
+      lastCheckIn: now().toISOString(),
+      account: answer.user.active ? 'active' : 'deactivated',
+      syncEnabled: answer.user.syncEnabled && answer.device.syncEnabled,
+    });
+    const change = answer.change;
+    if (!change) {
+      if (service.pendingChangeId() !== null) await service.withdrawChange();
+      return;
+    }
+    if (service.hasSynced(change.id)) {
+      await link.report(change.id, 'synced', null).catch(() => logger.warn({ changeId: change.id }, 'could not report a sync to the directory yet'));
+      return;
+    }
+    await service.receiveChange({ id: change.id, createdAt: change.createdAt, provider: change.provider, mode: service.backend.mode }, change.hashes);
+  };
+
+  client.on('answer', (answer) => {
+    applying = applying.then(() => apply(answer)).catch((error: unknown) => logger.error({ err: (error as Error).name }, 'could not apply the directory\'s answer'));
+  });
+  client.on('connection', (state) => service.setDirectoryState({ state }));
+  service.attachDirectory(link);
+  return link;
+}

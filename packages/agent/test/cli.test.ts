@@ -1,0 +1,64 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir, BUILT, ROOT } from '@pwsync/testing/processes';
+
+const run = promisify(execFile);
+const CLI = BUILT.agent;
+
+
+async function agent(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('pwsync-agent', () => {
+  it('prints its usage with --help and exits 0', async () => {
+    const result = await agent(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR');
+  });
+
+  it.each([
+    [[], '--socket is required'],
+    [['--socket', '/tmp/x.sock'], '--backend is required'],
+    [['--socket', '/tmp/x.sock', '--backend', 'windows', '--state-dir', '/tmp/s'], '--backend must be sandbox, linux or darwin, not "windows"'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox'], '--state-dir is required'],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'not a url'], '--directory must be a URL, not "not a url"'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'ftp://x'], '--directory must be an http or https URL'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file and --checkin-interval go with --directory'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
+  ])('refuses %j with a clear message and exit code 2', async (args, message) => {
+    const result = await agent(args as string[]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('shuts down cleanly on %s and leaves no socket behind', async (signal) => {
+    const dir = makeTempDir();
+    const socketPath = path.join(dir, 'a.sock');
+    const child = spawn(process.execPath, [CLI, '--socket', socketPath, '--backend', 'sandbox', '--state-dir', path.join(dir, 'state')]);
+    while (!existsSync(socketPath)) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect((await fs.stat(socketPath)).mode & 0o777).toBe(0o600);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    expect(await exited).toBe(0);
+    expect(existsSync(socketPath)).toBe(false);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an unknown --user clearly', async () => {
+    const result = await agent(['--socket', '/tmp/pwsync-x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/pwsync-x-state', '--user', 'no-such-user-here']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no such user: no-such-user-here');
+  });
+});

@@ -1,0 +1,150 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SandboxBackend } from '../src/backends/sandbox';
+import { hashesFor } from '../src/demo-seed';
+import { DirectoryClient } from '../src/directory-client';
+import { connectDirectory } from '../src/directory-sync';
+import { type AgentStatus } from '@pwsync/agent-protocol';
+import { type Harness, startHarness, USER } from '@pwsync/testing/agent-harness';
+import { DEVICE_TOKEN, type FakeDirectory, startFakeDirectory } from '@pwsync/testing/fake-directory';
+
+const PREVIOUS = 'dir-prev 1';
+const NEXT = 'dir-next 2';
+let harness: Harness | undefined;
+let directory: FakeDirectory | undefined;
+let client: DirectoryClient | undefined;
+
+afterEach(async () => {
+  client?.stop();
+  await directory?.close();
+  await harness?.remove();
+  harness = undefined;
+  directory = undefined;
+  client = undefined;
+});
+
+async function setUp(intervalMs = 60_000) {
+  harness = await startHarness({ previous: PREVIOUS, next: NEXT });
+  // The harness seeds a local change; with a directory, changes come from it instead.
+  await harness.service.withdrawChange();
+  directory = await startFakeDirectory();
+  const logger = (await import('@pwsync/node-kit/logger')).createLogger({ level: 'fatal' });
+  client = new DirectoryClient({ url: directory.url, deviceToken: DEVICE_TOKEN, logger, intervalMs });
+  connectDirectory(harness.service, client, logger);
+  client.start();
+  return { h: harness, d: directory };
+}
+
+function until(h: Harness, predicate: (s: AgentStatus) => boolean, timeoutMs = 3000): Promise<AgentStatus> {
+  return new Promise((resolve, reject) => {
+    if (predicate(h.service.status())) return resolve(h.service.status());
+    const timer = setTimeout(() => reject(new Error(`never: ${JSON.stringify(h.service.status())}`)), timeoutMs);
+    const listener = (s: AgentStatus) => {
+      if (!predicate(s)) return;
+      clearTimeout(timer);
+      h.service.off('statusChanged', listener);
+      resolve(s);
+    };
+    h.service.on('statusChanged', listener);
+  });
+}
+
+const change = async (id: string, password = NEXT) => ({ id, createdAt: new Date().toISOString(), provider: 'Okta', hashes: await hashesFor(password, 1000) });
+
+describe('the agent and its directory', () => {
+  it('goes online, and a change pushed by the directory is pending within a second', async () => {
+    const { h, d } = await setUp();
+    await until(h, (s) => s.directory.state === 'online' && s.directory.lastCheckIn !== null);
+    const started = Date.now();
+    d.set({ change: await change('chg_push1') });
+    const status = await until(h, (s) => s.pendingChange?.id === 'chg_push1', 1000);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(status.pendingChange).toMatchObject({ provider: 'Okta', mode: 'confirm' });
+  });
+
+  it('reports a finished sync to the directory', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: await change('chg_rep1') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_rep1');
+    const result = await h.service.confirm('chg_rep1', PREVIOUS, NEXT);
+    expect(result.completedSteps).toContain('report');
+    expect(d.results).toEqual([{ changeId: 'chg_rep1', outcome: 'synced', failedStep: null, at: expect.any(String) }]);
+  });
+
+  it('a device that was offline during the change gets it at its next check-in', async () => {
+    const { h, d } = await setUp(300);
+    await until(h, (s) => s.directory.state === 'online');
+    await d.goOffline();
+    d.set({ change: await change('chg_late') });
+    await until(h, (s) => s.directory.state === 'offline');
+    expect(h.service.status().pendingChange).toBeNull();
+    await d.goOnline();
+    await until(h, (s) => s.pendingChange?.id === 'chg_late', 3000);
+  });
+
+  it('withdraws the pending change when the administrator turns sync off, and says so', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: await change('chg_off') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_off');
+    d.set({ change: null, device: { deviceId: 'dev_1', syncEnabled: false } });
+    const status = await until(h, (s) => s.pendingChange === null);
+    expect(status.directory.syncEnabled).toBe(false);
+  });
+
+  it('tells the tray when the account is deactivated', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: null, user: { userName: 'alex', active: false, syncEnabled: true } });
+    await until(h, (s) => s.directory.account === 'deactivated');
+  });
+
+  it('a newer change supersedes the pending one', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: await change('chg_a') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_a');
+    d.set({ change: await change('chg_b', 'newer 3') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_b');
+  });
+
+  it('reports again a change it synced that the directory still offers', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: await change('chg_again') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_again');
+    await h.service.confirm('chg_again', PREVIOUS, NEXT);
+    d.results.length = 0;
+    d.set({ serverTime: new Date().toISOString() });
+    await h.service.checkIn();
+    expect(d.results.map((r) => r.changeId)).toContain('chg_again');
+    expect(h.service.status().pendingChange).toBeNull();
+  });
+
+  it('where the agent applies changes itself (Linux), reports the device synced at once and keeps the change for the optional keyring update', async () => {
+    harness = await startHarness({ previous: PREVIOUS, next: NEXT });
+    await harness.service.withdrawChange();
+    // The sandbox, made to behave as the Linux backend does: mode 'applied', hash set on arrival.
+    const backend = harness.service.backend as SandboxBackend & { mode: string; applyDirectoryHash?: (user: string, hashes: { sha512crypt: string }) => Promise<void> };
+    Object.assign(backend, {
+      mode: 'applied',
+      applyDirectoryHash: async (user: string, hashes: { sha512crypt: string }) => {
+        await fs.writeFile(path.join(SandboxBackend.folder(harness!.stateDir, user), 'account.json'), JSON.stringify({ hash: hashes.sha512crypt }));
+      },
+    });
+    directory = await startFakeDirectory();
+    const logger = (await import('@pwsync/node-kit/logger')).createLogger({ level: 'fatal' });
+    client = new DirectoryClient({ url: directory.url, deviceToken: DEVICE_TOKEN, logger });
+    connectDirectory(harness.service, client, logger);
+    client.start();
+    const h = harness;
+    const d = directory;
+    d.set({ change: await change('chg_linux') });
+    const status = await until(h, (s) => s.pendingChange?.id === 'chg_linux');
+    expect(status.pendingChange?.mode).toBe('applied');
+    expect(await h.service.backend.accountPasswordIs(USER, NEXT)).toBe(true);
+    // Reported at once; a check-in that crosses it may report it again (the directory takes it idempotently).
+    await expect.poll(() => [...new Set(d.results.map((r) => `${r.changeId} ${r.outcome}`))]).toEqual(['chg_linux synced']);
+    // The directory stops offering it; the change stays for the person's optional update.
+    d.set({ change: null });
+    await h.service.checkIn();
+    expect(h.service.status().pendingChange?.id).toBe('chg_linux');
+  });
+});

@@ -1,0 +1,81 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AgentError } from '../src/agent-error';
+import { SandboxBackend } from '../src/backends/sandbox';
+import { ErrorCode, type StepState, type SyncStep } from '@pwsync/agent-protocol';
+import { SyncEngine } from '../src/sync-engine';
+import { UserState } from '../src/user-state';
+import { verifyPassword } from '@pwsync/passwords';
+import { makeTempDir } from '@pwsync/testing/processes';
+import { seedAccount } from '@pwsync/testing/seed';
+
+const USER = 'alex';
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** A backend whose account change reports success but does not take (as a broken directory service might). */
+class AccountChangeDoesNotTake extends SandboxBackend {
+  readonly calls: string[] = [];
+  override async changeAccountPassword(user: string, previous: string, next: string): Promise<void> {
+    this.calls.push(previous === 'p-prev' ? 'change to new' : 'change back');
+    if (previous !== 'p-prev') await super.changeAccountPassword(user, previous, next);
+  }
+}
+
+async function engineWith(backend: SandboxBackend, stateDir: string) {
+  const progress: Array<[SyncStep, StepState]> = [];
+  const engine = new SyncEngine({
+    user: USER,
+    backend,
+    state: new UserState(stateDir, USER, () => undefined),
+    now: () => new Date(),
+    progress: (step, state) => progress.push([step, state]),
+    passwordRejected: async (which) => new AgentError(which === 'new' ? ErrorCode.newPasswordMismatch : ErrorCode.previousPasswordWrong, which, { attemptsLeft: 1 }),
+  });
+  return { engine, progress };
+}
+
+describe('the sync engine', () => {
+  it('puts the previous password back when the account change does not take, and says retrying is safe', async () => {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    const stateDir = path.join(dir, 'state');
+    const change = await seedAccount(stateDir, USER, 'p-prev', 'p-next');
+    const backend = new AccountChangeDoesNotTake(stateDir);
+    const { engine, progress } = await engineWith(backend, stateDir);
+    const stored = (await new UserState(stateDir, USER, () => undefined).readPending()).current!;
+    expect(stored.change.id).toBe(change.id);
+    const failure = await engine.run({ change: stored, previousPassword: 'p-prev', newPassword: 'p-next' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AgentError);
+    expect((failure as AgentError).data).toEqual({ step: 'account', completedSteps: ['verifyNew', 'verifyPrevious'], retrySafe: true, remedy: 'retry' });
+    expect(backend.calls).toEqual(['change to new', 'change back']);
+    expect(await backend.accountPasswordIs(USER, 'p-prev')).toBe(true);
+    expect(progress).toContainEqual(['account', 'failed']);
+    expect(progress.some(([step]) => step === 'keychain')).toBe(false);
+  });
+
+  it('reports each step as it runs, in order', async () => {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    const stateDir = path.join(dir, 'state');
+    await seedAccount(stateDir, USER, 'p-prev', 'p-next');
+    const backend = new SandboxBackend(stateDir);
+    const { engine, progress } = await engineWith(backend, stateDir);
+    const stored = (await new UserState(stateDir, USER, () => undefined).readPending()).current!;
+    const result = await engine.run({ change: stored, previousPassword: 'p-prev', newPassword: 'p-next' });
+    expect(result.outcome).toBe('synced');
+    expect(progress).toEqual([
+      ['verifyNew', 'running'], ['verifyNew', 'done'],
+      ['verifyPrevious', 'running'], ['verifyPrevious', 'done'],
+      ['account', 'running'], ['account', 'done'],
+      ['keychain', 'running'], ['keychain', 'done'],
+      ['fileVault', 'running'], ['fileVault', 'done'],
+      ['report', 'running'], ['report', 'skipped'],
+    ]);
+    const { hash } = JSON.parse(await fs.readFile(path.join(SandboxBackend.folder(stateDir, USER), 'filevault.json'), 'utf8')) as { hash: string };
+    expect(await verifyPassword('p-next', hash)).toBe(true);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * The demo's back end, as npm start and the whole-chain tests run it: the reference
+ * directory on 127.0.0.1, a demo user enrolled with this computer as a device, and a
+ * sandbox agent that checks in with the directory and holds its event stream. Then
+ * the identity provider's first password change is sent over SCIM, exactly as Okta
+ * would, so the tray app starts with one change to confirm.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { createUser, type IdpTarget, setPassword } from './idp-client';
+
+import { demoRuntimeDir } from '@pwsync/agent-protocol';
+import { DEMO_PASSWORD_CYCLE } from './demo-identity-provider';
+
+// The folder npm start uses is the one `pwsync doctor --demo` looks in: one definition.
+export { DEMO_PASSWORD_CYCLE, demoRuntimeDir };
+export const DEMO_USER = 'alex@example.com';
+
+export interface DemoProcess {
+  child: ChildProcess;
+  /** Everything it printed, for tests that search all output for passwords. */
+  output(): string;
+  /** Sends the signal (SIGTERM by default; SIGKILL after 3 s) and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface DemoStack {
+  directory: DemoProcess & { url: string };
+  agent: DemoProcess;
+  socketPath: string;
+  stateDir: string;
+  tokenFile: string;
+  userName: string;
+  /** Enrols another device of the demo user; returns its token file. */
+  enrollDevice(name: string): Promise<string>;
+  idp: IdpTarget;
+  stop(): Promise<void>;
+}
+
+export interface DemoStackOptions {
+  root: string;
+  runtimeDir: string;
+  agentArgs?: string[];
+  agentEnv?: Record<string, string>;
+  /** Seconds between the agent's check-ins (default 60). */
+  checkinInterval?: number;
+  /** Send the first password change at start (npm start does; tests choose). */
+  firstChange?: boolean;
+  logLevel?: string;
+}
+
+/** Runs one of our Node programs from `root`, keeping what it prints. */
+export function runNode(root: string, args: string[], env: Record<string, string> = {}): DemoProcess {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    child,
+    output: () => output,
+    stop: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
+
+/** Starts the directory; `port` 0 picks a free one (a restart passes the one it had). */
+export async function startDirectory(root: string, runtimeDir: string, logLevel = 'warn', port = 0): Promise<DemoProcess & { url: string; tokenFile: string }> {
+  const tokenFile = path.join(runtimeDir, 'directory.token');
+  if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  // Few PBKDF2 rounds: the practice hashes protect nothing, and the demo should feel instant.
+  const directory = runNode(root, [
+    'packages/directory/dist/cli.cjs', '--listen', `127.0.0.1:${port}`, '--db', path.join(runtimeDir, 'directory.db'),
+    '--token-file', tokenFile, '--pbkdf2-iterations', '10000', '--log-level', logLevel,
+  ]);
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = readline.createInterface({ input: directory.child.stdout! });
+    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    directory.child.once('exit', () => reject(new Error(`the directory did not start: ${directory.output()}`)));
+  });
+  return { ...directory, url, tokenFile };
+}
+
+export async function enrollDevice(idp: IdpTarget, userName: string, deviceName: string, tokenFile: string): Promise<void> {
+  const response = await fetch(new URL('/api/v1/devices', idp.directory), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${idp.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ userName, deviceName, platform: 'darwin' }),
+  });
+  if (response.status !== 201) throw new Error(`the directory refused to enrol ${deviceName}: ${response.status}`);
+  const { deviceToken } = (await response.json()) as { deviceToken: string };
+  writeFileSync(tokenFile, `${deviceToken}\n`, { mode: 0o600 });
+}
+
+export async function startAgent(root: string, options: { socketPath: string; stateDir: string; directory: string; deviceTokenFile: string; args?: string[]; env?: Record<string, string>; logLevel?: string }): Promise<DemoProcess> {
+  const agent = runNode(root, [
+    'packages/agent/dist/cli.cjs', '--socket', options.socketPath, '--backend', 'sandbox', '--state-dir', options.stateDir, '--seed-demo',
+    '--directory', options.directory, '--device-token-file', options.deviceTokenFile, '--log-level', options.logLevel ?? 'warn', ...(options.args ?? []),
+  ], options.env);
+  const until = Date.now() + 10_000;
+  while (!existsSync(options.socketPath)) {
+    if (agent.child.exitCode !== null) throw new Error(`the agent did not start: ${agent.output()}`);
+    if (Date.now() > until) throw new Error('the agent did not start listening');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return agent;
+}
+
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
+  mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
+  const directory = await startDirectory(options.root, options.runtimeDir, options.logLevel);
+  const idp: IdpTarget = { directory: directory.url, token: (await import('node:fs')).readFileSync(directory.tokenFile, 'utf8').trim() };
+  await createUser(idp, DEMO_USER);
+  const deviceTokenFile = path.join(options.runtimeDir, 'device.token');
+  await enrollDevice(idp, DEMO_USER, 'This Mac', deviceTokenFile);
+  const socketPath = path.join(options.runtimeDir, 'agent.sock');
+  const stateDir = path.join(options.runtimeDir, 'state');
+  const agent = await startAgent(options.root, {
+    socketPath,
+    stateDir,
+    directory: directory.url,
+    deviceTokenFile,
+    args: [...(options.agentArgs ?? []), ...(options.checkinInterval ? ['--checkin-interval', String(options.checkinInterval)] : [])],
+    env: options.agentEnv,
+    logLevel: options.logLevel,
+  });
+  if (options.firstChange ?? true) await setPassword(idp, DEMO_USER, DEMO_PASSWORD_CYCLE[0]);
+  let devices = 1;
+  return {
+    directory,
+    agent,
+    socketPath,
+    stateDir,
+    tokenFile: directory.tokenFile,
+    userName: DEMO_USER,
+    idp,
+    async enrollDevice(name) {
+      devices += 1;
+      const file = path.join(options.runtimeDir, `device-${devices}.token`);
+      await enrollDevice(idp, DEMO_USER, name, file);
+      return file;
+    },
+    async stop() {
+      await agent.stop();
+      await directory.stop();
+    },
+  };
+}

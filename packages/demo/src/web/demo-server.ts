@@ -1,0 +1,275 @@
+/**
+ * The browser demo's host: serves the renderer on 127.0.0.1 and provides the same
+ * bridge the preload gives Electron's window, over HTTP (calls) and Server-Sent
+ * Events (state pushes), validated against the same contract. Used where no
+ * Electron binary is installed, and by the end-to-end tests in Chromium.
+ *
+ * Only this page may call it: requests must name this exact host (no DNS
+ * rebinding), come from this origin, and carry the per-run token the page got in
+ * its address's query (which the page takes out of the address bar at once, and
+ * never sends in a Referer). The page's HTML has the first screen drawn in (see
+ * core/first-paint.ts) only when asked for with that token too.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type AppState, type FirstPaintPage, Invokes, type InvokeName } from '@pwsync/tray/contract';
+import { languagesFromAcceptLanguage, pageWithFirstPaint } from '@pwsync/tray/core/first-paint';
+import type { CoreLogger } from '@pwsync/tray/core/logger';
+import type { TrayCore } from '@pwsync/tray/core/tray-core';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MAX_BODY_BYTES = 16 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export interface DemoServerOptions {
+  core: TrayCore;
+  rendererDir: string;
+  logger: CoreLogger;
+  port?: number;
+  token?: string;
+  /** Draws the first screen into index.html; without it the page draws itself. */
+  firstPaint?: FirstPaintPage | null;
+}
+
+export interface DemoServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
+  const token = Buffer.from(options.token ?? randomBytes(24).toString('base64url'));
+  const streams = new Set<http.ServerResponse>();
+  let host = '';
+
+  const tokenMatches = (given: string | null | undefined): boolean => {
+    if (!given) return false;
+    const candidate = Buffer.from(given);
+    return candidate.length === token.length && timingSafeEqual(candidate, token);
+  };
+
+  const server = http.createServer((request, response) => {
+    baseHeaders(response);
+    if (request.headers.host !== host) return send(response, 421, { error: 'forbiddenSender' });
+    const url = new URL(request.url ?? '/', `http://${host}`);
+    if (url.pathname.startsWith('/api/')) {
+      const origin = request.headers.origin;
+      if (origin !== undefined && origin !== `http://${host}`) return send(response, 403, { error: 'forbiddenSender' });
+      if (url.pathname === '/api/events' && request.method === 'GET') {
+        if (!tokenMatches(url.searchParams.get('token'))) return send(response, 403, { error: 'forbiddenSender' });
+        return openEvents(response);
+      }
+      const match = /^\/api\/invoke\/([A-Za-z]+)$/.exec(url.pathname);
+      if (!match || request.method !== 'POST' || !Object.hasOwn(Invokes, match[1]!)) return send(response, 404, { error: 'invalidPayload' });
+      if (!tokenMatches(headerValue(request.headers['x-pwsync-token']))) return send(response, 403, { error: 'forbiddenSender' });
+      return void invoke(match[1] as InvokeName, request, response);
+    }
+    if (request.method !== 'GET') return send(response, 405, { error: 'invalidPayload' });
+    if (url.pathname === '/' || url.pathname === '/index.html') return void servePage(url, request, response);
+    return void serveFile(url.pathname, request, response);
+  });
+
+  const openEvents = (response: http.ServerResponse): void => {
+    response.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
+    streams.add(response);
+    pushState(response, options.core.getState());
+    response.on('close', () => streams.delete(response));
+  };
+
+  const onState = (state: AppState): void => {
+    for (const stream of streams) pushState(stream, state);
+  };
+  options.core.on('stateChanged', onState);
+  const heartbeat = setInterval(() => {
+    for (const stream of streams) stream.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+
+  const invoke = async (name: InvokeName, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const body = await readBody(request);
+    if (body === undefined) return send(response, 413, { error: 'invalidPayload' });
+    let args: unknown;
+    try {
+      args = JSON.parse(body.toString('utf8'));
+    } catch {
+      args = undefined;
+    } finally {
+      body.fill(0);
+    }
+    const parsed = Invokes[name].args.safeParse(args);
+    if (!parsed.success) {
+      options.logger.warn('refused a malformed call from the page', { channel: Invokes[name].channel });
+      return send(response, 400, { error: 'invalidPayload' });
+    }
+    try {
+      const result = await call(options.core, name, parsed.data);
+      send(response, 200, Invokes[name].result.parse(result));
+    } catch (error) {
+      options.logger.error('a call from the page failed', { channel: Invokes[name].channel, error: error instanceof Error ? error.name : 'unknown' });
+      send(response, 500, { error: 'internal' });
+    }
+  };
+
+  const root = path.resolve(options.rendererDir);
+  // Never cached: it carries the state it was drawn from.
+  const servePage = async (url: URL, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    let template: string;
+    try {
+      template = await fs.readFile(path.join(root, 'index.html'), 'utf8');
+    } catch {
+      return send(response, 404, { error: 'invalidPayload' });
+    }
+    const page = tokenMatches(url.searchParams.get('token'))
+      ? pageWithFirstPaint(template, options.core.getState(), languagesFromAcceptLanguage(request.headers['accept-language']), options.firstPaint ?? null, options.logger)
+      : template;
+    response.writeHead(200, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' });
+    response.end(page);
+  };
+  // Compressed once per file and version: the page is the same for every load.
+  const gzipped = new Map<string, { mtimeMs: number; body: Buffer }>();
+  const serveFile = async (pathname: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    let relative: string;
+    try {
+      relative = decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return send(response, 404, { error: 'invalidPayload' });
+    }
+    const file = path.resolve(root, relative);
+    if (!file.startsWith(root + path.sep)) return send(response, 404, { error: 'invalidPayload' });
+    let stat;
+    try {
+      stat = await fs.stat(file);
+      if (!stat.isFile()) throw new Error('not a file');
+    } catch {
+      return send(response, 404, { error: 'invalidPayload' });
+    }
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', Vary: 'Accept-Encoding' };
+    // Vite names every asset by its content hash, so a cached copy can never be stale.
+    if (relative.startsWith('assets/')) headers['Cache-Control'] = 'public, max-age=31536000, immutable';
+    const compressible = /\.(js|css|html|json|svg)$/.test(file);
+    if (!compressible || !/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      response.writeHead(200, headers);
+      return void createReadStream(file).pipe(response);
+    }
+    let cached = gzipped.get(file);
+    if (!cached || cached.mtimeMs !== stat.mtimeMs) {
+      cached = { mtimeMs: stat.mtimeMs, body: gzipSync(await fs.readFile(file), { level: 9 }) };
+      gzipped.set(file, cached);
+    }
+    response.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': cached.body.length });
+    response.end(cached.body);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  host = `127.0.0.1:${port}`;
+  return {
+    port,
+    url: `http://${host}/?token=${token.toString()}`,
+    close: async () => {
+      clearInterval(heartbeat);
+      options.core.off('stateChanged', onState);
+      for (const stream of streams) stream.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function call(core: TrayCore, name: InvokeName, args: unknown[]): Promise<unknown> | unknown {
+  switch (name) {
+    case 'getState':
+      return core.getState();
+    case 'confirmChange':
+      return core.confirmChange(args[0] as Parameters<TrayCore['confirmChange']>[0]);
+    case 'startOver':
+      return core.startOver(args[0] as Parameters<TrayCore['startOver']>[0]);
+    case 'checkIn':
+      return core.checkIn();
+    case 'dismissProblem':
+      return core.dismissProblem();
+    case 'getDiagnostics':
+      return core.diagnostics();
+    // A server cannot reach the browser's clipboard, open its tabs or close it: the
+    // page does these itself, and a call here says it was not done.
+    case 'simulateChange':
+      return core.simulateChange();
+    case 'copyDiagnostics':
+    case 'openSupport':
+    case 'closeWindow':
+      return { ok: false };
+  }
+}
+
+function baseHeaders(response: http.ServerResponse): void {
+  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  response.setHeader('X-Frame-Options', 'DENY');
+}
+
+function send(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+function pushState(response: http.ServerResponse, state: AppState): void {
+  response.write(`event: stateChanged\ndata: ${JSON.stringify(state)}\n\n`);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        for (const c of chunks) c.fill(0);
+        chunk.fill(0);
+        request.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      for (const c of chunks) c.fill(0);
+      resolve(body);
+    });
+    request.on('error', () => resolve(undefined));
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * The device API against the real directory: enrolment, check-in, the event stream
+ * delivering a change in under a second, two devices reporting on their own, a
+ * device that was offline catching up, deactivation and sync turned off.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '@pwsync/passwords';
+import { type Directory, type EventStream, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory } from '@pwsync/testing/directory-harness';
+
+let directory: Directory;
+const scim = (method: string, url: string, body?: unknown) => call(directory.url, method, `/scim/v2${url}`, body);
+const api = (method: string, url: string, body?: unknown, token?: string | null) => call(directory.url, method, `/api/v1${url}`, body, {}, token);
+const streams: EventStream[] = [];
+const events = async (token: string) => {
+  const stream = await openEvents(directory.url, token);
+  streams.push(stream);
+  return stream;
+};
+const report = (token: string, changeId: string, outcome = 'synced', failedStep: string | null = null) =>
+  api('POST', '/device/results', { changeId, outcome, failedStep, at: new Date().toISOString() }, token);
+
+beforeAll(async () => {
+  directory = await startDirectory();
+});
+afterAll(async () => {
+  for (const s of streams) s.close();
+  await directory.stop();
+  rmSync(directory.dir, { recursive: true, force: true });
+});
+
+async function newUser(name: string, password?: string): Promise<string> {
+  const reply = await scim('POST', '/Users', oktaUser(name, password));
+  expect(reply.status).toBe(201);
+  return reply.body.id as string;
+}
+
+describe('enrolment', () => {
+  it('gives a device id and a 32-byte token; lists the device', async () => {
+    await newUser('enrol@example.com');
+    const reply = await api('POST', '/devices', { userName: 'Enrol@example.com', deviceName: 'Work Mac', platform: 'darwin' });
+    expect(reply.status).toBe(201);
+    expect(reply.body.deviceId).toMatch(/^dev_/);
+    expect(Buffer.from(reply.body.deviceToken, 'base64url')).toHaveLength(32);
+    const list = await api('GET', '/users/enrol%40example.com/devices');
+    expect(list.body).toEqual({
+      devices: [{ deviceId: reply.body.deviceId, deviceName: 'Work Mac', platform: 'darwin', syncEnabled: true, lastCheckIn: null, lastResult: null, online: false }],
+    });
+  });
+
+  it.each([
+    [{ userName: 'enrol@example.com', deviceName: 'x', platform: 'beos' }, 400],
+    [{ userName: 'enrol@example.com', platform: 'linux' }, 400],
+    [{ userName: 'nobody@example.com', deviceName: 'x', platform: 'linux' }, 404],
+  ])('refuses %j with %i', async (body, status) => {
+    const reply = await api('POST', '/devices', body);
+    expect(reply.status).toBe(status);
+    expect(reply.body.status).toBe(String(status));
+  });
+
+  it('needs the admin token; device tokens are refused there and unknown tokens everywhere', async () => {
+    expect((await api('POST', '/devices', { userName: 'enrol@example.com', deviceName: 'x', platform: 'linux' }, null)).status).toBe(401);
+    const { deviceToken } = await enrol(directory.url, 'enrol@example.com');
+    expect((await api('GET', '/users/enrol@example.com/devices', undefined, deviceToken)).status).toBe(401);
+    expect((await api('GET', '/device/checkin', undefined, null)).status).toBe(401);
+    const unknown = await api('GET', '/device/checkin', undefined, 'A'.repeat(43));
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.status).toBe('401');
+  });
+});
+
+describe('a password change reaches the devices', () => {
+  it('checkin carries the newest change with hashes that verify; the stream pushes it within a second', async () => {
+    const userId = await newUser('ivan@example.com', 'Initial-Pass-0');
+    const mac = await enrol(directory.url, 'ivan@example.com', 'Mac', 'darwin');
+    const first = await api('GET', '/device/checkin', undefined, mac.deviceToken);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ user: { userName: 'ivan@example.com', active: true, syncEnabled: true }, device: { deviceId: mac.deviceId, syncEnabled: true } });
+    expect(first.body.change).toMatchObject({ id: expect.stringMatching(/^chg_/), provider: 'Okta' });
+    expect(Date.parse(first.body.serverTime)).toBeGreaterThan(0);
+
+    const stream = await events(mac.deviceToken);
+    const hello = await stream.next('hello');
+    expect(hello.data.change.id).toBe(first.body.change.id);
+
+    const before = performance.now();
+    const patched = await scim('PATCH', `/Users/${userId}`, oktaReplace({ password: 'New-Pass-1' }));
+    const answered = performance.now();
+    expect(patched.status).toBe(200);
+    const changed = await stream.next('changed');
+    expect(changed.at - answered).toBeLessThan(1000);
+    expect(changed.at - before).toBeLessThan(1000);
+    const change = changed.data.change;
+    expect(change.id).not.toBe(first.body.change.id);
+    expect(change.hashes.sha512crypt).toMatch(/^\$6\$/);
+    expect(change.hashes.pbkdf2).toMatch(/^\$pbkdf2-sha512\$1000\$/);
+    expect(await verifyPassword('New-Pass-1', change.hashes.sha512crypt)).toBe(true);
+    expect(await verifyPassword('New-Pass-1', change.hashes.pbkdf2)).toBe(true);
+    expect(await verifyPassword('Initial-Pass-0', change.hashes.pbkdf2)).toBe(false);
+
+    // The superseded change is no longer offered, but a late report on it is still accepted.
+    const again = await api('GET', '/device/checkin', undefined, mac.deviceToken);
+    expect(again.body.change.id).toBe(change.id);
+    expect((await report(mac.deviceToken, first.body.change.id, 'failed', 'verifyNew')).status).toBe(204);
+  });
+
+  it('resending the same password (an Okta profile PUT) makes no new change', async () => {
+    const userId = await newUser('june@example.com', 'Same-Pass-9');
+    const dev = await enrol(directory.url, 'june@example.com');
+    const before = (await api('GET', '/device/checkin', undefined, dev.deviceToken)).body.change.id;
+    await scim('PUT', `/Users/${userId}`, { ...oktaUser('june@example.com', 'Same-Pass-9'), displayName: 'June' });
+    expect((await api('GET', '/device/checkin', undefined, dev.deviceToken)).body.change.id).toBe(before);
+  });
+
+  it('two devices each see the change and report on their own', async () => {
+    const userId = await newUser('kim@example.com');
+    const mac = await enrol(directory.url, 'kim@example.com', 'Mac', 'darwin');
+    const linux = await enrol(directory.url, 'kim@example.com', 'Laptop', 'linux');
+    const macStream = await events(mac.deviceToken);
+    const linuxStream = await events(linux.deviceToken);
+    await macStream.next('hello');
+    await linuxStream.next('hello');
+
+    await scim('PATCH', `/Users/${userId}`, oktaReplace({ password: 'Kim-Pass-2' }));
+    const macChange = (await macStream.next('changed')).data.change;
+    const linuxChange = (await linuxStream.next('changed')).data.change;
+    expect(macChange.id).toBe(linuxChange.id);
+
+    expect((await report(linux.deviceToken, linuxChange.id, 'failed', 'account')).status).toBe(204);
+    expect((await report(mac.deviceToken, macChange.id)).status).toBe(204);
+    // The Mac is done (its stream says so); the Linux laptop still has the change.
+    expect((await macStream.next('changed')).data.change).toBeNull();
+    expect((await api('GET', '/device/checkin', undefined, mac.deviceToken)).body.change).toBeNull();
+    expect((await api('GET', '/device/checkin', undefined, linux.deviceToken)).body.change.id).toBe(linuxChange.id);
+
+    const list = (await api('GET', '/users/kim@example.com/devices')).body.devices as Array<Record<string, unknown>>;
+    const byName = Object.fromEntries(list.map((d) => [d.deviceName, d]));
+    expect(byName.Mac).toMatchObject({ online: true, lastResult: { changeId: macChange.id, outcome: 'synced', failedStep: null } });
+    expect(byName.Laptop).toMatchObject({ online: true, lastResult: { changeId: linuxChange.id, outcome: 'failed', failedStep: 'account' } });
+    expect(byName.Mac!.lastCheckIn).toEqual(expect.any(String));
+
+    macStream.close();
+    await expect.poll(async () => ((await api('GET', '/users/kim@example.com/devices')).body.devices as Array<{ deviceName: string; online: boolean }>).find((d) => d.deviceName === 'Mac')!.online).toBe(false);
+  });
+
+  it('a device offline during the change sees it at its next check-in', async () => {
+    const userId = await newUser('leo@example.com');
+    const dev = await enrol(directory.url, 'leo@example.com', 'Desk', 'linux');
+    expect((await api('GET', '/device/checkin', undefined, dev.deviceToken)).body.change).toBeNull();
+    await scim('PATCH', `/Users/${userId}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'password', value: 'Leo-Pass-3' }] });
+    const later = await api('GET', '/device/checkin', undefined, dev.deviceToken);
+    expect(later.body.change.id).toMatch(/^chg_/);
+    expect(await verifyPassword('Leo-Pass-3', later.body.change.hashes.sha512crypt)).toBe(true);
+  });
+
+  it('results: unknown or foreign change is 404, malformed is 400, nothing recorded', async () => {
+    const otherId = await newUser('mia@example.com', 'Mia-Pass-4');
+    const other = await enrol(directory.url, 'mia@example.com');
+    const foreign = (await api('GET', '/device/checkin', undefined, other.deviceToken)).body.change.id as string;
+    await newUser('ned@example.com');
+    const dev = await enrol(directory.url, 'ned@example.com');
+    expect((await report(dev.deviceToken, 'chg_unknown')).status).toBe(404);
+    const reply = await report(dev.deviceToken, foreign);
+    expect(reply.status).toBe(404);
+    expect(reply.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
+    expect((await api('POST', '/device/results', '{"changeId": ', dev.deviceToken)).status).toBe(400);
+    expect((await api('POST', '/device/results', { changeId: foreign, outcome: 'maybe', failedStep: null, at: 'now' }, dev.deviceToken)).status).toBe(400);
+    expect((await api('GET', '/users/ned@example.com/devices')).body.devices[0].lastResult).toBeNull();
+    expect(otherId).toBeTruthy();
+  });
+});
+
+describe('deactivation and sync off', () => {
+  it('deactivation and reactivation reach checkin and the stream', async () => {
+    const userId = await newUser('olga@example.com', 'Olga-Pass-5');
+    const dev = await enrol(directory.url, 'olga@example.com');
+    const stream = await events(dev.deviceToken);
+    const change = (await stream.next('hello')).data.change.id;
+    await scim('PATCH', `/Users/${userId}`, oktaReplace({ active: false }));
+    const off = await stream.next('changed');
+    expect(off.data.user.active).toBe(false);
+    expect(off.data.change).toBeNull();
+    expect((await api('GET', '/device/checkin', undefined, dev.deviceToken)).body).toMatchObject({ user: { active: false }, change: null });
+    await scim('PATCH', `/Users/${userId}`, oktaReplace({ active: true }));
+    const on = await stream.next('changed');
+    expect(on.data.user.active).toBe(true);
+    expect(on.data.change.id).toBe(change);
+  });
+
+  it('a profile edit pushes nothing', async () => {
+    const userId = await newUser('pia@example.com');
+    const dev = await enrol(directory.url, 'pia@example.com');
+    const stream = await events(dev.deviceToken);
+    await stream.next('hello');
+    await scim('PATCH', `/Users/${userId}`, oktaReplace({ displayName: 'Pia' }));
+    await scim('PATCH', `/Users/${userId}`, oktaReplace({ active: false }));
+    expect((await stream.next('changed')).data.user.active).toBe(false);
+    expect(stream.events.filter((e) => e.event === 'changed')).toHaveLength(1);
+  });
+
+  it('sync off for the user, then for one device, is pushed and withholds the change', async () => {
+    const userId = await newUser('quinn@example.com', 'Quinn-Pass-6');
+    const a = await enrol(directory.url, 'quinn@example.com', 'A');
+    const b = await enrol(directory.url, 'quinn@example.com', 'B');
+    const streamA = await events(a.deviceToken);
+    const streamB = await events(b.deviceToken);
+    const change = (await streamA.next('hello')).data.change.id;
+    await streamB.next('hello');
+
+    const off = await api('PATCH', '/users/QUINN@example.com', { syncEnabled: false });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ userName: 'quinn@example.com', syncEnabled: false });
+    for (const s of [streamA, streamB]) expect((await s.next('changed')).data).toMatchObject({ user: { syncEnabled: false }, change: null });
+    await api('PATCH', '/users/quinn@example.com', { syncEnabled: true });
+    for (const s of [streamA, streamB]) expect((await s.next('changed')).data.change.id).toBe(change);
+
+    expect((await api('PATCH', `/devices/${b.deviceId}`, { syncEnabled: false })).body).toEqual({ deviceId: b.deviceId, syncEnabled: false });
+    expect((await streamB.next('changed')).data).toMatchObject({ device: { syncEnabled: false }, change: null });
+    expect((await api('GET', '/device/checkin', undefined, a.deviceToken)).body.change.id).toBe(change);
+    expect((await api('GET', '/device/checkin', undefined, b.deviceToken)).body.change).toBeNull();
+    const list = (await api('GET', '/users/quinn@example.com/devices')).body.devices as Array<{ deviceName: string; syncEnabled: boolean }>;
+    expect(list.map((d) => [d.deviceName, d.syncEnabled])).toEqual([['A', true], ['B', false]]);
+
+    expect((await api('PATCH', `/devices/${b.deviceId}`, { syncEnabled: 'no' })).status).toBe(400);
+    expect((await api('PATCH', '/devices/dev_nope', { syncEnabled: true })).status).toBe(404);
+    expect((await api('PATCH', '/users/nobody@example.com', { syncEnabled: true })).status).toBe(404);
+    expect(userId).toBeTruthy();
+  });
+
+  it('a removed device loses its stream and its token', async () => {
+    await newUser('rae@example.com');
+    const dev = await enrol(directory.url, 'rae@example.com');
+    const stream = await events(dev.deviceToken);
+    await stream.next('hello');
+    expect((await api('DELETE', `/devices/${dev.deviceId}`)).status).toBe(204);
+    expect((await api('GET', '/device/checkin', undefined, dev.deviceToken)).status).toBe(401);
+  });
+});

@@ -1,0 +1,3 @@
+/** Password hashing, verification and the rules every program applies to a new password. */
+export * from './verifiers';
+export * from './password-rules';

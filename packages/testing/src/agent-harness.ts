@@ -1,0 +1,75 @@
+/** A real agent (service + server) on a real socket in a temporary folder, in this process. */
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { AgentService, type AgentPolicy } from '@pwsync/agent/agent-service';
+import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
+import { createLogger } from '@pwsync/node-kit/logger';
+import type { PendingChange } from '@pwsync/agent-protocol';
+import { AgentServer } from '@pwsync/agent/server';
+import { makeTempDir } from './processes';
+import { seedAccount } from './seed';
+
+export const USER = os.userInfo().username;
+
+export interface Harness {
+  dir: string;
+  socketPath: string;
+  stateDir: string;
+  change: PendingChange;
+  service: AgentService;
+  server: AgentServer;
+  logs: () => string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  remove(): Promise<void>;
+  sandboxFile(part: 'account' | 'keychain' | 'filevault'): string;
+}
+
+export async function startHarness(passwords: { previous: string; next: string }, policy?: AgentPolicy): Promise<Harness> {
+  const dir = makeTempDir();
+  const socketPath = path.join(dir, 'agent.sock');
+  const stateDir = path.join(dir, 'state');
+  const change = await seedAccount(stateDir, USER, passwords.previous, passwords.next);
+  let logText = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logText += chunk.toString();
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  const make = async () => {
+    const service = new AgentService({ stateDir, user: USER, backend: new SandboxBackend(stateDir), logger, version: '0.1.0', policy });
+    await service.load();
+    const server = new AgentServer({ socketPath, service, logger, demo: true });
+    await server.listen();
+    return { service, server };
+  };
+  let current = await make();
+  const harness: Harness = {
+    dir,
+    socketPath,
+    stateDir,
+    change,
+    get service() {
+      return current.service;
+    },
+    get server() {
+      return current.server;
+    },
+    logs: () => logText,
+    restart: async () => {
+      await current.server.close();
+      current = await make();
+    },
+    stop: () => current.server.close(),
+    remove: async () => {
+      await current.server.close().catch(() => undefined);
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+    sandboxFile: (part) => path.join(SandboxBackend.folder(stateDir, USER), `${part}.json`),
+  };
+  return harness;
+}

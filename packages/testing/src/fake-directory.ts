@@ -1,0 +1,84 @@
+/**
+ * A stand-in for the directory's device API (docs/directory.md), for testing the
+ * agent's side alone: it serves check-ins and the event stream from a state the test
+ * sets, and records every result the agent reports.
+ */
+import http from 'node:http';
+import type { CheckinAnswer, DeviceResult } from '@pwsync/agent/directory-client';
+
+export interface FakeDirectory {
+  url: string;
+  answer: CheckinAnswer;
+  results: DeviceResult[];
+  checkins: number;
+  /** Changes the answer and pushes it on every open stream. */
+  set(patch: Partial<CheckinAnswer>): void;
+  /** Drops every stream and refuses connections until back online. */
+  goOffline(): Promise<void>;
+  goOnline(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEVICE_TOKEN = 'test-device-token';
+
+export async function startFakeDirectory(initial: Partial<CheckinAnswer> = {}): Promise<FakeDirectory> {
+  const streams = new Set<http.ServerResponse>();
+  let offline = false;
+  const fake: FakeDirectory = {
+    url: '',
+    answer: {
+      user: { userName: 'alex', active: true, syncEnabled: true },
+      device: { deviceId: 'dev_1', syncEnabled: true },
+      change: null,
+      serverTime: new Date().toISOString(),
+      ...initial,
+    },
+    results: [],
+    checkins: 0,
+    set(patch) {
+      fake.answer = { ...fake.answer, ...patch };
+      for (const stream of streams) stream.write(`event: changed\ndata: ${JSON.stringify(fake.answer)}\n\n`);
+    },
+    async goOffline() {
+      offline = true;
+      for (const stream of streams) stream.destroy();
+      streams.clear();
+    },
+    async goOnline() {
+      offline = false;
+    },
+    close: async () => {
+      for (const stream of streams) stream.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const server = http.createServer((request, response) => {
+    if (offline) return void request.socket.destroy();
+    if (request.headers.authorization !== `Bearer ${DEVICE_TOKEN}`) {
+      response.writeHead(401).end();
+      return;
+    }
+    if (request.url === '/api/v1/device/checkin') {
+      fake.checkins += 1;
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(fake.answer));
+    } else if (request.url === '/api/v1/device/events') {
+      response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      response.write('event: hello\ndata: {}\n\n');
+      streams.add(response);
+      response.on('close', () => streams.delete(response));
+    } else if (request.url === '/api/v1/device/results' && request.method === 'POST') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        fake.results.push(JSON.parse(body) as DeviceResult);
+        response.writeHead(204).end();
+      });
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return fake;
+}

@@ -1,0 +1,76 @@
+/**
+ * The diagnostics support asks for: versions, platform, agent state, policy in effect,
+ * history, and a short support code that also goes to the log, so a report and the
+ * log lines around it can be matched. Built from data that holds no secret, then
+ * passed through redaction anyway.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Diagnostics as AgentDiagnostics } from '@pwsync/agent-protocol';
+import type { AppState, DiagnosticsReport } from '../contract';
+import type { HistoryEntry } from './history';
+import type { LoadedPolicy } from './policy';
+import { redactText } from '@pwsync/node-kit/redact';
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud on the phone
+
+export function supportCode(bytes = randomBytes(8)): string {
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}`;
+}
+
+export interface DiagnosticsInput {
+  appVersion: string;
+  state: AppState;
+  agent: AgentDiagnostics | null;
+  policy: LoadedPolicy;
+  history: HistoryEntry[];
+  now: Date;
+  code?: string;
+  logLocation?: string | null;
+}
+
+export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
+  const code = input.code ?? supportCode();
+  const { state, agent, policy } = input;
+  const lines: string[] = [
+    `pwsync diagnostics — support code ${code}`,
+    `Generated: ${input.now.toISOString()}`,
+    '',
+    '[App]',
+    `Version: ${input.appVersion}`,
+    `Platform: ${state.platform}`,
+    `Demo mode: ${state.demo ? 'yes' : 'no'}`,
+    `State: ${state.phase}${state.problem ? ` (${state.problem.code})` : ''}${state.unreachable ? ` (${state.unreachable})` : ''}`,
+    `Pending change: ${state.pendingChange ? `${state.pendingChange.id} from ${state.pendingChange.provider}, ${state.pendingChange.createdAt}` : 'none'}`,
+    `Log: ${input.logLocation ?? 'standard error'}`,
+    '',
+    '[Agent]',
+  ];
+  if (!agent) {
+    lines.push(`Connected: no${state.unreachable ? ` (${state.unreachable})` : ''}`);
+  } else {
+    lines.push(
+      'Connected: yes',
+      `Version: ${agent.agent.version} (protocol ${agent.protocolVersion})`,
+      `Backend: ${agent.backend} on ${agent.platform}`,
+      `User: ${agent.user}`,
+      `Up for: ${agent.uptimeSeconds} s`,
+      `Directory: ${agent.directory.state}, last check-in ${agent.directory.lastCheckIn ?? 'never'}`,
+      `Attempts left: ${agent.attempts.left}${agent.attempts.lockedUntil ? `, locked until ${agent.attempts.lockedUntil}` : ''}`,
+      `Journal: ${agent.journal.changeId ? `change ${agent.journal.changeId}, done [${agent.journal.completedSteps.join(', ')}]${agent.journal.interruptedStep ? `, cut short at ${agent.journal.interruptedStep}` : ''}` : 'empty'}`,
+      `New keychain allowed by the agent: ${agent.policy.newKeychainAllowed ? 'yes' : 'no'}`,
+    );
+    for (const result of agent.history.slice(0, 10)) {
+      lines.push(`  ${result.finishedAt} ${result.changeId} ${result.outcome}${result.failedStep ? ` at ${result.failedStep}` : ''} [${result.completedSteps.join(', ')}]`);
+    }
+  }
+  lines.push('', '[Policy]', `Source: ${policy.source}`);
+  for (const [field, value] of Object.entries(policy.policy)) lines.push(`${field}: ${JSON.stringify(value)}`);
+  for (const problem of policy.problems) lines.push(`Not used: ${problem.field} (${problem.problem}); the default applies`);
+  lines.push('', '[History on this computer]');
+  if (input.history.length === 0) lines.push('none');
+  for (const entry of input.history.slice(0, 20)) {
+    lines.push(`${entry.at} ${entry.changeId} ${entry.outcome}${entry.failedStep ? ` at ${entry.failedStep}` : ''}${entry.errorCode ? ` (${entry.errorCode})` : ''}`);
+  }
+  return { supportCode: code, generatedAt: input.now.toISOString(), text: redactText(lines.join('\n')) };
+}

@@ -1,0 +1,180 @@
+/**
+ * The tray app's main process: the thin shell around the core. Everything here is
+ * wiring; the logic lives in electron/core (state, tray model, reminders, policy)
+ * and the small files beside this one (tray, notifier, window, IPC, protocol,
+ * settings, login item, external links, log).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { app, clipboard, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, shell, Tray } from 'electron';
+import { systemSocketPath } from '@pwsync/agent-protocol';
+import { createCore, hostPlatform } from '../core/create-core';
+import { demoIdentityProvider } from '@pwsync/demo/demo-identity-provider';
+import { firstPaintFileFor, firstPaintOnDemand, pageWithFirstPaint } from '../core/first-paint';
+import { createTranslator } from '../core/i18n';
+import type { CoreLogger } from '../core/logger';
+import type { LoadedPolicy } from '../core/policy';
+import { demoPolicy, loadPolicy, policyPath } from '../core/policy-loader';
+import { Reminders } from '../core/reminders';
+import { trayView } from '../core/tray-view';
+import { runDoctor } from '../doctor/run-doctor';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { createExternalLinks } from './external-links';
+import { createFileLogger } from './file-logger';
+import { coreHandlers, registerInvokes } from './ipc';
+import { createLoginItem } from './login-item';
+import { createNotifier } from './notifier';
+import { openSettings, StoredHistory } from './settings-store';
+import { createTrayShell } from './tray';
+import { createAppWindow } from './window';
+
+/** What the process that starts the shell may add. */
+export interface ShellEnvironment {
+  /** Demo mode: make a password change as the identity provider would (a SCIM PATCH to the demo's directory). */
+  simulatePasswordChange?: () => Promise<void>;
+}
+
+export function main(environment: ShellEnvironment = {}): void {
+  // `pwsync doctor …`: the support CLI, no window, no tray, no lock (docs/doctor.md).
+  const doctorAt = process.argv.indexOf('doctor', 1);
+  if (doctorAt !== -1) {
+    app.dock?.hide();
+    void runDoctor(process.argv.slice(doctorAt + 1), { write: (text) => process.stdout.write(text), env: process.env, appVersion: app.getVersion() }).then(
+      (code) => app.exit(code),
+      () => app.exit(1),
+    );
+    return;
+  }
+
+  // Both must happen before `ready`: https://www.electronjs.org/docs/latest/tutorial/sandbox
+  // and https://www.electronjs.org/docs/latest/api/protocol#protocolregisterschemesasprivilegedcustomschemes
+  app.enableSandbox();
+  registerAppScheme(protocol);
+
+  // One tray app per person: a second launch hands over to the first and leaves.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  const root = app.getAppPath();
+  const demo = process.env.PWSYNC_DEMO === '1';
+  const platform = hostPlatform();
+  let onVisibility: (visible: boolean) => void = () => undefined;
+  let openLink: (url: string) => void = () => undefined;
+  const window = createAppWindow({
+    preloadPath: path.join(root, 'dist/preload.cjs'),
+    development: !app.isPackaged,
+    openExternal: (url) => openLink(url),
+    visibilityChanged: (visible) => onVisibility(visible),
+  });
+  let stop = (): void => undefined;
+
+  app.on('second-instance', () => window.show());
+  // A tray app lives on with no window; without a listener Electron would quit here.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', () => {
+    window.allowClose();
+    stop();
+  });
+
+  void app.whenReady().then(async () => {
+    // No Dock icon: pwsync lives in the menu bar (LSUIElement in the packaged app, too).
+    app.dock?.hide();
+    const logger = createFileLogger({ folder: app.getPath('logs'), console: !app.isPackaged });
+    logger.info('starting', { version: app.getVersion(), platform, demo });
+    const policy = await policyFor(demo, platform, logger);
+    const userData = app.getPath('userData');
+    const settings = openSettings(userData, logger);
+    const core = createCore({
+      socketPath: process.env.PWSYNC_SOCKET ?? ownSystemSocketPath(),
+      demo,
+      appVersion: app.getVersion(),
+      logger,
+      platform,
+      policy,
+      history: new StoredHistory(userData, logger),
+      logLocation: logger.file,
+      simulatePasswordChange: environment.simulatePasswordChange,
+    });
+    const links = createExternalLinks(shell, policy.policy.supportUrl, logger);
+    openLink = (url) => void links.open(url);
+    const rendererDir = path.join(root, 'dist/renderer');
+    // The window opens with its first screen already drawn, focused field and all (core/first-paint.ts).
+    const drawFirstPaint = firstPaintOnDemand(firstPaintFileFor(rendererDir), logger);
+    handleAppProtocol(protocol, rendererDir, (template) => pageWithFirstPaint(template, core.getState(), [app.getLocale()], drawFirstPaint, logger));
+    registerInvokes(
+      ipcMain,
+      coreHandlers(core, { copyText: (text) => clipboard.writeText(text), openSupport: () => links.openSupport(), hideWindow: () => window.hide() }),
+      (sender) => window.isOurs(sender),
+      logger,
+    );
+
+    const t = createTranslator(policy.policy.language ?? app.getLocale());
+    const loginItem = createLoginItem({ platform: process.platform, app, executable: process.env.APPIMAGE ?? process.execPath, home: os.homedir() });
+    // First run of an installed app: open at login, once; from then on the person decides.
+    if (app.isPackaged && !demo && !settings.get('openAtLoginConfigured')) {
+      loginItem.set(true);
+      settings.set('openAtLoginConfigured', true);
+    }
+    const reminders = new Reminders({
+      notifier: createNotifier({ isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) }, process.platform),
+      t,
+      platform,
+      intervalHours: policy.policy.reminderIntervalHours,
+      openWindow: () => window.show(),
+    });
+    onVisibility = (visible) => reminders.windowVisibilityChanged(visible);
+    const tray = createTrayShell({
+      platform: process.platform,
+      iconsDir: path.join(root, 'assets/tray'),
+      createTray: (image) => new Tray(image),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      createImage: (file) => nativeImage.createFromPath(file),
+      actions: {
+        openWindow: (view) => window.show(view),
+        checkNow: () => void core.checkIn(),
+        setOpenAtLogin: (enabled) => {
+          loginItem.set(enabled);
+          renderTray();
+        },
+        simulate: () => void core.simulateChange(),
+        quit: () => app.quit(),
+      },
+    });
+    const renderTray = () =>
+      tray.render(trayView(core.getState(), { t, openAtLogin: loginItem.get(), simulateAvailable: core.getState().simulationAvailable }));
+
+    const stateChanged = () => {
+      const state = core.getState();
+      window.stateChanged(state);
+      reminders.stateChanged(state);
+      renderTray();
+    };
+    core.on('stateChanged', stateChanged);
+    // After sleep: a reminder that fell due comes now; the agent client reconnects on its own.
+    powerMonitor.on('resume', () => reminders.recheck());
+    stop = () => {
+      reminders.stop();
+      core.stop();
+      tray.destroy();
+    };
+    stateChanged();
+    core.start();
+    // Demo mode opens the window at once, so there is something to see even where the desktop hides tray icons.
+    if (demo) window.show();
+  });
+}
+
+/** Demo mode plays an administrator (or reads PWSYNC_POLICY); otherwise the system's policy file. */
+async function policyFor(demo: boolean, platform: ReturnType<typeof hostPlatform>, logger: CoreLogger): Promise<LoadedPolicy> {
+  if (demo) return process.env.PWSYNC_POLICY ? loadPolicy(process.env.PWSYNC_POLICY, logger) : demoPolicy();
+  return loadPolicy(policyPath(platform), logger);
+}
+
+function ownSystemSocketPath(): string {
+  const user = os.userInfo();
+  return systemSocketPath(process.platform, user.username, user.uid);
+}
+
+main({ simulatePasswordChange: process.env.PWSYNC_DEMO === '1' ? demoIdentityProvider(process.env) : undefined });
