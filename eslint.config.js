@@ -1,22 +1,88 @@
-// Lint, and the layering rule: the folder name is the layer (as in VS Code).
-//   electron/core, electron/web, electron/doctor, electron/contract.ts: plain TypeScript, never `electron`
-//   electron/**: reaches the agent only through agent/src/protocol
-//   renderer/**: imports nothing from electron/ but types from the contract
-//   agent/**: a program of its own; never imports the tray app
+// Lint, and the import rules: which package (and which layer of the tray app) may import
+// which, as an allowlist (docs/architecture.md says why). Every file of the repository
+// belongs to exactly one element below; an import from one element to another is refused
+// unless a policy allows it, and a file that belongs to no element is refused too, so a
+// new folder cannot slip past the rules. Imports inside one element are always allowed.
+// eslint-plugin-n checks, besides, that every package a file imports is declared in the
+// nearest package.json: each workspace package declares exactly what it uses.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
+import n from 'eslint-plugin-n';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const noElectron = { name: 'electron', message: 'This layer is plain TypeScript: it never imports electron (see STYLE.md).' };
-const agentOnlyProtocol = {
-  regex: '(^|/)agent/src/(?!protocol(/|$))',
-  message: 'The tray app reaches the agent only through the protocol module, agent/src/protocol.',
+// First match wins: tests are named before the folders they sit in.
+// A folder and everything in it, or ('file') a glob matched against a file's whole path.
+// (eslint-plugin-boundaries 7 calls `mode: 'full'` deprecated in favour of partialMatch,
+// but partialMatch still reads a pattern as a folder and so never matches a single file.)
+const element = (type, pattern, kind = 'folder') => (kind === 'file' ? { type, pattern, mode: 'full' } : { type, pattern, partialMatch: false });
+const ELEMENTS = [
+  // Tests: beside their code (the tray's), or in a package's test/ folder.
+  element('tray-tests', 'packages/tray/{src,renderer/src}/**/*.test.{ts,tsx}', 'file'),
+  element('tray-tests', 'packages/tray/test'),
+  element('tray-tests', 'packages/tray/renderer/test'),
+  element('agent-tests', 'packages/agent/test'),
+  element('directory-tests', 'packages/directory/test'),
+  element('demo-tests', 'packages/demo/test'),
+  element('demo-tests', 'packages/demo/src/**/*.test.ts', 'file'),
+  element('shared-tests', 'packages/{agent-protocol,device-api,passwords,node-kit}/test'),
+  // What two programs share.
+  element('agent-protocol', 'packages/agent-protocol/src'),
+  element('device-api', 'packages/device-api/src'),
+  element('passwords', 'packages/passwords/src'),
+  element('node-kit', 'packages/node-kit/src'),
+  // The three programs; the tray app in its layers.
+  element('agent', 'packages/agent/src'),
+  element('directory', 'packages/directory/src'),
+  element('tray-contract', 'packages/tray/src/contract.ts', 'file'),
+  element('tray-core', 'packages/tray/src/core'),
+  element('tray-doctor', 'packages/tray/src/doctor'),
+  element('tray-main', 'packages/tray/src/main'),
+  element('tray-preload', 'packages/tray/src/preload'),
+  element('tray-renderer', 'packages/tray/renderer/src'),
+  element('tray-build', 'packages/tray/renderer/vite.config.ts', 'file'),
+  // Never shipped: the demo, the test kit, the system tests, the repository's tools.
+  element('demo', 'packages/demo/src'),
+  element('demo', 'packages/demo/start.mjs', 'file'),
+  element('testing', 'packages/testing/src'),
+  element('system-tests', 'test'),
+  element('tools', 'scripts'),
+  element('tools', '*.{js,ts,mjs}', 'file'),
+];
+
+const SHARED = ['agent-protocol', 'device-api', 'passwords', 'node-kit'];
+/** Who may import whom, beyond itself. Anything not listed here is refused. */
+export const ALLOWED = {
+  'agent-protocol': [],
+  'device-api': ['agent-protocol'],
+  passwords: [],
+  'node-kit': [],
+  agent: ['agent-protocol', 'device-api', 'passwords', 'node-kit'],
+  directory: ['device-api', 'passwords', 'node-kit'],
+  'tray-contract': ['agent-protocol'],
+  'tray-core': ['tray-contract', 'agent-protocol', 'node-kit'],
+  'tray-doctor': ['tray-core', 'tray-contract', 'agent-protocol', 'node-kit'],
+  'tray-main': ['tray-core', 'tray-doctor', 'tray-contract', 'agent-protocol', 'node-kit'],
+  'tray-preload': ['tray-contract'],
+  // Types only (checked below): the renderer runs in the sandboxed page.
+  'tray-renderer': ['tray-contract', 'agent-protocol'],
+  'tray-build': [],
+  demo: ['tray-core', 'tray-contract', ...SHARED],
+  testing: ['agent', 'directory', 'demo', 'tray-core', 'tray-contract', ...SHARED],
+  'tray-tests': ['tray-core', 'tray-doctor', 'tray-main', 'tray-preload', 'tray-renderer', 'tray-contract', 'testing', ...SHARED],
+  'agent-tests': ['agent', 'testing', ...SHARED],
+  'directory-tests': ['directory', 'testing', ...SHARED],
+  'demo-tests': ['demo', 'testing', 'tray-core', 'tray-contract', ...SHARED],
+  'shared-tests': ['testing', ...SHARED],
+  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tools', ...SHARED],
+  tools: ['agent-protocol'],
 };
-const noShell = { group: ['**/main/*', '**/preload/*', '**/main', '**/preload'], message: 'The core never depends on the Electron shell.' };
+
+const noElectron = { name: 'electron', message: 'Only the tray app\'s shell (packages/tray/src/main, src/preload) imports electron: this code is plain TypeScript.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'docs/**/*.json'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**', 'docs/**/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,26 +93,45 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/core/**', 'electron/web/**', 'electron/doctor/**', 'electron/contract.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [agentOnlyProtocol, noShell] }],
+    files: ['**/*.{js,mjs,ts,tsx}'],
+    plugins: { boundaries, n },
+    settings: {
+      'import/resolver': {
+        typescript: {
+          noWarnOnMultipleProjects: true,
+          project: ['packages/*/tsconfig.json', 'packages/tray/renderer/tsconfig.json', 'tsconfig.json', 'test/e2e/tsconfig.json'],
+        },
+      },
+      'boundaries/elements': ELEMENTS,
+      'boundaries/elements-single-match': true,
+      'boundaries/legacy-warnings': false,
     },
-  },
-  {
-    files: ['electron/main/**', 'electron/preload/**'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [agentOnlyProtocol] }] },
-  },
-  {
-    files: ['agent/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/dependencies': [
         'error',
-        { paths: [noElectron], patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'The agent is its own program; it never imports the tray app.' }] },
+        {
+          default: 'disallow',
+          message: 'docs/architecture.md: {{from.type}} may not import {{to.type}}.',
+          policies: Object.entries(ALLOWED).map(([from, to]) => ({
+            from: { element: { type: from } },
+            allow: { to: { element: { type: [from, ...to] } } },
+          })),
+        },
       ],
+      // Each package declares what it imports (workspace packages included).
+      'n/no-extraneous-import': 'error',
     },
   },
   {
-    files: ['renderer/**'],
+    // Everything but the shell is plain TypeScript.
+    files: ['packages/**'],
+    ignores: ['packages/tray/src/main/**', 'packages/tray/src/preload/**', 'packages/tray/test/**', 'packages/tray/src/**/*.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron] }] },
+  },
+  {
+    files: ['packages/tray/renderer/**'],
+    ignores: ['packages/tray/renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
@@ -57,9 +142,9 @@ export default tseslint.config(
         {
           paths: [noElectron],
           patterns: [
-            { group: ['**/electron/*', '!**/electron/contract'], message: 'The renderer imports nothing from electron/ but types from the contract.' },
-            { group: ['**/electron/contract'], allowTypeImports: true, message: 'Only types cross from the contract: use `import type`.' },
-            { group: ['**/agent/**'], allowTypeImports: true, message: 'The renderer may only import types from the agent protocol.' },
+            { regex: '^node:', message: 'The renderer runs in the sandboxed page: no Node modules.' },
+            { group: ['**/src/contract', '**/src/contract.ts'], allowTypeImports: true, message: 'Only types cross from the contract: use `import type`.' },
+            { group: ['@pwsync/*', '@pwsync/*/*'], allowTypeImports: true, message: 'The renderer may only import types from the agent protocol.' },
           ],
         },
       ],

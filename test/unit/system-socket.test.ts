@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSocketTrust } from '@pwsync/tray/core/socket-trust';
-import { makeTempDir, BUILT, ROOT } from '@pwsync/testing/processes';
+import { makeTempDir, BUILT } from '@pwsync/testing/processes';
 
 // Crosses folders: the agent as root sets up a user's socket, and the tray app's
 // trust check, from that user's side, accepts exactly that.

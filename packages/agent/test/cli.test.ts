@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir, BUILT, ROOT } from '@pwsync/testing/processes';
+import { makeTempDir, BUILT } from '@pwsync/testing/processes';
 
 const run = promisify(execFile);
 const CLI = BUILT.agent;

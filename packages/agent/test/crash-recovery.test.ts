@@ -6,7 +6,7 @@ import { SandboxBackend } from '../src/backends/sandbox';
 import { ErrorCode, SYNC_STEPS, type SyncStep } from '@pwsync/agent-protocol';
 import { verifyPassword } from '@pwsync/passwords';
 import { USER } from '@pwsync/testing/agent-harness';
-import { makeTempDir, BUILT, ROOT } from '@pwsync/testing/processes';
+import { makeTempDir, BUILT } from '@pwsync/testing/processes';
 import { connectRaw, responseTo } from '@pwsync/testing/raw-socket';
 import { seedAccount } from '@pwsync/testing/seed';
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILT, makeTempDir, ROOT } from '@pwsync/testing/processes';
+import { BUILT, makeTempDir } from '@pwsync/testing/processes';
 import type { AppState } from '../contract';
 import { pending } from '../../test/core/states';
 import { firstPaintFileFor, firstPaintOnDemand, languagesFromAcceptLanguage, loadFirstPaint, pageWithFirstPaint } from './first-paint';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Events, Invokes } from '../contract';
-import { BUILT, ROOT } from '@pwsync/testing/processes';
+import { BUILT } from '@pwsync/testing/processes';
 import { createCore } from '../core/create-core';
 import { pending } from '../../test/core/states';
 import { APP_INDEX_URL } from './app-protocol';
