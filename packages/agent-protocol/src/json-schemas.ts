@@ -25,7 +25,7 @@ function schema(type: z.ZodType, io: 'input' | 'output'): unknown {
 
 export function protocolJsonSchemas(): Record<string, unknown> {
   return {
-    $comment: 'Generated from agent/src/protocol/*.ts by `npm run docs:protocol`. Do not edit.',
+    $comment: 'Generated from packages/agent-protocol/src/*.ts by `npm run docs:protocol`. Do not edit.',
     protocolVersion: PROTOCOL_VERSION,
     methods: Object.fromEntries(
       Object.entries(Methods).map(([name, spec]) => [

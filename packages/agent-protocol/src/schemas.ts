@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-/** The steps of a sync, in the order the agent runs them (DESIGN.md, "The sync"). */
+/** The steps of a sync, in the order the agent runs them (docs/architecture.md, "The sync"). */
 export const SyncStep = z.enum(['verifyNew', 'verifyPrevious', 'account', 'keychain', 'fileVault', 'report']);
 export type SyncStep = z.infer<typeof SyncStep>;
 export const SYNC_STEPS: readonly SyncStep[] = SyncStep.options;

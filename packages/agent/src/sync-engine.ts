@@ -1,5 +1,5 @@
 /**
- * Runs the six steps of a sync (DESIGN.md, "The sync") for one change. Each step
+ * Runs the six steps of a sync (docs/architecture.md, "The sync") for one change. Each step
  * that changes something is journaled before and after it runs, so an agent killed
  * half way knows on restart which step was cut short. A step that may already have
  * happened is probed before it runs again, so nothing is repeated wrongly and

@@ -1,6 +1,6 @@
 /**
  * Types the renderer uses, all derived from the contract. The renderer imports only
- * types from electron/contract.ts (never zod schemas at run time), so the names it
+ * types from packages/tray/src/contract.ts (never zod schemas at run time), so the names it
  * needs that the contract does not export are taken from AppState here.
  */
 import type { AppState, Problem } from '../../src/contract';
@@ -29,7 +29,7 @@ export type Remedy = NonNullable<Problem['remedy']>;
 export type Platform = AppState['platform'];
 export type LastResult = NonNullable<AppState['lastResult']>;
 
-/** The sync's steps in the order the agent runs them (DESIGN.md, "The sync"). */
+/** The sync's steps in the order the agent runs them (docs/architecture.md, "The sync"). */
 export const SYNC_STEP_ORDER = [
   'verifyNew',
   'verifyPrevious',

@@ -1,5 +1,5 @@
 /**
- * The tray app's state machine (DESIGN.md, "The tray app's states"). It turns the
+ * The tray app's state machine (docs/architecture.md, "The tray app's states"). It turns the
  * agent client's events into one AppState, which the shell maps onto the tray and
  * windows and the renderer draws. Passwords pass through confirmChange only: they
  * are handed to the agent client and never stored, logged or put in the state.
