@@ -12,7 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '@pwsync/tray/core/create-core';
-import { silentLogger } from '@pwsync/tray/core/logger';
+import { silentLogger } from '@pwsync/node-kit/log';
 import type { BenchResult } from './run';
 
 const ROUNDS = 2000;

@@ -11,7 +11,7 @@ import { setPassword } from '@pwsync/demo/idp-client';
 import { startDemoStack } from '@pwsync/demo/stack';
 import { createCore } from '@pwsync/tray/core/create-core';
 import { createTranslator } from '@pwsync/tray/core/i18n/index';
-import { silentLogger } from '@pwsync/tray/core/logger';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { type NotificationModel, Reminders } from '@pwsync/tray/core/reminders';
 import { makeTempDir, ROOT } from '@pwsync/testing/processes';
 import type { BenchResult } from './run';

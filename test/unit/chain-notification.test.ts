@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setPassword } from '@pwsync/demo/idp-client';
 import { createCore } from '@pwsync/tray/core/create-core';
 import { createTranslator } from '@pwsync/tray/core/i18n/index';
-import { silentLogger } from '@pwsync/tray/core/logger';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { parsePolicy } from '@pwsync/tray/core/policy';
 import { type NotificationModel, Reminders } from '@pwsync/tray/core/reminders';
 import { startDemoStack } from '@pwsync/demo/stack';

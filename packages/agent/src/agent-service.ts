@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { AgentError } from './agent-error';
 import type { PlatformBackend } from './backends/backend';
-import type { Logger } from '@pwsync/node-kit/logger';
+import { type Clock, isoTime, systemClock } from '@pwsync/node-kit/clock';
+import type { Logger } from '@pwsync/node-kit/log';
 import { attemptsLeft, DEFAULT_ATTEMPT_LIMIT, lockRemainingMs, NO_FAILURES, recordFailure } from './lockout';
 import { checkPassword } from '@pwsync/passwords';
 import { ErrorCode } from '@pwsync/agent-protocol';
@@ -28,7 +29,7 @@ export interface AgentServiceOptions {
   backend: PlatformBackend;
   logger: Logger;
   policy?: AgentPolicy;
-  now?: () => Date;
+  clock?: Clock;
   version: string;
   /** Fault injection for crash tests (see SyncEngine). */
   checkpoint?: (step: SyncStep, moment: 'before' | 'after') => void;
@@ -57,8 +58,8 @@ export class AgentService extends EventEmitter<AgentEvents> {
   private readonly state: UserState;
   private readonly logger: Logger;
   private readonly policy: AgentPolicy;
-  private readonly now: () => Date;
-  private readonly startedAt: Date;
+  private readonly clock: Clock;
+  private readonly startedAt: number;
   private pending: Pending = { current: null, supersededIds: [] };
   private attempts: Attempts = NO_FAILURES;
   private journal: Journal = EMPTY_JOURNAL;
@@ -75,11 +76,11 @@ export class AgentService extends EventEmitter<AgentEvents> {
     this.version = options.version;
     this.logger = options.logger;
     this.policy = options.policy ?? DEFAULT_POLICY;
-    this.now = options.now ?? (() => new Date());
-    this.startedAt = this.now();
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now();
     this.checkpoint = options.checkpoint;
     this.state = new UserState(options.stateDir, options.user, (file, movedTo) =>
-      this.logger.warn({ file, movedTo }, 'state file was unreadable; moved aside and started from defaults'),
+      this.logger.warn('state file was unreadable; moved aside and started from defaults', { file, movedTo }),
     );
   }
 
@@ -89,10 +90,14 @@ export class AgentService extends EventEmitter<AgentEvents> {
     this.attempts = await this.state.readAttempts();
     this.history = await this.state.readHistory();
     this.journal = await this.state.readJournal();
-    const leftover = interruptedResult(this.journal, this.now());
+    const leftover = interruptedResult(this.journal, this.clock.now());
     if (!leftover) return;
-    this.logger.warn({ changeId: leftover.changeId, outcome: leftover.outcome, completed: leftover.completedSteps, cutShort: leftover.failedStep },
-      'found the journal of a sync that did not finish');
+    this.logger.warn('found the journal of a sync that did not finish', {
+      changeId: leftover.changeId,
+      outcome: leftover.outcome,
+      completed: leftover.completedSteps,
+      cutShort: leftover.failedStep,
+    });
     if (leftover.outcome === 'synced') return this.finish(leftover);
     // Keep the journal: when the person confirms again, the engine resumes from it
     // (probing what the cut-short step did) instead of starting from the top.
@@ -124,7 +129,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
       platform: this.backend.platform,
       backend: this.backend.name,
       user: this.user,
-      uptimeSeconds: Math.floor((this.now().getTime() - this.startedAt.getTime()) / 1000),
+      uptimeSeconds: Math.floor((this.clock.now() - this.startedAt) / 1000),
       directory,
       pendingChange,
       journal: { changeId: this.journal.changeId, completedSteps: [...this.journal.done], interruptedStep: cutShort },
@@ -156,13 +161,13 @@ export class AgentService extends EventEmitter<AgentEvents> {
     if (this.backend.mode !== 'applied' || !this.backend.applyDirectoryHash) return change;
     try {
       await this.backend.applyDirectoryHash(this.user, hashes);
-      this.logger.info({ changeId: change.id }, 'applied the directory\'s hash to the account');
+      this.logger.info('applied the directory\'s hash to the account', { changeId: change.id });
       // The account is in step: the directory hears so now (again at each check-in until it
       // stops offering the change). Keyring and disk stay for the person to confirm, if they wish.
       void this.link?.report(change.id, 'synced', null).catch(() => undefined);
       return { ...change, mode: 'applied' };
     } catch (error) {
-      this.logger.warn({ changeId: change.id, error: (error as Error).name }, 'could not apply the directory\'s hash; the change waits for confirmation');
+      this.logger.warn('could not apply the directory\'s hash; the change waits for confirmation', { changeId: change.id, error: (error as Error).name });
       return { ...change, mode: 'confirm' };
     }
   }
@@ -245,7 +250,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
       user: this.user,
       backend: this.backend,
       state: this.state,
-      now: this.now,
+      clock: this.clock,
       progress: (step, state) => {
         if (this.running) this.running.step = step;
         this.emit('syncProgress', { changeId, step, state });
@@ -259,7 +264,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
       this.attempts = NO_FAILURES;
       await this.state.writeAttempts(this.attempts);
       await this.finish(result);
-      this.logger.info({ changeId, completed: result.completedSteps }, 'sync finished');
+      this.logger.info('sync finished', { changeId, completed: result.completedSteps });
       return result;
     } catch (error) {
       if (error instanceof AgentError && error.code === ErrorCode.stepFailed) {
@@ -267,14 +272,14 @@ export class AgentService extends EventEmitter<AgentEvents> {
         const result: SyncResult = {
           changeId,
           outcome: 'failed',
-          finishedAt: this.now().toISOString(),
+          finishedAt: isoTime(this.clock),
           completedSteps: data.completedSteps,
           failedStep: data.step,
           errorCode: error.code,
         };
         this.history = [result, ...this.history].slice(0, 50);
         await this.state.appendHistory(result);
-        this.logger.warn({ changeId, step: data.step, completed: data.completedSteps }, 'sync step failed');
+        this.logger.warn('sync step failed', { changeId, step: data.step, completed: data.completedSteps });
         // Best effort: the directory shows support which devices are stuck, and where.
         void this.link?.report(changeId, 'failed', data.step).catch(() => undefined);
       }
@@ -299,7 +304,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
   }
 
   private checkLockout(): void {
-    const remaining = lockRemainingMs(this.attempts, this.now());
+    const remaining = lockRemainingMs(this.attempts, this.clock.now());
     if (remaining > 0) {
       throw new AgentError(ErrorCode.lockedOut, 'Too many wrong passwords; try again later', {
         retryAfterSeconds: Math.ceil(remaining / 1000),
@@ -309,14 +314,14 @@ export class AgentService extends EventEmitter<AgentEvents> {
   }
 
   private lockedUntil(): string | null {
-    return lockRemainingMs(this.attempts, this.now()) > 0 ? this.attempts.lockedUntil : null;
+    return lockRemainingMs(this.attempts, this.clock.now()) > 0 ? this.attempts.lockedUntil : null;
   }
 
   private async passwordRejected(which: 'previous' | 'new'): Promise<AgentError> {
-    this.attempts = recordFailure(this.attempts, this.policy, this.now());
+    this.attempts = recordFailure(this.attempts, this.policy, this.clock.now());
     await this.state.writeAttempts(this.attempts);
-    this.logger.info({ which, failures: this.attempts.failures }, 'a password did not match');
-    const remaining = lockRemainingMs(this.attempts, this.now());
+    this.logger.info('a password did not match', { which, failures: this.attempts.failures });
+    const remaining = lockRemainingMs(this.attempts, this.clock.now());
     if (remaining > 0) {
       return new AgentError(ErrorCode.lockedOut, 'Too many wrong passwords; try again later', {
         retryAfterSeconds: Math.ceil(remaining / 1000),

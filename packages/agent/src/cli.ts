@@ -20,6 +20,7 @@ import { seedDemo } from './demo-seed';
 import { DirectoryClient } from './directory-client';
 import { connectDirectory } from './directory-sync';
 import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
+import { isLogLevel } from '@pwsync/node-kit/log';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { AgentServer } from './server';
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
@@ -93,7 +94,7 @@ function parse(argv: string[]) {
   const attemptLimit = Number(values['attempt-limit'] ?? DEFAULT_ATTEMPT_LIMIT);
   if (!Number.isInteger(attemptLimit) || attemptLimit < 1 || attemptLimit > 100) throw new UsageError('--attempt-limit must be a whole number from 1 to 100');
   const level = values['log-level'] ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw new UsageError(`--log-level must be fatal, error, warn, info or debug`);
+  if (!isLogLevel(level)) throw new UsageError(`--log-level must be fatal, error, warn, info or debug`);
   return {
     socket: path.resolve(values.socket),
     backend: values.backend,
@@ -157,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stopped = stopSignal();
-  const logger = createLogger({ level: options.level });
+  const logger = createLogger({ name: 'pwsync-agent', level: options.level });
   let backend: PlatformBackend;
   try {
     backend = createBackend(options.backend, options.stateDir);
@@ -204,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   directoryClient?.start();
-  logger.info({ signal: await stopped }, 'shutting down');
+  logger.info('shutting down', { signal: await stopped });
   directoryClient?.stop();
   await server.close();
   logger.flush();

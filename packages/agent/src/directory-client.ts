@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { EventSource } from 'eventsource';
-import type { Logger } from '@pwsync/node-kit/logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import { CheckinAnswer, DEVICE_API, DeviceEvent, type DeviceResult } from '@pwsync/device-api';
 
 export type { CheckinAnswer, DeviceResult };
@@ -54,12 +54,12 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
     try {
       const response = await this.fetch(DEVICE_API.checkin, { method: 'GET' });
       if (!response.ok) {
-        this.options.logger.warn({ status: response.status }, 'the directory refused the check-in');
+        this.options.logger.warn('the directory refused the check-in', { status: response.status });
         return undefined;
       }
       return this.accept(await response.json());
     } catch (error) {
-      this.options.logger.warn({ err: (error as Error).name }, 'the directory cannot be reached');
+      this.options.logger.warn('the directory cannot be reached', { err: (error as Error).name });
       this.emit('connection', 'offline');
       return undefined;
     }

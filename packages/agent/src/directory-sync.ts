@@ -7,22 +7,23 @@
  */
 import type { AgentService, DirectoryLink } from './agent-service';
 import type { CheckinAnswer, DirectoryClient } from './directory-client';
-import type { Logger } from '@pwsync/node-kit/logger';
+import { type Clock, isoTime, systemClock } from '@pwsync/node-kit/clock';
+import type { Logger } from '@pwsync/node-kit/log';
 
-export function connectDirectory(service: AgentService, client: DirectoryClient, logger: Logger, now: () => Date = () => new Date()): DirectoryLink {
+export function connectDirectory(service: AgentService, client: DirectoryClient, logger: Logger, clock: Clock = systemClock): DirectoryLink {
   let applying: Promise<void> = Promise.resolve();
   const link: DirectoryLink = {
     async checkIn() {
       await client.checkIn();
       await applying;
     },
-    report: (changeId, outcome, failedStep) => client.report({ changeId, outcome, failedStep, at: now().toISOString() }),
+    report: (changeId, outcome, failedStep) => client.report({ changeId, outcome, failedStep, at: isoTime(clock) }),
   };
 
   const apply = async (answer: CheckinAnswer): Promise<void> => {
     service.setDirectoryState({
       state: 'online',
-      lastCheckIn: now().toISOString(),
+      lastCheckIn: isoTime(clock),
       account: answer.user.active ? 'active' : 'deactivated',
       syncEnabled: answer.user.syncEnabled && answer.device.syncEnabled,
     });
@@ -32,14 +33,14 @@ export function connectDirectory(service: AgentService, client: DirectoryClient,
       return;
     }
     if (service.hasSynced(change.id)) {
-      await link.report(change.id, 'synced', null).catch(() => logger.warn({ changeId: change.id }, 'could not report a sync to the directory yet'));
+      await link.report(change.id, 'synced', null).catch(() => logger.warn('could not report a sync to the directory yet', { changeId: change.id }));
       return;
     }
     await service.receiveChange({ id: change.id, createdAt: change.createdAt, provider: change.provider, mode: service.backend.mode }, change.hashes);
   };
 
   client.on('answer', (answer) => {
-    applying = applying.then(() => apply(answer)).catch((error: unknown) => logger.error({ err: (error as Error).name }, 'could not apply the directory\'s answer'));
+    applying = applying.then(() => apply(answer)).catch((error: unknown) => logger.error('could not apply the directory\'s answer', { err: (error as Error).name }));
   });
   client.on('connection', (state) => service.setDirectoryState({ state }));
   service.attachDirectory(link);

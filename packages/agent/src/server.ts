@@ -11,7 +11,7 @@ import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { AgentError } from './agent-error';
 import type { AgentService } from './agent-service';
-import type { Logger } from '@pwsync/node-kit/logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import { createProtocolConnection } from '@pwsync/agent-protocol';
 import { ErrorCode } from '@pwsync/agent-protocol';
 import { type MethodName, Methods, type NotificationName, Notifications } from '@pwsync/agent-protocol';
@@ -44,7 +44,7 @@ export class AgentServer {
 
   constructor(private readonly options: AgentServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
-    this.server.on('error', (error) => options.logger.error({ err: error.message }, 'socket server error'));
+    this.server.on('error', (error) => options.logger.error('socket server error', { err: error.message }));
     this.relay('changeAdded', (change) => ({ change }));
     this.relay('changeRemoved', (changeId, reason) => ({ changeId, reason }));
     this.relay('statusChanged', (status) => ({ status }));
@@ -71,7 +71,7 @@ export class AgentServer {
       const owner = this.options.socketOwner;
       if (owner) await fs.chown(socketPath, owner.uid, owner.gid);
     }
-    this.options.logger.info({ socket: socketPath }, 'listening');
+    this.options.logger.info('listening', { socket: socketPath });
   }
 
   async close(): Promise<void> {
@@ -103,7 +103,7 @@ export class AgentServer {
   private broadcast(name: NotificationName, params: unknown): void {
     const checked = Notifications[name].params.safeParse(params);
     if (!checked.success) {
-      this.options.logger.error({ notification: name }, 'refused to send a push that does not match its schema');
+      this.options.logger.error('refused to send a push that does not match its schema', { notification: name });
       return;
     }
     for (const session of this.sessions) {
@@ -116,7 +116,7 @@ export class AgentServer {
     const id = this.nextId++;
     const { connection } = createProtocolConnection(socket, {
       accepts: ['request', 'notification'],
-      events: { refused: (reason, code) => logger.warn({ connection: id, code, reason }, 'refused a message') },
+      events: { refused: (reason, code) => logger.warn('refused a message', { connection: id, code, reason }) },
     });
     const session: Session = { id, socket, connection, initialized: false };
     this.sessions.add(session);
@@ -127,10 +127,10 @@ export class AgentServer {
     socket.on('close', () => {
       this.sessions.delete(session);
       connection.dispose();
-      logger.debug({ connection: id }, 'client disconnected');
+      logger.debug('client disconnected', { connection: id });
     });
     connection.listen();
-    logger.debug({ connection: id }, 'client connected');
+    logger.debug('client connected', { connection: id });
   }
 
   private async handle(session: Session, name: MethodName, params: unknown): Promise<unknown> {
@@ -148,14 +148,14 @@ export class AgentServer {
       const result = await this.dispatch(session, name, parsed.data);
       const checked = (spec.result as z.ZodType).safeParse(result);
       if (!checked.success) {
-        this.options.logger.error({ method: name }, 'a result did not match its schema');
+        this.options.logger.error('a result did not match its schema', { method: name });
         throw new ResponseError(ErrorCode.internalError, 'Internal error');
       }
       return checked.data;
     } catch (error) {
       if (error instanceof ResponseError) throw error;
       if (error instanceof AgentError) throw new ResponseError(error.code, error.message, error.data);
-      this.options.logger.error({ method: name, err: error instanceof Error ? error.name : 'unknown' }, 'a request failed');
+      this.options.logger.error('a request failed', { method: name, err: error instanceof Error ? error.name : 'unknown' });
       throw new ResponseError(ErrorCode.internalError, 'Internal error');
     }
   }

@@ -11,6 +11,7 @@ import { ErrorCode } from '@pwsync/agent-protocol';
 import type { StepState, SyncResult, SyncStep } from '@pwsync/agent-protocol';
 import type { Journal, StoredChange, UserState } from './user-state';
 import { verifyPassword } from '@pwsync/passwords';
+import { type Clock, isoTime } from '@pwsync/node-kit/clock';
 
 export interface SyncRequest {
   change: StoredChange;
@@ -23,7 +24,7 @@ export interface EngineDeps {
   user: string;
   backend: PlatformBackend;
   state: UserState;
-  now: () => Date;
+  clock: Clock;
   progress: (step: SyncStep, state: StepState) => void;
   /** Tells the directory the device is synced; undefined when there is no directory. */
   report?: (changeId: string) => Promise<void>;
@@ -173,7 +174,7 @@ export class SyncEngine {
     return {
       changeId,
       outcome: 'synced',
-      finishedAt: this.deps.now().toISOString(),
+      finishedAt: isoTime(this.deps.clock),
       completedSteps: completed,
       failedStep: null,
       errorCode: null,
@@ -182,7 +183,7 @@ export class SyncEngine {
 }
 
 /** What a journal left behind by a killed agent says happened, for the status and history. */
-export function interruptedResult(journal: Journal, now: Date): SyncResult | undefined {
+export function interruptedResult(journal: Journal, now: number): SyncResult | undefined {
   if (journal.changeId === null) return undefined;
   const cutShort = journal.started.find((s) => !journal.done.includes(s)) ?? null;
   // Killed after the last step that changes the computer (while reporting, or before
@@ -192,7 +193,7 @@ export function interruptedResult(journal: Journal, now: Date): SyncResult | und
   return {
     changeId: journal.changeId,
     outcome: synced ? 'synced' : 'interrupted',
-    finishedAt: now.toISOString(),
+    finishedAt: new Date(now).toISOString(),
     completedSteps: [...journal.done],
     failedStep: cutShort,
     errorCode: synced ? null : ErrorCode.stepFailed,

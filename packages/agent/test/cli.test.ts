@@ -56,6 +56,25 @@ describe('pwsync-agent', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
+  it('logs JSON lines as pwsync-agent, through the one redaction list', async () => {
+    const secret = 'Hunter-2-in-a-path';
+    const dir = makeTempDir();
+    // The agent logs the socket's path as it starts; one with a password pair in it must not reach the log whole.
+    const socketPath = path.join(dir, `password=${secret}.sock`);
+    const child = spawn(process.execPath, [CLI, '--socket', socketPath, '--backend', 'sandbox', '--state-dir', path.join(dir, 'state')]);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    while (!existsSync(socketPath)) await new Promise((resolve) => setTimeout(resolve, 25));
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    await fs.rm(dir, { recursive: true, force: true });
+    const lines = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ level: 30, name: 'pwsync-agent', socket: path.join(dir, 'password=[redacted]') });
+    expect(lines.find((line) => line.msg === 'shutting down')).toMatchObject({ name: 'pwsync-agent', signal: 'SIGTERM' });
+    expect(stderr).not.toContain(secret);
+  });
+
   it('refuses an unknown --user clearly', async () => {
     const result = await agent(['--socket', '/tmp/pwsync-x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/pwsync-x-state', '--user', 'no-such-user-here']);
     expect(result.code).toBe(2);

@@ -5,6 +5,7 @@ import { SandboxBackend } from '../src/backends/sandbox';
 import { hashesFor } from '../src/demo-seed';
 import { DirectoryClient } from '../src/directory-client';
 import { connectDirectory } from '../src/directory-sync';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { type AgentStatus } from '@pwsync/agent-protocol';
 import { type Harness, startHarness, USER } from '@pwsync/testing/agent-harness';
 import { DEVICE_TOKEN, type FakeDirectory, startFakeDirectory } from '@pwsync/testing/fake-directory';
@@ -29,7 +30,7 @@ async function setUp(intervalMs = 60_000) {
   // The harness seeds a local change; with a directory, changes come from it instead.
   await harness.service.withdrawChange();
   directory = await startFakeDirectory();
-  const logger = (await import('@pwsync/node-kit/logger')).createLogger({ level: 'fatal' });
+  const logger = silentLogger;
   client = new DirectoryClient({ url: directory.url, deviceToken: DEVICE_TOKEN, logger, intervalMs });
   connectDirectory(harness.service, client, logger);
   client.start();
@@ -130,7 +131,7 @@ describe('the agent and its directory', () => {
       },
     });
     directory = await startFakeDirectory();
-    const logger = (await import('@pwsync/node-kit/logger')).createLogger({ level: 'fatal' });
+    const logger = silentLogger;
     client = new DirectoryClient({ url: directory.url, deviceToken: DEVICE_TOKEN, logger });
     connectDirectory(harness.service, client, logger);
     client.start();

@@ -6,6 +6,7 @@ import { SandboxBackend } from '../src/backends/sandbox';
 import { ErrorCode, type StepState, type SyncStep } from '@pwsync/agent-protocol';
 import { SyncEngine } from '../src/sync-engine';
 import { UserState } from '../src/user-state';
+import { systemClock } from '@pwsync/node-kit/clock';
 import { verifyPassword } from '@pwsync/passwords';
 import { makeTempDir } from '@pwsync/testing/processes';
 import { seedAccount } from '@pwsync/testing/seed';
@@ -31,7 +32,7 @@ async function engineWith(backend: SandboxBackend, stateDir: string) {
     user: USER,
     backend,
     state: new UserState(stateDir, USER, () => undefined),
-    now: () => new Date(),
+    clock: systemClock,
     progress: (step, state) => progress.push([step, state]),
     passwordRejected: async (which) => new AgentError(which === 'new' ? ErrorCode.newPasswordMismatch : ErrorCode.previousPasswordWrong, which, { attemptsLeft: 1 }),
   });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PBKDF2_DEFAULT_ITERATIONS } from '@pwsync/passwords';
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
-import { createLogger } from './logger';
+import { isLogLevel } from '@pwsync/node-kit/log';
+import { createLogger } from '@pwsync/node-kit/logger';
 import { startDirectory } from './server';
 
 const USAGE = `Usage: pwsync-directory --listen HOST:PORT --db FILE --token-file FILE [options]
@@ -82,7 +83,7 @@ function parse(argv: string[]) {
   if (!values.db) throw new UsageError('--db is required');
   if (!values['token-file']) throw new UsageError('--token-file is required');
   const level = values['log-level'] ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug'].includes(level)) throw new UsageError('--log-level must be fatal, error, warn, info or debug');
+  if (!isLogLevel(level)) throw new UsageError('--log-level must be fatal, error, warn, info or debug');
   const provider = values.provider ?? 'Okta';
   if (provider.length === 0 || provider.length > 200) throw new UsageError('--provider must be 1 to 200 characters');
   return {
@@ -110,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const stopped = stopSignal();
-  const logger = createLogger({ level: options.level });
+  const logger = createLogger({ name: 'pwsync-directory', level: options.level });
   let directory;
   try {
     directory = await startDirectory({ ...options, logger });
@@ -121,8 +122,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`${JSON.stringify({ url: directory.url })}\n`);
-  logger.info({ url: directory.url, provider: options.provider, pbkdf2Iterations: options.pbkdf2Iterations }, 'directory ready');
-  logger.info({ signal: await stopped }, 'shutting down');
+  logger.info('directory ready', { url: directory.url, provider: options.provider, pbkdf2Iterations: options.pbkdf2Iterations });
+  logger.info('shutting down', { signal: await stopped });
   await directory.close();
   logger.flush();
   return 0;

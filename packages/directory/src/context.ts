@@ -2,7 +2,7 @@
  * What every route shares: the store, the push hub, the settings, and the one place
  * that turns a committed write into pushes, so no route can forget to tell devices.
  */
-import type { Logger } from 'pino';
+import type { Logger } from '@pwsync/node-kit/log';
 import { EventHub, type CheckinAnswer } from './event-hub';
 import type { DeviceRow, Store, UserRow } from './store';
 

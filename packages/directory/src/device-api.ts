@@ -41,7 +41,7 @@ export async function enrolDevice(ctx: DirectoryContext, request: IncomingMessag
     ctx.store.q.insertDevice.run({ id, user_id: user.id, device_name: body.deviceName, platform: body.platform, token_hash: sha256(token), created_at: new Date().toISOString() });
     return id;
   });
-  ctx.logger.info({ deviceId, platform: body.platform }, 'device enrolled');
+  ctx.logger.info('device enrolled', { deviceId, platform: body.platform });
   const answer: EnrolmentAnswer = { deviceId, deviceToken: token };
   sendJson(response, 201, answer, JSON_TYPE);
 }
@@ -71,7 +71,7 @@ export async function setUserSync(ctx: DirectoryContext, userName: string, reque
     ctx.store.q.setUserSync.run(syncEnabled ? 1 : 0, found.id);
     return ctx.store.q.userById.get(found.id)!;
   });
-  ctx.logger.info({ userId: user.id, syncEnabled }, 'user sync set');
+  ctx.logger.info('user sync set', { userId: user.id, syncEnabled });
   ctx.userChanged(user.id);
   sendJson(response, 200, { userName: user.user_name, active: user.active === 1, syncEnabled }, JSON_TYPE);
 }
@@ -82,7 +82,7 @@ export async function setDeviceSync(ctx: DirectoryContext, deviceId: string, req
     if (!ctx.store.q.deviceById.get(deviceId)) throw notFound('No device with this id.');
     ctx.store.q.setDeviceSync.run(syncEnabled ? 1 : 0, deviceId);
   });
-  ctx.logger.info({ deviceId, syncEnabled }, 'device sync set');
+  ctx.logger.info('device sync set', { deviceId, syncEnabled });
   ctx.deviceChanged(deviceId);
   sendJson(response, 200, { deviceId, syncEnabled }, JSON_TYPE);
 }
@@ -91,7 +91,7 @@ export function removeDevice(ctx: DirectoryContext, deviceId: string, response: 
   const removed = ctx.store.transaction(() => ctx.store.db.prepare('DELETE FROM devices WHERE id = ?').run(deviceId).changes);
   if (!removed) throw notFound('No device with this id.');
   ctx.hub.disconnect(deviceId);
-  ctx.logger.info({ deviceId }, 'device removed');
+  ctx.logger.info('device removed', { deviceId });
   response.writeHead(204).end();
 }
 
@@ -119,7 +119,7 @@ export async function reportResult(ctx: DirectoryContext, device: DeviceRow, req
     if (!change || change.user_id !== device.user_id) throw new ScimError(404, 'No change with this id for this device.');
     ctx.store.q.insertResult.run({ device_id: device.id, change_id: change.id, outcome: body.outcome, failed_step: body.failedStep, at: body.at });
   });
-  ctx.logger.info({ deviceId: device.id, changeId: body.changeId, outcome: body.outcome, failedStep: body.failedStep }, 'device reported');
+  ctx.logger.info('device reported', { deviceId: device.id, changeId: body.changeId, outcome: body.outcome, failedStep: body.failedStep });
   ctx.deviceChanged(device.id);
   response.writeHead(204).end();
 }

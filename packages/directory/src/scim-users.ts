@@ -101,7 +101,8 @@ export async function createUser(ctx: DirectoryContext, request: IncomingMessage
     if (hashes) store.addChange(id, options.provider, hashes, now);
     return store.q.userById.get(id)!;
   });
-  ctx.logger.info({ userId: row.id, withPassword: hashes !== undefined }, 'user created');
+  // Not "withPassword": a field named like a password is redacted from the log, even a yes or no.
+  ctx.logger.info('user created', { userId: row.id, hashesStored: hashes !== undefined });
   sendUser(ctx, request, response, 201, row);
 }
 
@@ -125,7 +126,7 @@ async function updateUser(ctx: DirectoryContext, id: string, request: IncomingMe
     if (hashes) store.addChange(id, options.provider, hashes, now);
     return store.q.userById.get(id)!;
   });
-  if (hashes) ctx.logger.info({ userId: id }, 'password change stored');
+  if (hashes) ctx.logger.info('password change stored', { userId: id });
   ctx.userChanged(id);
   sendUser(ctx, request, response, 200, row);
 }
@@ -151,6 +152,6 @@ export function deleteUser(ctx: DirectoryContext, id: string, response: ServerRe
     return owned;
   });
   for (const device of devices) ctx.hub.disconnect(device.id);
-  ctx.logger.info({ userId: id }, 'user deleted');
+  ctx.logger.info('user deleted', { userId: id });
   response.writeHead(204).end();
 }

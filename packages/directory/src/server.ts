@@ -5,7 +5,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
+import type { Logger } from '@pwsync/node-kit/log';
 import { DirectoryContext, type DirectoryOptions } from './context';
 import { authenticateDevice, checkIn, enrolDevice, listDevices, openEvents, removeDevice, reportResult, setDeviceSync, setUserSync } from './device-api';
 import { SCIM_CONTENT_TYPE, bearerToken, requireToken, sendError, sendJson, sha256 } from './http-io';
@@ -110,11 +110,11 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     const contentType = url.pathname.startsWith('/scim/') ? SCIM_CONTENT_TYPE : 'application/json';
     response.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.logger.debug({ method: request.method, path: url.pathname, status: response.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      ctx.logger.debug('request', { method: request.method, path: url.pathname, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
     });
     route(ctx, request, response, url).catch((error: unknown) => {
       if (error instanceof ScimError) return sendError(response, error, contentType);
-      ctx.logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, path: url.pathname }, 'request failed');
+      ctx.logger.error('request failed', { err: { name: (error as Error).name, message: (error as Error).message }, path: url.pathname });
       sendError(response, new ScimError(500, 'The directory could not complete this request.'), contentType);
     });
   });

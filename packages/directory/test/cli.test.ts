@@ -2,8 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, type Directory, startDirectory, tempDir } from '@pwsync/testing/directory-harness';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { call, ROOT, type Directory, startDirectory, tempDir } from '@pwsync/testing/directory-harness';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/directory/src/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 15_000 });
@@ -49,6 +49,23 @@ describe('pwsync-directory', () => {
     const result = cli(['--listen', `127.0.0.1:${port}`, '--db', `${dir}/d.db`, '--token-file', token]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+  });
+
+  it('logs JSON lines as pwsync-directory, through the one redaction list', async () => {
+    const secret = 'Hunter-2-in-a-path';
+    const directory = await startDirectory();
+    try {
+      // The request log names the path asked for; a password pair in it must not reach the log whole.
+      expect((await call(directory.url, 'GET', `/scim/v2/Users/password=${secret}`)).status).toBe(404);
+      await vi.waitUntil(() => directory.output().includes('"msg":"request"'), { timeout: 5000 });
+    } finally {
+      await directory.stop();
+      rmSync(directory.dir, { recursive: true, force: true });
+    }
+    const lines = directory.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.msg === 'directory ready')).toMatchObject({ level: 30, name: 'pwsync-directory' });
+    expect(lines.find((line) => line.msg === 'request')).toMatchObject({ level: 20, name: 'pwsync-directory', status: 404, path: '/scim/v2/Users/password=[redacted]' });
+    expect(directory.output()).not.toContain(secret);
   });
 
   it('a database path that cannot be opened exits 1', () => {

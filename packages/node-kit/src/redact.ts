@@ -1,14 +1,29 @@
 /**
- * The second line of defence for logs and diagnostics: nothing puts a secret there on
- * purpose, and this drops anything that looks like one anyway — any field whose name
- * says password, passphrase, secret, token or credential, at any depth, and
+ * The one redaction list, used by every log (agent, directory, tray app, demo) and by
+ * the tray app's diagnostics and `pwsync doctor`. It is the second line of defence:
+ * nothing puts a secret in a log or a report on purpose, and this drops anything that
+ * looks like one anyway — any field named like a secret, at any depth, and
  * "password=…"/"password: …" pairs inside free text.
  */
-const SECRET_KEY = /pass(word|phrase|wd)?|secret|token|credential|^pw$|^pwd$|api[_-]?key/i;
-// "passwd" and "pwd" too: that is how command lines and config files often spell it.
+
+// A secret wherever the word appears in a field's name: newPassword, passphrase,
+// deviceToken, clientSecret, credentials, apiKey. "passwd" too: that is how command
+// lines and config files often spell it.
+const SECRET_WORD = /pass(word|phrase|wd)?|secret|token|credential|api[_-]?key/i;
+// A secret only as the whole name: the short spellings (pw, pwd), what carries one by
+// its role (an HTTP Authorization header; a JSON-RPC request's params, which for the
+// confirm call are the two passwords) and the directory's password hashes, which are
+// not passwords but can be attacked offline.
+const SECRET_NAME = /^(pw|pwd|authorization|params|hashes|sha512crypt|pbkdf2)$/i;
+// The same words as pairs in free text: key, separator, then the value up to a space (or quoted).
 const SECRET_PAIR = /\b((?:new|previous|old|current)?[ _-]?(?:pass(?:word|phrase|wd)?|pwd)|secret|token|api[_-]?key)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)/gi;
 
 export const REDACTED = '[redacted]';
+
+/** Whether a field of this name is dropped whole. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_WORD.test(key) || SECRET_NAME.test(key);
+}
 
 export function redactText(text: string): string {
   return text.replace(SECRET_PAIR, (_match, key: string, separator: string) => `${key}${separator}${REDACTED}`);
@@ -20,7 +35,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? REDACTED : redactValue(item, depth + 1);
+    for (const [key, item] of Object.entries(value)) out[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1);
     return out;
   }
   return value;

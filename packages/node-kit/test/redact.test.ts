@@ -40,6 +40,22 @@ describe('redaction', () => {
     expect(out).toMatchObject({ changeId: 'chg_1', newPassword: REDACTED, nested: { previousPassword: REDACTED }, count: 3 });
   });
 
+  it('drops, by their whole name only, the fields that carry a secret by their role', () => {
+    const out = redactValue({
+      pw: SECRET,
+      authorization: `Bearer ${SECRET}`,
+      params: { changeId: 'chg_1', other: SECRET },
+      hashes: { sha512crypt: SECRET, pbkdf2: SECRET },
+      sha512crypt: SECRET,
+      pbkdf2: SECRET,
+      pbkdf2Iterations: 1000,
+      hashesStored: true,
+      paramsValid: true,
+    });
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+    expect(out).toMatchObject({ pw: REDACTED, authorization: REDACTED, params: REDACTED, hashes: REDACTED, pbkdf2Iterations: 1000, hashesStored: true, paramsValid: true });
+  });
+
   it('gives up on absurdly deep values rather than recursing forever', () => {
     let deep: Record<string, unknown> = { leaf: SECRET };
     for (let i = 0; i < 20; i += 1) deep = { next: deep };

@@ -39,7 +39,7 @@ export async function startHarness(passwords: { previous: string; next: string }
       done();
     },
   });
-  const logger = createLogger({ level: 'debug', destination });
+  const logger = createLogger({ name: 'pwsync-agent', level: 'debug', destination });
   const make = async () => {
     const service = new AgentService({ stateDir, user: USER, backend: new SandboxBackend(stateDir), logger, version: '0.1.0', policy });
     await service.load();

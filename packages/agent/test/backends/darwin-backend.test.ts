@@ -7,6 +7,7 @@ import { type RecordedCall, RecordingRunner } from '../../src/backends/recording
 import type { RunResult } from '../../src/backends/runner';
 import { ErrorCode, type StepState, type SyncStep } from '@pwsync/agent-protocol';
 import { SyncEngine } from '../../src/sync-engine';
+import { systemClock } from '@pwsync/node-kit/clock';
 import { type StoredChange, UserState } from '../../src/user-state';
 import { hashesFor, newChangeId } from '../../src/demo-seed';
 import { makeTempDir } from '@pwsync/testing/processes';
@@ -79,7 +80,7 @@ async function sync(mac: FakeMac, previous: string | null = PREVIOUS) {
     user: USER,
     backend,
     state,
-    now: () => new Date(),
+    clock: systemClock,
     progress: (step, s) => progress.push([step, s]),
     passwordRejected: async (which) => new AgentError(which === 'new' ? ErrorCode.newPasswordMismatch : ErrorCode.previousPasswordWrong, which, { attemptsLeft: 1 }),
   });

@@ -70,7 +70,7 @@ async function setUp(options: Setup = {}) {
     keyring: new ControlSocketKeyring({ runner, runtimeDirFor: () => session?.runtimeDir ?? path.join(dir, 'no-session'), switchUser: false }),
   });
   let logs = '';
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (chunk: Buffer, _e, done) => ((logs += chunk.toString()), done()) }) });
+  const logger = createLogger({ name: 'pwsync-agent', level: 'debug', destination: new Writable({ write: (chunk: Buffer, _e, done) => ((logs += chunk.toString()), done()) }) });
   const service = new AgentService({ stateDir: path.join(dir, 'state'), user: USER, backend, logger, version: '0.1.0' });
   await service.load();
   const progress: string[] = [];

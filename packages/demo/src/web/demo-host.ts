@@ -6,20 +6,14 @@
  * Prints one JSON line {"url": …} on standard output when ready; stops on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import pkg from '../../../../package.json';
 import { createCore } from '@pwsync/tray/core/create-core';
-import type { CoreLogger, LogFields } from '@pwsync/tray/core/logger';
+import { isLogLevel } from '@pwsync/node-kit/log';
+import { createLogger } from '@pwsync/node-kit/logger';
 import { demoIdentityProvider } from '../demo-identity-provider';
 import { firstPaintFileFor, firstPaintOnDemand } from '@pwsync/tray/core/first-paint';
 import { demoPolicy, loadPolicy } from '@pwsync/tray/core/policy-loader';
 import { startDemoServer } from './demo-server';
-
-function pinoLogger(): CoreLogger {
-  const log = pino({ base: { name: 'pwsync-app' }, level: process.env.PWSYNC_LOG_LEVEL ?? 'info' }, pino.destination(2));
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => log[level](fields ?? {}, message);
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -43,7 +37,9 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGTERM', () => stop());
   process.once('SIGINT', () => stop());
-  const logger = pinoLogger();
+  // The tray app's core logs here as it does in the app: as pwsync-app, to standard error.
+  const level = process.env.PWSYNC_LOG_LEVEL;
+  const logger = createLogger({ name: 'pwsync-app', level: isLogLevel(level) ? level : 'info' });
   // The same loader as the tray app's, so a bad policy file behaves here as there.
   const policy = values.policy ? await loadPolicy(values.policy, logger) : demoPolicy(values.provider ?? 'Okta');
   const core = createCore({

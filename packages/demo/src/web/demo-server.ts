@@ -17,7 +17,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type AppState, type FirstPaintPage, Invokes, type InvokeName } from '@pwsync/tray/contract';
 import { languagesFromAcceptLanguage, pageWithFirstPaint } from '@pwsync/tray/core/first-paint';
-import type { CoreLogger } from '@pwsync/tray/core/logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import type { TrayCore } from '@pwsync/tray/core/tray-core';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -47,7 +47,7 @@ const TYPES: Record<string, string> = {
 export interface DemoServerOptions {
   core: TrayCore;
   rendererDir: string;
-  logger: CoreLogger;
+  logger: Logger;
   port?: number;
   token?: string;
   /** Draws the first screen into index.html; without it the page draws itself. */

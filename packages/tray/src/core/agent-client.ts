@@ -21,7 +21,8 @@ import {
   Notifications,
   PROTOCOL_VERSION,
 } from '@pwsync/agent-protocol';
-import type { CoreLogger } from './logger';
+import { type Clock, systemClock } from '@pwsync/node-kit/clock';
+import type { Logger } from '@pwsync/node-kit/log';
 import type { TrustVerdict } from './socket-trust';
 
 /** A refusal from the agent: a stable code and the data that goes with it. */
@@ -54,17 +55,13 @@ export interface AgentClientEvents {
   notification: [{ [N in NotificationName]: { name: N; params: NotificationParams<N> } }[NotificationName]];
 }
 
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface AgentClientOptions {
   socketPath: string;
   clientVersion: string;
-  logger: CoreLogger;
+  logger: Logger;
   checkTrust: (socketPath: string) => Promise<TrustVerdict>;
-  timers?: Timers;
+  /** Waits between reconnection attempts and for the handshake. */
+  clock?: Clock;
   /** Delays between reconnection attempts; the last one repeats. */
   retryDelaysMs?: readonly number[];
   connect?: (socketPath: string) => net.Socket;
@@ -79,11 +76,11 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
   private retryHandle: unknown;
   private attempt = 0;
   private stopped = true;
-  private readonly timers: Timers;
+  private readonly clock: Clock;
 
   constructor(private readonly options: AgentClientOptions) {
     super();
-    this.timers = options.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.clock = options.clock ?? systemClock;
   }
 
   get connected(): boolean {
@@ -98,7 +95,7 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
 
   stop(): void {
     this.stopped = true;
-    if (this.retryHandle !== undefined) this.timers.clearTimeout(this.retryHandle);
+    if (this.retryHandle !== undefined) this.clock.clearTimeout(this.retryHandle);
     this.retryHandle = undefined;
     this.teardown();
   }
@@ -106,7 +103,7 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
   /** Try again at once (the person asked, or the system woke up). */
   retryNow(): void {
     if (this.stopped || this.connection) return;
-    if (this.retryHandle !== undefined) this.timers.clearTimeout(this.retryHandle);
+    if (this.retryHandle !== undefined) this.clock.clearTimeout(this.retryHandle);
     this.retryHandle = undefined;
     void this.connectOnce();
   }
@@ -174,7 +171,7 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     socket.once('close', () => this.closed(connection));
     this.connection = connection;
     try {
-      const init = await withTimeout(this.request('initialize', { protocolVersion: PROTOCOL_VERSION, client: { name: 'pwsync', version: this.options.clientVersion } }), HANDSHAKE_TIMEOUT_MS);
+      const init = await withTimeout(this.request('initialize', { protocolVersion: PROTOCOL_VERSION, client: { name: 'pwsync', version: this.options.clientVersion } }), HANDSHAKE_TIMEOUT_MS, this.clock);
       this.attempt = 0;
       this.options.logger.info('connected to the agent', { agentVersion: init.agent.version, protocol: init.protocolVersion, backend: init.backend });
       this.emit('connected', init);
@@ -208,23 +205,23 @@ export class AgentClient extends EventEmitter<AgentClientEvents> {
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS;
     const delay = delays[Math.min(this.attempt, delays.length - 1)] ?? 1000;
     this.attempt += 1;
-    this.retryHandle = this.timers.setTimeout(() => {
+    this.retryHandle = this.clock.setTimeout(() => {
       this.retryHandle = undefined;
       void this.connectOnce();
     }, delay);
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, clock: Clock): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    const timer = clock.setTimeout(() => reject(new Error('timeout')), ms);
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         reject(error instanceof Error ? error : new Error('failed'));
       },
     );

@@ -1,8 +1,9 @@
 /** Wires an agent client and the tray core together the same way for every host. */
 import type { Platform } from '@pwsync/agent-protocol';
-import { AgentClient, type Timers } from './agent-client';
+import type { Clock } from '@pwsync/node-kit/clock';
+import { AgentClient } from './agent-client';
 import type { HistoryStore } from './history';
-import type { CoreLogger } from './logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from './policy';
 import { checkSocketTrust } from './socket-trust';
 import { TrayCore } from './tray-core';
@@ -11,13 +12,13 @@ export interface CoreOptions {
   socketPath: string;
   demo: boolean;
   appVersion: string;
-  logger: CoreLogger;
+  logger: Logger;
   platform?: Platform;
   policy?: LoadedPolicy;
   history?: HistoryStore;
   logLocation?: string | null;
   simulatePasswordChange?: () => Promise<void>;
-  timers?: Timers;
+  clock?: Clock;
   retryDelaysMs?: readonly number[];
 }
 
@@ -27,7 +28,7 @@ export function createCore(options: CoreOptions): TrayCore {
     clientVersion: options.appVersion,
     logger: options.logger,
     checkTrust: (socketPath) => checkSocketTrust(socketPath, { demo: options.demo }),
-    timers: options.timers,
+    clock: options.clock,
     retryDelaysMs: options.retryDelaysMs,
   });
   return new TrayCore({
@@ -40,6 +41,7 @@ export function createCore(options: CoreOptions): TrayCore {
     history: options.history,
     logLocation: options.logLocation,
     simulatePasswordChange: options.simulatePasswordChange,
+    clock: options.clock,
   });
 }
 

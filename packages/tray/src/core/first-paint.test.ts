@@ -5,12 +5,12 @@ import { BUILT, makeTempDir } from '@pwsync/testing/processes';
 import type { AppState } from '../contract';
 import { pending } from '../../test/core/states';
 import { firstPaintFileFor, firstPaintOnDemand, languagesFromAcceptLanguage, loadFirstPaint, pageWithFirstPaint } from './first-paint';
-import type { CoreLogger } from './logger';
+import type { Logger } from '@pwsync/node-kit/log';
 
 const dir = makeTempDir('pwf-');
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
-function recorder(): CoreLogger & { lines: string[] } {
+function recorder(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const at = (level: string) => (message: string, fields?: object) => void lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AppState, FirstPaintPage } from '../contract';
-import type { CoreLogger } from './logger';
+import type { Logger } from '@pwsync/node-kit/log';
 
 /** Where the build puts the module: beside the renderer's own folder. */
 export function firstPaintFileFor(rendererDir: string): string {
@@ -14,7 +14,7 @@ export function firstPaintFileFor(rendererDir: string): string {
 }
 
 /** The module's drawing function, or null (the page then draws itself) when it is missing or not what is expected. */
-export function loadFirstPaint(file: string, logger: CoreLogger): FirstPaintPage | null {
+export function loadFirstPaint(file: string, logger: Logger): FirstPaintPage | null {
   try {
     const loaded = createRequire(file)(file) as { firstPaintPage?: unknown };
     if (typeof loaded.firstPaintPage === 'function') return loaded.firstPaintPage as FirstPaintPage;
@@ -31,7 +31,7 @@ export function loadFirstPaint(file: string, logger: CoreLogger): FirstPaintPage
  * rest of main, and most starts of the tray app never open the window. It is looked
  * for once; missing or unexpected, every page is the page as built.
  */
-export function firstPaintOnDemand(file: string, logger: CoreLogger): FirstPaintPage {
+export function firstPaintOnDemand(file: string, logger: Logger): FirstPaintPage {
   let draw: FirstPaintPage | null | undefined;
   return (template, state, systemLanguages) => {
     if (draw === undefined) draw = loadFirstPaint(file, logger);
@@ -45,7 +45,7 @@ export function pageWithFirstPaint(
   state: AppState,
   systemLanguages: readonly string[],
   draw: FirstPaintPage | null,
-  logger: CoreLogger,
+  logger: Logger,
 ): string {
   if (!draw) return template;
   try {

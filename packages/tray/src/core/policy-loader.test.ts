@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogFields } from './logger';
+import { recordingLogger } from '@pwsync/testing/recording-logger';
 import { DEFAULT_POLICY } from './policy';
 import { loadPolicy, policyPath } from './policy-loader';
 
@@ -11,12 +11,6 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pwsync-policy-'));
 });
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
-
-function recorder() {
-  const lines: string[] = [];
-  const at = (level: string) => (message: string, fields?: LogFields) => lines.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
-  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
 
 async function write(name: string, text: string): Promise<string> {
   const file = path.join(dir, name);
@@ -33,14 +27,14 @@ describe('the policy file', () => {
   });
 
   it('missing: the defaults, from "defaults", with no problems', async () => {
-    const { logger, lines } = recorder();
+    const logger = recordingLogger();
     expect(await loadPolicy(path.join(dir, 'none.json'), logger)).toEqual({ policy: DEFAULT_POLICY, source: 'defaults', problems: [] });
-    expect(lines.join()).toContain('no policy file');
+    expect(logger.text()).toContain('no policy file');
   });
 
   it('good: every field applies, and the source is the file', async () => {
     const file = await write('good.json', JSON.stringify({ organization: 'Example Corp', identityProvider: 'Okta', supportUrl: 'https://help.example.com/pw', reminderIntervalHours: 2, language: 'nl' }));
-    const loaded = await loadPolicy(file, recorder().logger);
+    const loaded = await loadPolicy(file, recordingLogger());
     expect(loaded.source).toBe(file);
     expect(loaded.problems).toEqual([]);
     expect(loaded.policy).toMatchObject({ organization: 'Example Corp', identityProvider: 'Okta', supportUrl: 'https://help.example.com/pw', reminderIntervalHours: 2, language: 'nl' });
@@ -48,7 +42,7 @@ describe('the policy file', () => {
 
   it('partly bad: good fields apply, bad ones fall back and are logged by name only', async () => {
     const file = await write('mixed.json', JSON.stringify({ identityProvider: 'Okta', supportUrl: 'http://plain.example.com', reminderIntervalHours: -1, colour: 'red' }));
-    const { logger, lines } = recorder();
+    const logger = recordingLogger();
     const loaded = await loadPolicy(file, logger);
     expect(loaded.policy.identityProvider).toBe('Okta');
     expect(loaded.policy.supportUrl).toBeNull();
@@ -58,9 +52,9 @@ describe('the policy file', () => {
       { field: 'reminderIntervalHours', problem: 'invalid' },
       { field: 'colour', problem: 'unknown' },
     ]);
-    const warnings = lines.filter((l) => l.startsWith('warn'));
+    const warnings = logger.entries.filter((entry) => entry.level === 'warn');
     expect(warnings).toHaveLength(3);
-    expect(warnings.join()).not.toContain('plain.example.com');
+    expect(JSON.stringify(warnings)).not.toContain('plain.example.com');
   });
 
   it.each([
@@ -69,7 +63,7 @@ describe('the policy file', () => {
     ['too big', JSON.stringify({ organization: 'x'.repeat(70_000) })],
   ])('%s: all defaults, and the whole file named as the problem', async (_name, text) => {
     const file = await write(`bad-${_name.replace(/\W/g, '')}.json`, text);
-    const loaded = await loadPolicy(file, recorder().logger);
+    const loaded = await loadPolicy(file, recordingLogger());
     expect(loaded.policy).toEqual(DEFAULT_POLICY);
     expect(loaded.problems).toEqual([{ field: '(file)', problem: 'invalid' }]);
     expect(loaded.source).toBe(file);

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Platform } from '@pwsync/agent-protocol';
-import type { CoreLogger } from './logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import { DEFAULT_POLICY, type LoadedPolicy, parsePolicy } from './policy';
 
 const MAX_POLICY_BYTES = 64 * 1024;
@@ -29,7 +29,7 @@ export interface PolicyReader {
 
 const nodeReader: PolicyReader = { readFile: (file) => fs.readFile(file) };
 
-export async function loadPolicy(file: string, logger: CoreLogger, reader: PolicyReader = nodeReader): Promise<LoadedPolicy> {
+export async function loadPolicy(file: string, logger: Logger, reader: PolicyReader = nodeReader): Promise<LoadedPolicy> {
   let bytes: Buffer;
   try {
     bytes = await reader.readFile(file);

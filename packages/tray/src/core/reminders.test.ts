@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTranslator } from './i18n';
 import { type NotificationModel, type Notifier, Reminders } from './reminders';
-import { FakeClock } from '../../test/core/fake-clock';
+import { FakeClock } from '@pwsync/testing/fake-clock';
 import { appState, pending } from '../../test/core/states';
 
 const HOUR = 3_600_000;

@@ -7,6 +7,7 @@
  * so reminders are tested without waiting hours.
  */
 import type { Platform } from '@pwsync/agent-protocol';
+import { type Clock, systemClock } from '@pwsync/node-kit/clock';
 import type { AppState, Problem } from '../contract';
 import type { Translate } from './i18n';
 
@@ -26,18 +27,6 @@ export interface Notifier {
   close(): void;
 }
 
-export interface ReminderClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: ReminderClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 export interface RemindersOptions {
   notifier: Notifier;
   t: Translate;
@@ -45,11 +34,11 @@ export interface RemindersOptions {
   intervalHours: number;
   /** Open the window (on the confirm screen when a change waits). */
   openWindow: () => void;
-  clock?: ReminderClock;
+  clock?: Clock;
 }
 
 export class Reminders {
-  private readonly clock: ReminderClock;
+  private readonly clock: Clock;
   private readonly intervalMs: number;
   private state: AppState | null = null;
   private windowVisible = false;

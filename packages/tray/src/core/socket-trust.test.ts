@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '@pwsync/testing/processes';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { createCore } from './create-core';
 import { checkSocketTrust } from './socket-trust';
 
@@ -42,7 +43,7 @@ async function folder(mode: number, uid = 0): Promise<string> {
 async function refusesAndSendsNothing(socketPath: string, received: () => number, demo = false) {
   const verdict = await checkSocketTrust(socketPath, { demo, uid: 0 });
   expect(verdict.trusted).toBe(false);
-  const core = createCore({ socketPath, demo, appVersion: '0', logger: { debug() {}, info() {}, warn() {}, error() {} }, retryDelaysMs: [20] });
+  const core = createCore({ socketPath, demo, appVersion: '0', logger: silentLogger, retryDelaysMs: [20] });
   core.start();
   await new Promise((resolve) => setTimeout(resolve, 150));
   const state = core.getState();

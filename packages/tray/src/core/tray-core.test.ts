@@ -9,7 +9,7 @@ import { seedAccount } from '@pwsync/testing/seed';
 import { frame } from '@pwsync/testing/raw-socket';
 import type { AppState } from '../contract';
 import { createCore } from './create-core';
-import type { LogFields } from './logger';
+import type { LogFields } from '@pwsync/node-kit/log';
 import { parsePolicy } from './policy';
 import type { TrayCore } from './tray-core';
 

@@ -10,20 +10,21 @@ import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, Polic
 import { type AgentClient, ConnectionLostError } from './agent-client';
 import { buildDiagnostics } from './diagnostics';
 import { type HistoryEntry, type HistoryStore, MemoryHistory } from './history';
-import type { CoreLogger } from './logger';
+import { type Clock, isoTime, systemClock } from '@pwsync/node-kit/clock';
+import type { Logger } from '@pwsync/node-kit/log';
 import { DEFAULT_POLICY, type LoadedPolicy } from './policy';
 import { problemFrom } from './problems';
 
 export interface TrayCoreOptions {
   client: AgentClient;
-  logger: CoreLogger;
+  logger: Logger;
   /** The tray app was started in demo mode (its own practice agent). */
   demo: boolean;
   appVersion: string;
   platform: Platform;
   policy?: LoadedPolicy;
   history?: HistoryStore;
-  now?: () => Date;
+  clock?: Clock;
   /** Where the log is written, for the diagnostics. */
   logLocation?: string | null;
   /** Demo mode: make a password change as the identity provider would. */
@@ -62,10 +63,10 @@ const initialState = (demo: boolean, platform: Platform, policy: LoadedPolicy, s
 export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   private state: AppState;
   private readonly client: AgentClient;
-  private readonly logger: CoreLogger;
+  private readonly logger: Logger;
   private readonly history: HistoryStore;
   private readonly policy: LoadedPolicy;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   /** The change whose confirmation was in flight when the connection dropped. */
   private unknownOutcomeFor: string | null = null;
 
@@ -75,7 +76,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     this.logger = options.logger;
     this.history = options.history ?? new MemoryHistory();
     this.policy = options.policy ?? { policy: DEFAULT_POLICY, source: 'defaults', problems: [] };
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.state = initialState(options.demo, options.platform, this.policy, options.demo && options.simulatePasswordChange !== undefined);
     this.client.on('unreachable', (reason) => {
       // While the outcome of a sync is not known, say that, not "unreachable": the
@@ -177,7 +178,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
       agent,
       policy: this.policy,
       history: this.history.list(),
-      now: this.now(),
+      now: new Date(this.clock.now()),
       logLocation: this.options.logLocation ?? null,
     });
     this.logger.info('diagnostics generated', { supportCode: report.supportCode });
@@ -219,7 +220,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
 
   private record(changeId: string, outcome: HistoryEntry['outcome'], failedStep: HistoryEntry['failedStep'], errorCode: string | null): void {
     try {
-      this.history.add({ at: this.now().toISOString(), changeId, outcome, failedStep, errorCode });
+      this.history.add({ at: isoTime(this.clock), changeId, outcome, failedStep, errorCode });
     } catch (error) {
       this.logger.warn('could not record the sync in the history', { error: error instanceof Error ? error.name : 'unknown' });
     }

@@ -7,7 +7,7 @@ import { type Harness, startHarness } from '@pwsync/testing/agent-harness';
 import { BUILT, makeTempDir } from '@pwsync/testing/processes';
 import { frame } from '@pwsync/testing/raw-socket';
 import { createCore } from '../core/create-core';
-import { silentLogger } from '../core/logger';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { runDoctor } from './run-doctor';
 
 const PREVIOUS = 'doctor-Previous-1!';

@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import { type Diagnostics, type InitializeResult, isCompatible, PROTOCOL_VERSION } from '@pwsync/agent-protocol';
 import { AgentClient, type UnreachableReason } from '../core/agent-client';
-import { silentLogger } from '../core/logger';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { checkSocketTrust, type TrustVerdict } from '../core/socket-trust';
 
 export type Verdict = 'healthy' | 'socketMissing' | 'socketUntrusted' | 'agentUnreachable' | 'versionMismatch';

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { demoRuntimeDir, type Platform, PROTOCOL_VERSION, systemSocketPath } from '@pwsync/agent-protocol';
 import { hostPlatform } from '../core/create-core';
 import { appLogFile } from '../core/log-paths';
-import { silentLogger } from '../core/logger';
+import { isoTime, systemClock, type Clock } from '@pwsync/node-kit/clock';
+import { silentLogger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
 import { loadPolicy, policyPath } from '../core/policy-loader';
 import { redactText, redactValue } from '@pwsync/node-kit/redact';
@@ -34,7 +35,8 @@ export interface DoctorIo {
   env: NodeJS.ProcessEnv;
   appVersion: string;
   platform?: Platform;
-  now?: () => Date;
+  /** When the report says it was made. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export interface DoctorReport {
@@ -106,7 +108,7 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
   return {
     verdict: probe.verdict,
     exitCode: EXIT_CODES[probe.verdict],
-    generatedAt: (io.now?.() ?? new Date()).toISOString(),
+    generatedAt: isoTime(io.clock ?? systemClock),
     app: { version: io.appVersion, platform, osRelease: os.release(), protocolVersion: PROTOCOL_VERSION },
     socket: probe.socket,
     agent: init && {

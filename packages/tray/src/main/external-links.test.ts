@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../core/logger';
+import { silentLogger } from '@pwsync/node-kit/log';
 import { allowedHosts, createExternalLinks, isAllowedUrl } from './external-links';
 import { fake, shell } from '../../test/main/fake-electron';
 

@@ -5,7 +5,7 @@
  * https://www.electronjs.org/docs/latest/tutorial/security#15-do-not-use-shellopenexternal-with-untrusted-content
  */
 import type { Shell } from 'electron';
-import type { CoreLogger } from '../core/logger';
+import type { Logger } from '@pwsync/node-kit/log';
 
 export interface ExternalLinks {
   /** Opens url in the browser if it is allowed; says whether it did. */
@@ -36,7 +36,7 @@ export function isAllowedUrl(candidate: string, hosts: ReadonlySet<string>): boo
   return url.protocol === 'https:' && url.username === '' && url.password === '' && hosts.has(url.host);
 }
 
-export function createExternalLinks(shell: Pick<Shell, 'openExternal'>, supportUrl: string | null, logger: CoreLogger): ExternalLinks {
+export function createExternalLinks(shell: Pick<Shell, 'openExternal'>, supportUrl: string | null, logger: Logger): ExternalLinks {
   const hosts = allowedHosts(supportUrl);
   const open = async (url: string): Promise<{ ok: boolean }> => {
     if (!isAllowedUrl(url, hosts)) {

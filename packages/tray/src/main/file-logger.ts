@@ -1,18 +1,21 @@
 /**
- * The tray app's log: electron-log writing one line per entry to a file only this
- * user can read, with redaction in front of every line. Nothing logs a secret on
- * purpose; the redaction hook (core/redact.ts) is there for the line that does by
- * mistake, and it runs on everything electron-log writes, not just our calls.
- * The node flavour of electron-log is used so the main process passes the path
- * itself (app.getPath('logs')) and the logger is tested under plain Node.
+ * The tray app's log: the one logger factory (node-kit/logger, pino) writing JSON
+ * lines to main.log in app.getPath('logs'), readable by this user only, about 1 MB
+ * and then main.old.log (node-kit/rotating-file). Every line passes the one redaction
+ * list on its way, as the agent's and the directory's do.
+ *
+ * This was electron-log. Of it the app used a file path, a file mode, a size bound and
+ * a redaction hook; pino, which the agent and the directory already log with, does the
+ * rest with the same redaction and the same line format as theirs, so support reads all
+ * three the same way, and the app carries one logging library instead of two.
  */
 import path from 'node:path';
-import log from 'electron-log/node';
-import type { CoreLogger, LogFields } from '../core/logger';
+import type { Logger, LogLevel } from '@pwsync/node-kit/log';
+import { createLogger, type LogDestination } from '@pwsync/node-kit/logger';
+import { rotatingFile } from '@pwsync/node-kit/rotating-file';
 import { APP_LOG_FILE } from '../core/log-paths';
-import { redactText, redactValue } from '@pwsync/node-kit/redact';
 
-export interface FileLogger extends CoreLogger {
+export interface FileLogger extends Logger {
   /** Where the lines go, for the diagnostics and `pwsync doctor`. */
   file: string;
 }
@@ -22,24 +25,23 @@ export interface FileLoggerOptions {
   folder: string;
   /** Also to standard error (development). */
   console?: boolean;
-  level?: 'debug' | 'info' | 'warn' | 'error';
+  level?: LogLevel;
 }
 
 export const LOG_FILE_NAME = APP_LOG_FILE;
+/** About 1 MB a file, two files: enough for support, never a full disk. */
+export const LOG_FILE_MAX_BYTES = 1024 * 1024;
 
 export function createFileLogger(options: FileLoggerOptions): FileLogger {
-  const file = path.join(options.folder, LOG_FILE_NAME);
-  const logger = log.create({ logId: `pwsync-${file}` });
-  logger.transports.file.resolvePathFn = () => file;
-  logger.transports.file.level = options.level ?? 'info';
-  logger.transports.file.writeOptions = { flag: 'a', mode: 0o600, encoding: 'utf8' };
-  // About 1 MB, then main.old.log: enough for support, never a full disk.
-  logger.transports.file.maxSize = 1024 * 1024;
-  logger.transports.console.level = options.console ? (options.level ?? 'info') : false;
-  logger.hooks.push((message) => ({ ...message, data: message.data.map((item: unknown) => (typeof item === 'string' ? redactText(item) : redactValue(item))) }));
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, fields?: LogFields) => {
-    // One line: the message, then the fields as JSON (both redacted again by the hook).
-    logger[level](fields && Object.keys(fields).length > 0 ? `${message} ${JSON.stringify(fields)}` : message);
-  };
-  return { file, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const file = rotatingFile({ file: path.join(options.folder, LOG_FILE_NAME), maxBytes: LOG_FILE_MAX_BYTES });
+  const destination: LogDestination = options.console
+    ? {
+        write: (line) => {
+          file.write(line);
+          process.stderr.write(line);
+        },
+      }
+    : file;
+  const { debug, info, warn, error } = createLogger({ name: 'pwsync-app', level: options.level ?? 'info', destination });
+  return { file: file.file, debug, info, warn, error };
 }

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Events, Invokes } from '../contract';
 import type { TrayCore } from '../core/tray-core';
-import { consoleLogger } from './console-logger';
 import { coreHandlers, type InvokeHandlers, registerInvokes, sendState } from './ipc';
 import { fake, FakeWebContents, ipcMain } from '../../test/main/fake-electron';
 import { confirmRequest, idleState, invokeEvent, SECRET_NEW, SECRET_PREVIOUS, startOverRequest } from '../../test/main/fixtures';
+import { type RecordingLogger, recordingLogger } from '@pwsync/testing/recording-logger';
 
 vi.mock('electron', () => import('../../test/main/fake-electron'));
 
@@ -17,7 +17,7 @@ const report = { supportCode: 'ABCD-EF23', generatedAt: '2025-01-01T00:00:00.000
 
 let ours: FakeWebContents;
 let handlers: { [K in keyof InvokeHandlers]: ReturnType<typeof vi.fn> };
-let logLines: string[];
+let log: RecordingLogger;
 
 function call(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
   const handler = ipcMain.handlers.get(channel);
@@ -28,7 +28,7 @@ function call(channel: string, event: unknown, ...args: unknown[]): Promise<unkn
 beforeEach(() => {
   fake.reset();
   ours = new FakeWebContents();
-  logLines = [];
+  log = recordingLogger();
   handlers = {
     getState: vi.fn(() => idleState()),
     confirmChange: vi.fn(async () => synced),
@@ -41,7 +41,7 @@ beforeEach(() => {
     closeWindow: vi.fn(() => ({ ok: true })),
     simulateChange: vi.fn(async () => ({ ok: true })),
   };
-  registerInvokes(ipcMain, handlers as unknown as InvokeHandlers, (sender) => sender === (ours as unknown), consoleLogger((line) => logLines.push(line)));
+  registerInvokes(ipcMain, handlers as unknown as InvokeHandlers, (sender) => sender === (ours as unknown), log);
 });
 
 describe('registerInvokes', () => {
@@ -115,25 +115,25 @@ describe('registerInvokes', () => {
 
   it('does not log the passwords of a refused payload', async () => {
     await call(Invokes.confirmChange.channel, invokeEvent(ours), { ...confirmRequest(), extra: 1 });
-    expect(logLines).toHaveLength(1);
-    expect(logLines.join('\n')).not.toContain(SECRET_NEW);
-    expect(logLines.join('\n')).not.toContain(SECRET_PREVIOUS);
+    expect(log.entries).toHaveLength(1);
+    expect(log.text()).not.toContain(SECRET_NEW);
+    expect(log.text()).not.toContain(SECRET_PREVIOUS);
   });
 
   it('turns an exception in the core into {error:"internal"} and logs its name only', async () => {
     handlers.confirmChange.mockRejectedValueOnce(new TypeError(`could not use ${SECRET_NEW} with ${SECRET_PREVIOUS}`));
     const answer = await call(Invokes.confirmChange.channel, invokeEvent(ours), confirmRequest());
     expect(answer).toEqual({ error: 'internal' });
-    expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0]!)).toMatchObject({ level: 'error', error: 'TypeError', channel: Invokes.confirmChange.channel });
-    expect(logLines[0]).not.toContain(SECRET_NEW);
-    expect(logLines[0]).not.toContain(SECRET_PREVIOUS);
+    expect(log.entries).toHaveLength(1);
+    expect(log.entries[0]).toMatchObject({ level: 'error', fields: { error: 'TypeError', channel: Invokes.confirmChange.channel } });
+    expect(log.text()).not.toContain(SECRET_NEW);
+    expect(log.text()).not.toContain(SECRET_PREVIOUS);
   });
 
   it('refuses a core result that breaks the contract, as internal', async () => {
     handlers.getState.mockReturnValueOnce({ ...idleState(), password: SECRET_NEW });
     await expect(call(Invokes.getState.channel, invokeEvent(ours))).resolves.toEqual({ error: 'internal' });
-    expect(logLines.join('\n')).not.toContain(SECRET_NEW);
+    expect(log.text()).not.toContain(SECRET_NEW);
   });
 });
 

@@ -8,7 +8,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { z } from 'zod';
 import { type AppState, type BridgeErrorCode, Events, type InvokeName, Invokes, type View } from '../contract';
-import type { CoreLogger } from '../core/logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import type { TrayCore } from '../core/tray-core';
 import { APP_ORIGIN } from './app-protocol';
 
@@ -26,7 +26,7 @@ export function registerInvokes(
   ipcMain: Pick<IpcMain, 'handle'>,
   handlers: InvokeHandlers,
   isTrustedSender: IsTrustedSender,
-  logger: CoreLogger,
+  logger: Logger,
 ): void {
   for (const name of Object.keys(Invokes) as InvokeName[]) {
     const { channel, args: argsSchema, result: resultSchema } = Invokes[name];

@@ -12,7 +12,7 @@ import { createCore, hostPlatform } from '../core/create-core';
 import { demoIdentityProvider } from '@pwsync/demo/demo-identity-provider';
 import { firstPaintFileFor, firstPaintOnDemand, pageWithFirstPaint } from '../core/first-paint';
 import { createTranslator } from '../core/i18n';
-import type { CoreLogger } from '../core/logger';
+import type { Logger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
 import { demoPolicy, loadPolicy, policyPath } from '../core/policy-loader';
 import { Reminders } from '../core/reminders';
@@ -167,7 +167,7 @@ export function main(environment: ShellEnvironment = {}): void {
 }
 
 /** Demo mode plays an administrator (or reads PWSYNC_POLICY); otherwise the system's policy file. */
-async function policyFor(demo: boolean, platform: ReturnType<typeof hostPlatform>, logger: CoreLogger): Promise<LoadedPolicy> {
+async function policyFor(demo: boolean, platform: ReturnType<typeof hostPlatform>, logger: Logger): Promise<LoadedPolicy> {
   if (demo) return process.env.PWSYNC_POLICY ? loadPolicy(process.env.PWSYNC_POLICY, logger) : demoPolicy();
   return loadPolicy(policyPath(platform), logger);
 }

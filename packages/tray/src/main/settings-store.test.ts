@@ -3,21 +3,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEntry } from '../core/history';
-import { consoleLogger } from './console-logger';
-import { openSettings, StoredHistory } from './settings-store';
+import { openSettings, openStore, StoredHistory } from './settings-store';
+import { DEFAULT_SETTINGS, Settings } from '../core/settings-schema';
+import { FakeClock } from '@pwsync/testing/fake-clock';
+import { type RecordingLogger, recordingLogger } from '@pwsync/testing/recording-logger';
 import { fake } from '../../test/main/fake-electron';
 import { SECRET_NEW, SECRET_PREVIOUS } from '../../test/main/fixtures';
 
 vi.mock('electron', () => import('../../test/main/fake-electron'));
 
 let dir: string;
-let logLines: string[];
-const logger = () => consoleLogger((line) => logLines.push(line));
+let log: RecordingLogger;
+const logger = () => log;
 
 beforeEach(async () => {
   fake.reset();
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pwsync-store-'));
-  logLines = [];
+  log = recordingLogger();
 });
 afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
@@ -51,9 +53,15 @@ describe('settings', () => {
     expect(files).toHaveLength(2);
     expect(files[0]).toMatch(/^settings\.corrupt-.+\.json$/);
     expect(await fs.readFile(path.join(dir, files[0]!), 'utf8')).toBe(text);
-    expect(logLines).toHaveLength(1);
-    expect(JSON.parse(logLines[0]!)).toMatchObject({ level: 'warn', msg: expect.stringContaining('moved aside') });
-    expect(logLines[0]).not.toContain(SECRET_NEW);
+    expect(log.entries).toHaveLength(1);
+    expect(log.entries[0]).toMatchObject({ level: 'warn', message: expect.stringContaining('moved aside') });
+    expect(log.text()).not.toContain(SECRET_NEW);
+  });
+
+  it('names the file it moves aside by the time on its clock', async () => {
+    await fs.writeFile(path.join(dir, 'settings.json'), '{"openAtLoginConfigured": tru');
+    openStore({ name: 'settings', cwd: dir, schema: Settings, defaults: DEFAULT_SETTINGS, logger: log, clock: new FakeClock('2025-03-01T09:00:00.000Z') });
+    expect(await fs.readdir(dir)).toContain('settings.corrupt-2025-03-01T09-00-00-000Z.json');
   });
 
   it('refuses to write a value the schema does not allow', () => {

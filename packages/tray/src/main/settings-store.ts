@@ -10,7 +10,8 @@ import path from 'node:path';
 import Store, { type Schema } from 'electron-store';
 import type { z } from 'zod';
 import { type HistoryEntry as HistoryEntryType, HISTORY_LIMIT, HistoryEntry, type HistoryStore } from '../core/history';
-import type { CoreLogger } from '../core/logger';
+import { isoTime, systemClock, type Clock } from '@pwsync/node-kit/clock';
+import type { Logger } from '@pwsync/node-kit/log';
 import { DEFAULT_HISTORY, DEFAULT_SETTINGS, HistoryFile, Settings, storeSchema } from '../core/settings-schema';
 
 export interface OpenStoreOptions<T extends Record<string, unknown>> {
@@ -19,8 +20,9 @@ export interface OpenStoreOptions<T extends Record<string, unknown>> {
   cwd: string;
   schema: z.ZodObject;
   defaults: T;
-  logger: CoreLogger;
-  now?: () => Date;
+  logger: Logger;
+  /** Stamps the name of a file moved aside. */
+  clock?: Pick<Clock, 'now'>;
 }
 
 export function openStore<T extends Record<string, unknown>>(options: OpenStoreOptions<T>): Store<T> {
@@ -43,7 +45,7 @@ export function openStore<T extends Record<string, unknown>>(options: OpenStoreO
     const file = path.join(options.cwd, `${options.name}.json`);
     // Not the file's fault (a folder we cannot write, say): nothing to move aside.
     if (!existsSync(file)) throw error;
-    const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[:.]/g, '-');
+    const stamp = isoTime(options.clock ?? systemClock).replace(/[:.]/g, '-');
     const aside = path.join(options.cwd, `${options.name}.corrupt-${stamp}.json`);
     renameSync(file, aside);
     // The error's name only: its message quotes the file's content.
@@ -56,14 +58,14 @@ export function openStore<T extends Record<string, unknown>>(options: OpenStoreO
   }
 }
 
-export function openSettings(cwd: string, logger: CoreLogger): Store<z.infer<typeof Settings>> {
+export function openSettings(cwd: string, logger: Logger): Store<z.infer<typeof Settings>> {
   return openStore({ name: 'settings', cwd, schema: Settings, defaults: DEFAULT_SETTINGS, logger });
 }
 
 /** The core's HistoryStore on disk, newest first, at most HISTORY_LIMIT entries. */
 export class StoredHistory implements HistoryStore {
   private readonly store: Store<z.infer<typeof HistoryFile>>;
-  constructor(cwd: string, logger: CoreLogger) {
+  constructor(cwd: string, logger: Logger) {
     this.store = openStore({ name: 'history', cwd, schema: HistoryFile, defaults: DEFAULT_HISTORY, logger });
   }
   list(): HistoryEntryType[] {

@@ -1,22 +1,30 @@
-/** A clock whose time moves only when a test says so; due timers fire in order. */
-import type { ReminderClock } from '../../src/core/reminders';
+/**
+ * The one fake clock for tests: its time moves only when a test says so, and due
+ * timers fire in order on the way. Any code that takes a Clock takes this.
+ */
+import type { Clock, TimerHandle } from '@pwsync/node-kit/clock';
 
-export class FakeClock implements ReminderClock {
-  private time = Date.parse('2025-03-01T09:00:00Z');
+export class FakeClock implements Clock {
+  private time: number;
   private timers = new Map<number, { at: number; callback: () => void }>();
   private nextId = 1;
+
+  constructor(start: number | string = '2025-03-01T09:00:00Z') {
+    this.time = typeof start === 'number' ? start : Date.parse(start);
+  }
 
   now(): number {
     return this.time;
   }
-  setTimeout(callback: () => void, ms: number): unknown {
+  setTimeout(callback: () => void, ms: number): TimerHandle {
     const id = this.nextId++;
     this.timers.set(id, { at: this.time + ms, callback });
     return id;
   }
-  clearTimeout(handle: unknown): void {
+  clearTimeout(handle: TimerHandle): void {
     this.timers.delete(handle as number);
   }
+  /** How many timers wait to fire. */
   get pending(): number {
     return this.timers.size;
   }
