@@ -1,4 +1,4 @@
-// npm test: every check in one run — typecheck, lint, unit and integration tests
+// npm test: every check in one run — typecheck (each package with its own tsconfig), lint, unit and integration tests
 // (vitest), end-to-end tests in Chromium (Playwright) — then one closing line,
 // "N passed, N failed", which CI reads. Exits non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
@@ -46,9 +46,7 @@ function suite(name, command, args, reportFile, count) {
 }
 
 const npx = (bin) => path.join(root, 'node_modules', '.bin', bin);
-check('typecheck', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-check('typecheck renderer', npx('tsc'), ['-p', 'renderer/tsconfig.json', '--noEmit']);
-check('typecheck end-to-end tests', npx('tsc'), ['-p', 'test/e2e/tsconfig.json', '--noEmit']);
+check('typecheck, each package on its own', process.execPath, ['scripts/typecheck.mjs']);
 check('lint', npx('eslint'), ['--max-warnings', '0', '.']);
 check('security scan (electronegativity)', process.execPath, ['scripts/electronegativity.mjs']);
 suite('unit and integration tests (vitest)', npx('vitest'), ['run'], '.vitest-results.json', (r) => ({
