@@ -18,20 +18,8 @@ import { gzipSync } from 'node:zlib';
 import { type AppState, type FirstPaintPage, Invokes, type InvokeName } from '@pwsync/tray/contract';
 import { languagesFromAcceptLanguage, pageWithFirstPaint } from '@pwsync/tray/core/first-paint';
 import type { CoreLogger } from '@pwsync/tray/core/logger';
+import { SECURITY_HEADERS } from '@pwsync/tray/core/security-headers';
 import type { TrayCore } from '@pwsync/tray/core/tray-core';
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const MAX_BODY_BYTES = 16 * 1024;
 const TYPES: Record<string, string> = {
@@ -228,13 +216,7 @@ function call(core: TrayCore, name: InvokeName, args: unknown[]): Promise<unknow
 }
 
 function baseHeaders(response: http.ServerResponse): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('Referrer-Policy', 'no-referrer');
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  response.setHeader('X-Frame-Options', 'DENY');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 }
 
 function send(response: http.ServerResponse, status: number, body: unknown): void {

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '@pwsync/demo/web/demo-server';
+import { CONTENT_SECURITY_POLICY } from '../core/security-headers';
 import { APP_INDEX_URL, fileFor, handleAppProtocol, registerAppScheme, serveAppRequest } from './app-protocol';
 import { fake, protocol } from '../../test/main/fake-electron';
 

@@ -2,13 +2,13 @@
  * Serves the renderer from the app's own files under `app://pwsync/…` rather than
  * `file://` (where every file on disk shares one origin). The scheme is privileged
  * as standard + secure so the page gets a real origin, relative URLs and a secure
- * context; every response carries the same Content-Security-Policy as the browser
- * demo. https://www.electronjs.org/docs/latest/tutorial/security#18-avoid-usage-of-the-file-protocol-and-prefer-usage-of-custom-protocols
+ * context; every response carries the page's security headers (core/security-headers.ts),
+ * the same as the browser demo's. https://www.electronjs.org/docs/latest/tutorial/security#18-avoid-usage-of-the-file-protocol-and-prefer-usage-of-custom-protocols
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Protocol } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '@pwsync/demo/web/demo-server';
+import { SECURITY_HEADERS } from '../core/security-headers';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'pwsync';
@@ -89,15 +89,7 @@ export function fileFor(url: string, root: string): string | null {
 }
 
 function baseHeaders(): Headers {
-  return new Headers({
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-  });
+  return new Headers(SECURITY_HEADERS);
 }
 
 function refuse(status: number): Response {
