@@ -38,15 +38,12 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
   ]);
 }
 
-/** Turns the page as built into the page to serve: the window's first screen drawn in (core/first-paint.ts). */
-export type PageFor = (template: string) => string;
-
 /** After ready: answer `app://pwsync/…` from files inside `rendererDir` only. */
-export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string, pageFor?: PageFor): void {
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir, pageFor));
+export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 }
 
-export async function serveAppRequest(request: Request, rendererDir: string, pageFor?: PageFor): Promise<Response> {
+export async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405);
   const file = fileFor(request.url, path.resolve(rendererDir));
   if (file === null) return refuse(404);
@@ -59,7 +56,6 @@ export async function serveAppRequest(request: Request, rendererDir: string, pag
   } catch {
     return refuse(404);
   }
-  if (pageFor && file === path.join(path.resolve(rendererDir), 'index.html')) body = Buffer.from(pageFor(body.toString('utf8')));
   const headers = baseHeaders();
   headers.set('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });

@@ -10,7 +10,6 @@ import { app, clipboard, ipcMain, Menu, nativeImage, Notification, powerMonitor,
 import { systemSocketPath } from '@pwsync/agent-protocol';
 import { createCore, hostPlatform } from '../core/create-core';
 import { demoIdentityProvider } from '@pwsync/demo/demo-identity-provider';
-import { firstPaintFileFor, firstPaintOnDemand, pageWithFirstPaint } from '../core/first-paint';
 import { createTranslator } from '../core/i18n';
 import type { CoreLogger } from '../core/logger';
 import type { LoadedPolicy } from '../core/policy';
@@ -99,10 +98,7 @@ export function main(environment: ShellEnvironment = {}): void {
     });
     const links = createExternalLinks(shell, policy.policy.supportUrl, logger);
     openLink = (url) => void links.open(url);
-    const rendererDir = path.join(root, 'dist/renderer');
-    // The window opens with its first screen already drawn, focused field and all (core/first-paint.ts).
-    const drawFirstPaint = firstPaintOnDemand(firstPaintFileFor(rendererDir), logger);
-    handleAppProtocol(protocol, rendererDir, (template) => pageWithFirstPaint(template, core.getState(), [app.getLocale()], drawFirstPaint, logger));
+    handleAppProtocol(protocol, path.join(root, 'dist/renderer'));
     registerInvokes(
       ipcMain,
       coreHandlers(core, { copyText: (text) => clipboard.writeText(text), openSupport: () => links.openSupport(), hideWindow: () => window.hide() }),
