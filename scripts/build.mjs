@@ -27,9 +27,14 @@ const parts = {
       entryPoints: { stack: 'packages/demo/src/stack.ts', 'demo-host': 'packages/demo/src/web/demo-host.ts', idp: 'packages/demo/src/idp.ts' },
       outdir: 'packages/demo/dist',
     }),
+  // npm start's tray app: the tray's shell in demo mode, started as `electron packages/demo`.
+  // Beside the demo's other programs, so it is never in the tray's package.
+  'demo-electron': () =>
+    build({ ...node, target: 'node22', entryPoints: { 'electron-main': 'packages/demo/src/electron-main.ts' }, outdir: 'packages/demo/dist', external: ['electron'] }),
   // The support CLI, runnable with plain Node (npm run doctor); the app runs the same code as `pwsync doctor`.
   doctor: () => build({ ...node, entryPoints: { doctor: 'packages/tray/src/doctor/doctor.ts' }, outdir: 'packages/tray/dist' }),
-  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'packages/tray/src/main/main.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
+  // The installed app's entry: the product's defaults, no demo (src/main/entry.ts).
+  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'packages/tray/src/main/entry.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
   preload: () =>
     build({ ...node, platform: 'browser', target: 'chrome130', entryPoints: { preload: 'packages/tray/src/preload/preload.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
   renderer: async () => {
