@@ -194,7 +194,7 @@ async function policyFor(demo: DemoOptions | undefined, platform: ReturnType<typ
 }
 
 /** The environment without our own variables (PWSYNC_*), so that nothing set around an installed app steers it. */
-export function withoutOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withoutOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith('PWSYNC_')));
 }
 

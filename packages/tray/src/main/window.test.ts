@@ -276,6 +276,17 @@ describe('the app window, made ahead and let go', () => {
     expect(win.isDestroyed()).toBe(true);
   });
 
+  it('asked to hide before its page has painted, stays hidden when it paints, and is let go in time', () => {
+    appWindow.stateChanged(idleState({ phase: 'idle' }));
+    appWindow.show();
+    const win = BrowserWindow.instances[0]!;
+    appWindow.hide();
+    loaded(win);
+    expect(win.visible).toBe(false);
+    clock.advance(IDLE_CLOSE_MS);
+    expect(win.isDestroyed()).toBe(true);
+  });
+
   it('is not closed while it waits to be shown, nor once the app quits (nothing left counting)', () => {
     appWindow.stateChanged(idleState({ phase: 'idle' }));
     appWindow.show();

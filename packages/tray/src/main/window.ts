@@ -88,14 +88,13 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
 
   /** Counts down to closing a window nobody sees and nothing needs; stops counting as soon as either changes. */
   const reconsiderIdleClose = () => {
-    const now = current();
-    if (now === null || waiting || now.window.isVisible() || now.showWhenPainted) return stopIdleCount();
+    const entry = current();
+    if (entry === null || waiting || entry.window.isVisible() || entry.showWhenPainted) return stopIdleCount();
     if (idleTimer !== undefined) return;
     idleTimer = clock.setTimeout(() => {
       idleTimer = undefined;
-      const still = current();
       // destroy(), not close(): close is what the person does, and only hides.
-      if (still === now && !waiting && !now.window.isVisible() && !now.showWhenPainted) now.window.destroy();
+      if (current() === entry && !waiting && !entry.window.isVisible() && !entry.showWhenPainted) entry.window.destroy();
     }, idleCloseMs);
   };
 
@@ -178,7 +177,12 @@ export function createAppWindow(options: AppWindowOptions): AppWindow {
       else entry.viewWhenLoaded = view;
     },
     hide() {
-      current()?.window.hide();
+      const entry = current();
+      if (entry === null) return;
+      // Hidden before it ever painted: it stays hidden when it does.
+      entry.showWhenPainted = false;
+      entry.window.hide();
+      reconsiderIdleClose();
     },
     isVisible() {
       const entry = current();
