@@ -68,7 +68,8 @@ export const ALLOWED = {
   // Types only (checked below): the renderer runs in the sandboxed page.
   'tray-renderer': ['tray-contract', 'agent-protocol'],
   'tray-build': [],
-  demo: ['tray-core', 'tray-contract', ...SHARED],
+  // The demo's Electron entry starts the tray's shell with the demo's options.
+  demo: ['tray-main', 'tray-core', 'tray-contract', ...SHARED],
   testing: ['agent', 'directory', 'demo', 'tray-core', 'tray-contract', ...SHARED],
   'tray-tests': ['tray-core', 'tray-doctor', 'tray-main', 'tray-preload', 'tray-renderer', 'tray-contract', 'testing', ...SHARED],
   'agent-tests': ['agent', 'testing', ...SHARED],

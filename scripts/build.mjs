@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Always a production build, also when a test runner (NODE_ENV=test) asks for one: Vite
-// and React's JSX transform would otherwise build the renderer and its first paint for development.
+// and React's JSX transform would otherwise build the renderer for development.
 process.env.NODE_ENV = 'production';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,29 +27,16 @@ const parts = {
       entryPoints: { stack: 'packages/demo/src/stack.ts', 'demo-host': 'packages/demo/src/web/demo-host.ts', idp: 'packages/demo/src/idp.ts' },
       outdir: 'packages/demo/dist',
     }),
+  // npm start's tray app: the tray's shell in demo mode, started as `electron packages/demo`.
+  // Beside the demo's other programs, so it is never in the tray's package.
+  'demo-electron': () =>
+    build({ ...node, target: 'node22', entryPoints: { 'electron-main': 'packages/demo/src/electron-main.ts' }, outdir: 'packages/demo/dist', external: ['electron'] }),
   // The support CLI, runnable with plain Node (npm run doctor); the app runs the same code as `pwsync doctor`.
   doctor: () => build({ ...node, entryPoints: { doctor: 'packages/tray/src/doctor/doctor.ts' }, outdir: 'packages/tray/dist' }),
-  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'packages/tray/src/main/main.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
+  // The installed app's entry: the product's defaults, no demo (src/main/entry.ts).
+  main: () => build({ ...node, target: 'node22', entryPoints: { main: 'packages/tray/src/main/entry.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
   preload: () =>
     build({ ...node, platform: 'browser', target: 'chrome130', entryPoints: { preload: 'packages/tray/src/preload/preload.ts' }, outdir: 'packages/tray/dist', external: ['electron'] }),
-  // The window's first paint, drawn by its hosts (main and the demo server) with the
-  // renderer's own components: one CommonJS file with React's production build in it.
-  'first-paint': async () => {
-    const { build: viteBuild } = await import('vite');
-    await viteBuild({
-      configFile: path.join(root, 'packages/tray/renderer/vite.config.ts'),
-      logLevel: quiet ? 'warn' : 'info',
-      define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-      ssr: { noExternal: true, target: 'node' },
-      build: {
-        ssr: 'src/first-paint/page.tsx',
-        outDir: path.join(root, 'packages/tray/dist/first-paint'),
-        emptyOutDir: true,
-        target: 'node20',
-        rollupOptions: { output: { format: "cjs", entryFileNames: "first-paint.cjs", codeSplitting: false } },
-      },
-    });
-  },
   renderer: async () => {
     const { build: viteBuild } = await import('vite');
     await viteBuild({ configFile: path.join(root, 'packages/tray/renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });

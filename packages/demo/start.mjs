@@ -85,10 +85,12 @@ try {
 watch(stack.directory.child, 'directory');
 watch(stack.agent.child, 'agent');
 
+// What the demo's tray app reads (packages/demo/src/demo-shell.ts); the browser demo takes
+// its socket as a flag and the identity provider's variables only.
 const appEnv = {
   ...process.env,
-  PWSYNC_SOCKET: stack.socketPath,
-  PWSYNC_DEMO: '1',
+  PWSYNC_DEMO_SOCKET: stack.socketPath,
+  PWSYNC_DEMO_TRAY_ROOT: path.join(root, 'packages/tray'),
   PWSYNC_DEMO_DIRECTORY: stack.directory.url,
   PWSYNC_DEMO_TOKEN_FILE: stack.tokenFile,
   PWSYNC_DEMO_USER: stack.userName,
@@ -98,7 +100,9 @@ const practice = `Practice account: the previous password is "autumn-leaves-42";
 const electron = electronBinary();
 if (electron) {
   console.log('pwsync: starting the tray app in demo mode (a practice account; nothing on this computer changes).');
-  const app = watch(spawn(electron, [root], { env: appEnv, stdio: ['ignore', 'inherit', 'inherit'] }), 'tray app');
+  // The demo's own entry (this package's "main", dist/electron-main.cjs), not the tray
+  // package's, which is the installed app's and knows no demo.
+  const app = watch(spawn(electron, [path.join(root, 'packages/demo')], { env: appEnv, stdio: ['ignore', 'inherit', 'inherit'] }), 'tray app');
   void app;
   console.log(practice);
 } else {

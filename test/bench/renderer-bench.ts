@@ -1,13 +1,16 @@
 /**
- * The renderer's two budgets (issue 5):
+ * The renderer's figures:
  * - its JavaScript, gzip, as the window loads it: every chunk but the languages, plus
- *   the largest language chunk (English is built in; one other language is loaded when chosen).
- *   The total of every chunk is reported too.
- * - the confirm screen interactive in Chromium within 2× a static HTML page with the
- *   same form, both served over 127.0.0.1 and loaded alternately in the same run.
- *   "Interactive": the first password field exists and has focus, so typing goes into it.
- *   The app's page is measured as its host serves it: with the confirm screen drawn in
- *   (renderer/src/first-paint/), which React then takes over.
+ *   the largest language chunk (English is built in; one other language is loaded when
+ *   chosen), within a budget (issue 5). The total of every chunk is reported too.
+ * - in Chromium, the time from loading the window to its focused field on the confirm
+ *   screen (the first password field exists and has focus, so typing goes into it),
+ *   beside a static HTML page with the same form as the floor, both served over
+ *   127.0.0.1 and loaded alternately in the same run. Reported, not judged: the tray
+ *   app loads its window hidden as soon as a change arrives (main/window.ts), so this
+ *   time passes before anyone looks, and the notification's click shows a window that
+ *   is ready. (The "within 2× a static page" target it once had was retired with the
+ *   host-drawn first screen it had called for, issue 11.)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
@@ -42,8 +45,8 @@ function gzipKb(file: string): number {
 function measureSize(): BenchResult {
   const assets = readdirSync(path.join(RENDERER, 'assets')).filter((f) => f.endsWith('.js'));
   const isLanguage = (f: string) => /^(de|fr|es|pt-BR|ja|zh-CN|nl)-/.test(f);
-  // The window loads every chunk but the other languages: the entry, what it imports,
-  // and the window itself (src/main.tsx, imported by the entry once it has run).
+  // The window loads every chunk but the other languages: the entry (src/main.tsx) and
+  // whatever the build splits off it.
   const initial = assets.filter((f) => !isLanguage(f)).reduce((sum, f) => sum + gzipKb(path.join(RENDERER, 'assets', f)), 0);
   const largestLocale = Math.max(0, ...assets.filter(isLanguage).map((f) => gzipKb(path.join(RENDERER, 'assets', f))));
   const all = assets.reduce((sum, f) => sum + gzipKb(path.join(RENDERER, 'assets', f)), 0);
@@ -66,12 +69,8 @@ function serveStatic(): Promise<{ url: string; close(): void }> {
   );
 }
 
-/**
- * Milliseconds from navigation start until the first password field has focus; with
- * `react`, also until React is in charge of that field (its hydration or render has
- * reached it: React keeps its fiber on the element), which is not part of the target.
- */
-async function interactiveAt(browser: Browser, url: string, react = false): Promise<{ focused: number; react: number | null }> {
+/** Milliseconds from navigation start until the first password field has focus. */
+async function focusedAt(browser: Browser, url: string): Promise<number> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 420, height: 600 } });
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'commit' });
@@ -86,20 +85,8 @@ async function interactiveAt(browser: Browser, url: string, react = false): Prom
     { polling: 'raf', timeout: 15_000 },
   );
   const focused = (await handle.jsonValue()) as number;
-  let reactAt: number | null = null;
-  if (react) {
-    const taken = await page.waitForFunction(
-      () => {
-        const field = (globalThis as unknown as { document: { getElementById(id: string): object | null } }).document.getElementById('new-password');
-        return field && Object.keys(field).some((key) => key.startsWith('__reactFiber')) ? performance.now() : false;
-      },
-      undefined,
-      { polling: 'raf', timeout: 15_000 },
-    );
-    reactAt = (await taken.jsonValue()) as number;
-  }
   await context.close();
-  return { focused, react: reactAt };
+  return focused;
 }
 
 function median(values: number[]): number {
@@ -107,14 +94,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function measureInteractive(): Promise<BenchResult> {
+async function measureFocused(): Promise<BenchResult> {
   const dir = makeTempDir('pwb-');
   const stateDir = path.join(dir, 'state');
   await seedAccount(stateDir, (await import('node:os')).userInfo().username, 'bench-previous-1', 'bench-next-2');
   const agent = await startAgent(dir);
   const host = await startDemoHost(agent.socketPath);
   const plain = await serveStatic();
-  // The host draws the confirm screen once it knows the change: wait for that, so every load is alike.
+  // The confirm screen once the change is known: wait for that, so every load is alike.
   const token = new URL(host.url).searchParams.get('token') ?? '';
   for (let phase = ''; phase !== 'pending'; await new Promise((resolve) => setTimeout(resolve, 50))) {
     const response = await fetch(new URL('/api/invoke/getState', host.url), { method: 'POST', headers: { 'X-Pwsync-Token': token }, body: '[]' });
@@ -123,24 +110,18 @@ async function measureInteractive(): Promise<BenchResult> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     // One of each first, unmeasured, so neither pays for the browser's own warm-up.
-    await interactiveAt(browser, host.url);
-    await interactiveAt(browser, plain.url);
+    await focusedAt(browser, host.url);
+    await focusedAt(browser, plain.url);
     const app: number[] = [];
-    const reactInCharge: number[] = [];
     const page: number[] = [];
     for (let i = 0; i < LOADS; i += 1) {
-      const loaded = await interactiveAt(browser, host.url, true);
-      app.push(loaded.focused);
-      reactInCharge.push(loaded.react!);
-      page.push((await interactiveAt(browser, plain.url)).focused);
+      app.push(await focusedAt(browser, host.url));
+      page.push(await focusedAt(browser, plain.url));
     }
-    const ratio = median(app) / median(page);
     return {
-      name: 'confirm screen interactive (first password field focused)',
-      figures: { appMedianMs: median(app), staticMedianMs: median(page), reactInChargeMedianMs: median(reactInCharge), loadsEach: LOADS, unit: 'ms' },
-      ratio,
-      target: '≤ 2× the static page',
-      met: ratio <= 2,
+      name: 'window loaded to its focused field, confirm screen (passes while the window is still hidden)',
+      figures: { appMedianMs: median(app), staticMedianMs: median(page), loadsEach: LOADS, unit: 'ms' },
+      ratio: median(app) / median(page),
     };
   } finally {
     await browser.close();
@@ -155,5 +136,5 @@ export default async function rendererBench(): Promise<BenchResult[]> {
   // Measure the renderer as the source stands; the agent and demo host are built once if missing.
   const parts = existsSync(BUILT.agent) && existsSync(BUILT.demoHost) ? ['--only=renderer'] : [];
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--quiet', ...parts], { stdio: 'inherit' });
-  return [measureSize(), await measureInteractive()];
+  return [measureSize(), await measureFocused()];
 }

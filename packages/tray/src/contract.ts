@@ -99,16 +99,6 @@ export const AppState = z.strictObject({
 });
 export type AppState = z.infer<typeof AppState>;
 
-/**
- * The window's first screen drawn by its host (the "first paint" module, built from
- * the renderer into dist/first-paint/): given the page's index.html, the state and
- * the system's languages in order of preference, the page with that screen already
- * in it, focused field and all, ready for the page's script to hydrate; or null
- * where the page draws itself (a screen that shows times or counts down). It throws
- * only on a bug; hosts then serve the plain page.
- */
-export type FirstPaintPage = (template: string, state: AppState, systemLanguages: readonly string[]) => string | null;
-
 export const ConfirmRequest = z.strictObject({
   changeId: ChangeId,
   newPassword: Password,

@@ -11,7 +11,6 @@ import { createCore } from '@pwsync/tray/core/create-core';
 import { isLogLevel } from '@pwsync/node-kit/log';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { demoIdentityProvider } from '../demo-identity-provider';
-import { firstPaintFileFor, firstPaintOnDemand } from '@pwsync/tray/core/first-paint';
 import { demoPolicy, loadPolicy } from '@pwsync/tray/core/policy-loader';
 import { startDemoServer } from './demo-server';
 
@@ -50,13 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     policy,
     simulatePasswordChange: demoIdentityProvider(process.env),
   });
-  const server = await startDemoServer({
-    core,
-    rendererDir: values.renderer,
-    logger,
-    port: values.port ? Number(values.port) : 0,
-    firstPaint: firstPaintOnDemand(firstPaintFileFor(values.renderer), logger),
-  });
+  const server = await startDemoServer({ core, rendererDir: values.renderer, logger, port: values.port ? Number(values.port) : 0 });
   stop = () => {
     core.stop();
     void server.close().then(() => process.exit(0));

@@ -7,31 +7,18 @@
  * Only this page may call it: requests must name this exact host (no DNS
  * rebinding), come from this origin, and carry the per-run token the page got in
  * its address's query (which the page takes out of the address bar at once, and
- * never sends in a Referer). The page's HTML has the first screen drawn in (see
- * core/first-paint.ts) only when asked for with that token too.
+ * never sends in a Referer). The page's security headers are the tray app's own
+ * (@pwsync/tray/core/security-headers), so both hosts serve it alike.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type AppState, type FirstPaintPage, Invokes, type InvokeName } from '@pwsync/tray/contract';
-import { languagesFromAcceptLanguage, pageWithFirstPaint } from '@pwsync/tray/core/first-paint';
+import { type AppState, Invokes, type InvokeName } from '@pwsync/tray/contract';
 import type { Logger } from '@pwsync/node-kit/log';
+import { SECURITY_HEADERS } from '@pwsync/tray/core/security-headers';
 import type { TrayCore } from '@pwsync/tray/core/tray-core';
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const MAX_BODY_BYTES = 16 * 1024;
 const TYPES: Record<string, string> = {
@@ -50,8 +37,6 @@ export interface DemoServerOptions {
   logger: Logger;
   port?: number;
   token?: string;
-  /** Draws the first screen into index.html; without it the page draws itself. */
-  firstPaint?: FirstPaintPage | null;
 }
 
 export interface DemoServer {
@@ -88,8 +73,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       return void invoke(match[1] as InvokeName, request, response);
     }
     if (request.method !== 'GET') return send(response, 405, { error: 'invalidPayload' });
-    if (url.pathname === '/' || url.pathname === '/index.html') return void servePage(url, request, response);
-    return void serveFile(url.pathname, request, response);
+    return void serveFile(url.pathname === '/' ? '/index.html' : url.pathname, request, response);
   });
 
   const openEvents = (response: http.ServerResponse): void => {
@@ -134,20 +118,6 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   };
 
   const root = path.resolve(options.rendererDir);
-  // Never cached: it carries the state it was drawn from.
-  const servePage = async (url: URL, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
-    let template: string;
-    try {
-      template = await fs.readFile(path.join(root, 'index.html'), 'utf8');
-    } catch {
-      return send(response, 404, { error: 'invalidPayload' });
-    }
-    const page = tokenMatches(url.searchParams.get('token'))
-      ? pageWithFirstPaint(template, options.core.getState(), languagesFromAcceptLanguage(request.headers['accept-language']), options.firstPaint ?? null, options.logger)
-      : template;
-    response.writeHead(200, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' });
-    response.end(page);
-  };
   // Compressed once per file and version: the page is the same for every load.
   const gzipped = new Map<string, { mtimeMs: number; body: Buffer }>();
   const serveFile = async (pathname: string, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
@@ -228,13 +198,7 @@ function call(core: TrayCore, name: InvokeName, args: unknown[]): Promise<unknow
 }
 
 function baseHeaders(response: http.ServerResponse): void {
-  response.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-  response.setHeader('X-Content-Type-Options', 'nosniff');
-  response.setHeader('Referrer-Policy', 'no-referrer');
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  response.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  response.setHeader('X-Frame-Options', 'DENY');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
 }
 
 function send(response: http.ServerResponse, status: number, body: unknown): void {

@@ -10,7 +10,6 @@ export type {
   ConfirmOutcome,
   ConfirmRequest,
   DiagnosticsReport,
-  FirstPaintPage,
   Phase,
   PolicyView,
   Problem,

@@ -2,13 +2,13 @@
  * Serves the renderer from the app's own files under `app://pwsync/…` rather than
  * `file://` (where every file on disk shares one origin). The scheme is privileged
  * as standard + secure so the page gets a real origin, relative URLs and a secure
- * context; every response carries the same Content-Security-Policy as the browser
- * demo. https://www.electronjs.org/docs/latest/tutorial/security#18-avoid-usage-of-the-file-protocol-and-prefer-usage-of-custom-protocols
+ * context; every response carries the page's security headers (core/security-headers.ts),
+ * the same as the browser demo's. https://www.electronjs.org/docs/latest/tutorial/security#18-avoid-usage-of-the-file-protocol-and-prefer-usage-of-custom-protocols
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Protocol } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '@pwsync/demo/web/demo-server';
+import { SECURITY_HEADERS } from '../core/security-headers';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'pwsync';
@@ -38,15 +38,12 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
   ]);
 }
 
-/** Turns the page as built into the page to serve: the window's first screen drawn in (core/first-paint.ts). */
-export type PageFor = (template: string) => string;
-
 /** After ready: answer `app://pwsync/…` from files inside `rendererDir` only. */
-export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string, pageFor?: PageFor): void {
-  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir, pageFor));
+export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
+  protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 }
 
-export async function serveAppRequest(request: Request, rendererDir: string, pageFor?: PageFor): Promise<Response> {
+export async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405);
   const file = fileFor(request.url, path.resolve(rendererDir));
   if (file === null) return refuse(404);
@@ -59,7 +56,6 @@ export async function serveAppRequest(request: Request, rendererDir: string, pag
   } catch {
     return refuse(404);
   }
-  if (pageFor && file === path.join(path.resolve(rendererDir), 'index.html')) body = Buffer.from(pageFor(body.toString('utf8')));
   const headers = baseHeaders();
   headers.set('Content-Type', TYPES[path.extname(file)] ?? 'application/octet-stream');
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
@@ -89,15 +85,7 @@ export function fileFor(url: string, root: string): string | null {
 }
 
 function baseHeaders(): Headers {
-  return new Headers({
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-  });
+  return new Headers(SECURITY_HEADERS);
 }
 
 function refuse(status: number): Response {

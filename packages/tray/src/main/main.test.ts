@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Events, Invokes } from '../contract';
 import { BUILT } from '@pwsync/testing/processes';
 import { createCore } from '../core/create-core';
-import { pending } from '../../test/core/states';
 import { APP_INDEX_URL } from './app-protocol';
 import { app, BrowserWindow, clipboard, fake, FakeWebContents, ipcMain, Notification, protocol, Tray } from '../../test/main/fake-electron';
 import { idleState, invokeEvent } from '../../test/main/fixtures';
@@ -39,27 +38,26 @@ type FakeCore = import('node:events').EventEmitter & { state: ReturnType<typeof 
     ReturnType<typeof vi.fn>
   >;
 
-const savedEnv = { ...process.env };
-let main: () => void;
+let main: typeof import('./main').main;
 let dir: string;
+/** The tray package's folder as the demo names it; Electron's app path is elsewhere then. */
+let trayRoot: string;
 
 beforeAll(async () => {
   fake.reset();
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pwsync-main-'));
-  // The app's files: the built page and its first-paint module (the build ran before the tests).
-  app.appPath = path.join(dir, 'app');
-  await fs.mkdir(path.join(app.appPath, 'dist/renderer'), { recursive: true });
-  await fs.copyFile(path.join(BUILT.renderer, 'index.html'), path.join(app.appPath, 'dist/renderer/index.html'));
-  await fs.symlink(path.join(BUILT.trayDist, 'first-paint'), path.join(app.appPath, 'dist/first-paint'));
+  // The app's files: the built page (the build ran before the tests).
+  trayRoot = path.join(dir, 'tray');
+  await fs.mkdir(path.join(trayRoot, 'dist/renderer'), { recursive: true });
+  await fs.copyFile(path.join(BUILT.renderer, 'index.html'), path.join(trayRoot, 'dist/renderer/index.html'));
+  app.appPath = path.join(dir, 'demo');
   app.paths.logs = path.join(dir, 'logs');
   app.paths.userData = path.join(dir, 'userData');
-  process.env.PWSYNC_DEMO = '1';
-  process.env.PWSYNC_SOCKET = '/tmp/pwsync-test.sock';
-  delete process.env.PWSYNC_POLICY;
   ({ main } = await import('./main'));
+  // As the demo's entry starts it (packages/demo/src/electron-main.ts).
+  main({ demo: { socketPath: '/tmp/pwsync-test.sock', appRoot: trayRoot } });
 });
 afterAll(async () => {
-  process.env = savedEnv;
   await fs.rm(dir, { recursive: true, force: true });
 });
 
@@ -104,24 +102,18 @@ describe('main, on load', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(Invokes).map((i) => i.channel).sort());
     // Demo mode opens the window at once.
     expect(BrowserWindow.instances).toHaveLength(1);
-    expect(BrowserWindow.instances[0]!.options.webPreferences).toMatchObject({ preload: path.join(app.appPath, 'dist/preload.cjs'), sandbox: true });
+    expect(BrowserWindow.instances[0]!.options.webPreferences).toMatchObject({ preload: path.join(trayRoot, 'dist/preload.cjs'), sandbox: true });
   });
 
-  it("serves the window's page with the first screen drawn from the core's state, where there is one to draw", async () => {
-    const page = async () => (await protocol.handlers.get('app')!(new Request(APP_INDEX_URL))).text();
-    expect(await page()).toContain('<div id="root"></div>');
-    const core = theCore();
-    const idle = core.state;
-    core.state = pending('chg_1', { demo: true, platform: 'darwin' });
-    const drawn = await page();
-    expect(drawn).toContain('<html lang="en" dir="ltr">');
-    expect(drawn).toMatch(/<input[^>]*id="new-password"/);
-    core.state = idle;
+  it("serves the window's page as built, from the tray's folder the demo named", async () => {
+    const page = await (await protocol.handlers.get('app')!(new Request(APP_INDEX_URL))).text();
+    expect(page).toBe(await fs.readFile(path.join(BUILT.renderer, 'index.html'), 'utf8'));
+    expect(page).toContain('<div id="root"></div>');
   });
 
   it('puts a tray icon up with the colour icon, tooltip and menu for the state', () => {
     const tray = Tray.instances[0]!;
-    expect(tray.image.path).toBe(path.join(app.appPath, 'assets/tray/in-sync.png'));
+    expect(tray.image.path).toBe(path.join(trayRoot, 'assets/tray/in-sync.png'));
     expect(tray.tooltip).toBe('pwsync: Your password is in sync (demo)');
     expect(menuLabels()).toEqual([
       'Your password is in sync (demo)',
@@ -138,10 +130,12 @@ describe('main, on load', () => {
   });
 
   it('follows the state: badge icon and "Confirm password change…" when a change waits (no notification: the window is open)', () => {
+    // The page paints and loads, as Electron reports it.
     BrowserWindow.instances[0]!.emit('ready-to-show');
+    BrowserWindow.instances[0]!.webContents.emit('did-finish-load');
     setState({ phase: 'pending', pendingChange: { id: 'chg_1', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
     const tray = Tray.instances[0]!;
-    expect(tray.image.path).toBe(path.join(app.appPath, 'assets/tray/action-needed.png'));
+    expect(tray.image.path).toBe(path.join(trayRoot, 'assets/tray/action-needed.png'));
     expect(menuLabels()).toContain('Confirm password change…');
     const win = BrowserWindow.instances[0]!;
     expect(win.webContents.sent.at(-1)).toMatchObject({ channel: Events.stateChanged.channel });
@@ -219,6 +213,40 @@ describe('main, on load', () => {
     expect(Tray.instances[0]!.destroyed).toBe(true);
     win.close();
     expect(win.isDestroyed()).toBe(true);
+  });
+});
+
+describe('main, as the product, when a change arrives', () => {
+  it('makes the window hidden at once; the notification’s click shows that window, loaded once, focused', async () => {
+    fake.reset();
+    vi.mocked(createCore).mockClear();
+    app.appPath = trayRoot;
+    main();
+    await app.becomeReady();
+    await waitForReady();
+    // Not the demo: no window until something needs the person.
+    expect(BrowserWindow.instances).toHaveLength(0);
+    const core = theCore();
+    core.state = idleState({ platform: 'darwin', phase: 'pending', pendingChange: { id: 'chg_9', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    core.emit('stateChanged', core.state);
+    expect(BrowserWindow.instances).toHaveLength(1);
+    const win = BrowserWindow.instances[0]!;
+    expect(win.visible).toBe(false);
+    expect(win.contentProtection).toBe(true);
+    expect(fake.called('win.loadURL')).toEqual([{ api: 'win.loadURL', args: [APP_INDEX_URL] }]);
+    // Hidden, so the person is told.
+    expect(Notification.instances).toHaveLength(1);
+    // The page loads and paints while nobody looks.
+    win.emit('ready-to-show');
+    win.webContents.emit('did-finish-load');
+    expect(win.visible).toBe(false);
+    fake.calls.length = 0;
+    Notification.instances[0]!.emit('click');
+    expect(win.visible).toBe(true);
+    expect(fake.names()).toEqual(['win.show', 'win.focus', 'webContents.send']);
+    expect(win.webContents.sent.at(-1)).toEqual({ channel: Events.showView.channel, args: ['main'] });
+    expect(BrowserWindow.instances).toHaveLength(1);
+    app.emit('before-quit', fakeEventLike());
   });
 });
 

@@ -1,16 +1,20 @@
 /**
  * The tray app's main process: the thin shell around the core. Everything here is
- * wiring; the logic lives in electron/core (state, tray model, reminders, policy)
- * and the small files beside this one (tray, notifier, window, IPC, protocol,
- * settings, login item, external links, log).
+ * wiring; the logic lives in core/ (state, tray model, reminders, policy) and the
+ * small files beside this one (tray, notifier, window, IPC, protocol, settings,
+ * login item, external links, log).
+ *
+ * It is started by an entry that says what it runs as: the installed app's
+ * (./entry.ts, built to dist/main.cjs) passes nothing and gets the product; the
+ * demo's own entry, in packages/demo, passes its DemoOptions. Nothing here reads
+ * an environment variable of ours, and `pwsync doctor` run from an installed app is
+ * given the environment without them.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { app, clipboard, ipcMain, Menu, nativeImage, Notification, powerMonitor, protocol, shell, Tray } from 'electron';
 import { systemSocketPath } from '@pwsync/agent-protocol';
 import { createCore, hostPlatform } from '../core/create-core';
-import { demoIdentityProvider } from '@pwsync/demo/demo-identity-provider';
-import { firstPaintFileFor, firstPaintOnDemand, pageWithFirstPaint } from '../core/first-paint';
 import { createTranslator } from '../core/i18n';
 import type { Logger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
@@ -28,18 +32,37 @@ import { openSettings, StoredHistory } from './settings-store';
 import { createTrayShell } from './tray';
 import { createAppWindow } from './window';
 
-/** What the process that starts the shell may add. */
-export interface ShellEnvironment {
-  /** Demo mode: make a password change as the identity provider would (a SCIM PATCH to the demo's directory). */
+/** What the demo, and only the demo, adds: its own agent, files and identity provider. */
+export interface DemoOptions {
+  /** The demo agent's socket: one in the person's own folder, trusted only in demo mode (which the screen announces). */
+  socketPath: string;
+  /** Where dist/preload.cjs, dist/renderer/ and assets/tray/ are: the tray package's folder, as Electron's app path is then the demo's. */
+  appRoot: string;
+  /** Make a password change as the identity provider would (a SCIM PATCH to the demo's directory). */
   simulatePasswordChange?: () => Promise<void>;
+  /** A policy file to play the administrator with, instead of the demo's own policy. */
+  policyFile?: string;
+}
+
+/** What the entry that starts the shell passes to it. */
+export interface ShellEnvironment {
+  /** Demo mode; a packaged app refuses it and runs as the product. */
+  demo?: DemoOptions;
 }
 
 export function main(environment: ShellEnvironment = {}): void {
+  // Belt and braces: the installed app's entry passes no demo options, and should
+  // anything ever do so in a packaged app, it still trusts only the system socket,
+  // reads only the system's policy and loads only its own files.
+  const demoRefused = app.isPackaged && environment.demo !== undefined;
+  const demoOptions = demoRefused ? undefined : environment.demo;
+
   // `pwsync doctor …`: the support CLI, no window, no tray, no lock (docs/doctor.md).
   const doctorAt = process.argv.indexOf('doctor', 1);
   if (doctorAt !== -1) {
     app.dock?.hide();
-    void runDoctor(process.argv.slice(doctorAt + 1), { write: (text) => process.stdout.write(text), env: process.env, appVersion: app.getVersion() }).then(
+    const env = app.isPackaged ? withoutOverrides(process.env) : process.env;
+    void runDoctor(process.argv.slice(doctorAt + 1), { write: (text) => process.stdout.write(text), env, appVersion: app.getVersion() }).then(
       (code) => app.exit(code),
       () => app.exit(1),
     );
@@ -57,8 +80,8 @@ export function main(environment: ShellEnvironment = {}): void {
     return;
   }
 
-  const root = app.getAppPath();
-  const demo = process.env.PWSYNC_DEMO === '1';
+  const root = demoOptions?.appRoot ?? app.getAppPath();
+  const demo = demoOptions !== undefined;
   const platform = hostPlatform();
   let onVisibility: (visible: boolean) => void = () => undefined;
   let openLink: (url: string) => void = () => undefined;
@@ -83,11 +106,12 @@ export function main(environment: ShellEnvironment = {}): void {
     app.dock?.hide();
     const logger = createFileLogger({ folder: app.getPath('logs'), console: !app.isPackaged });
     logger.info('starting', { version: app.getVersion(), platform, demo });
-    const policy = await policyFor(demo, platform, logger);
+    if (demoRefused) logger.warn('a packaged app does not run in demo mode: the demo options it was started with are ignored');
+    const policy = await policyFor(demoOptions, platform, logger);
     const userData = app.getPath('userData');
     const settings = openSettings(userData, logger);
     const core = createCore({
-      socketPath: process.env.PWSYNC_SOCKET ?? ownSystemSocketPath(),
+      socketPath: demoOptions?.socketPath ?? ownSystemSocketPath(),
       demo,
       appVersion: app.getVersion(),
       logger,
@@ -95,14 +119,11 @@ export function main(environment: ShellEnvironment = {}): void {
       policy,
       history: new StoredHistory(userData, logger),
       logLocation: logger.file,
-      simulatePasswordChange: environment.simulatePasswordChange,
+      simulatePasswordChange: demoOptions?.simulatePasswordChange,
     });
     const links = createExternalLinks(shell, policy.policy.supportUrl, logger);
     openLink = (url) => void links.open(url);
-    const rendererDir = path.join(root, 'dist/renderer');
-    // The window opens with its first screen already drawn, focused field and all (core/first-paint.ts).
-    const drawFirstPaint = firstPaintOnDemand(firstPaintFileFor(rendererDir), logger);
-    handleAppProtocol(protocol, rendererDir, (template) => pageWithFirstPaint(template, core.getState(), [app.getLocale()], drawFirstPaint, logger));
+    handleAppProtocol(protocol, path.join(root, 'dist/renderer'));
     registerInvokes(
       ipcMain,
       coreHandlers(core, { copyText: (text) => clipboard.writeText(text), openSupport: () => links.openSupport(), hideWindow: () => window.hide() }),
@@ -166,15 +187,18 @@ export function main(environment: ShellEnvironment = {}): void {
   });
 }
 
-/** Demo mode plays an administrator (or reads PWSYNC_POLICY); otherwise the system's policy file. */
-async function policyFor(demo: boolean, platform: ReturnType<typeof hostPlatform>, logger: Logger): Promise<LoadedPolicy> {
-  if (demo) return process.env.PWSYNC_POLICY ? loadPolicy(process.env.PWSYNC_POLICY, logger) : demoPolicy();
+/** Demo mode plays an administrator (or reads the policy file it was given); otherwise the system's policy file. */
+async function policyFor(demo: DemoOptions | undefined, platform: ReturnType<typeof hostPlatform>, logger: Logger): Promise<LoadedPolicy> {
+  if (demo) return demo.policyFile ? loadPolicy(demo.policyFile, logger) : demoPolicy();
   return loadPolicy(policyPath(platform), logger);
+}
+
+/** The environment without our own variables (PWSYNC_*), so that nothing set around an installed app steers it. */
+function withoutOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toUpperCase().startsWith('PWSYNC_')));
 }
 
 function ownSystemSocketPath(): string {
   const user = os.userInfo();
   return systemSocketPath(process.platform, user.username, user.uid);
 }
-
-main({ simulatePasswordChange: process.env.PWSYNC_DEMO === '1' ? demoIdentityProvider(process.env) : undefined });

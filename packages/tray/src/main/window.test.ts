@@ -1,15 +1,26 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Events, type Phase } from '../contract';
 import { APP_INDEX_URL } from './app-protocol';
+import { FakeClock } from '@pwsync/testing/fake-clock';
+import { pending } from '../../test/core/states';
 import { BrowserWindow, fake, fakeEvent, FakeWebContents } from '../../test/main/fake-electron';
 import { idleState } from '../../test/main/fixtures';
 import { buildWebPreferences } from './web-preferences';
-import { type AppWindow, createAppWindow } from './window';
+import { type AppWindow, createAppWindow, IDLE_CLOSE_MS } from './window';
 
 vi.mock('electron', () => import('../../test/main/fake-electron'));
 
 const options = { preloadPath: '/app/dist/preload.cjs', development: false };
 let appWindow: AppWindow;
+
+/** The page has painted and loaded, as Electron reports it. */
+function loaded(win: BrowserWindow): BrowserWindow {
+  win.emit('ready-to-show');
+  win.webContents.emit('did-finish-load');
+  return win;
+}
+
+const viewsSent = (win: BrowserWindow) => win.webContents.sent.filter((m) => m.channel === Events.showView.channel).map((m) => m.args[0]);
 
 function opened(): BrowserWindow {
   appWindow.show();
@@ -141,6 +152,7 @@ describe('the app window', () => {
 
   it('brings back the same hidden window, restoring it if minimized', () => {
     const win = opened();
+    loaded(win);
     win.close();
     win.minimized = true;
     fake.calls.length = 0;
@@ -166,5 +178,125 @@ describe('the app window', () => {
     expect(created.webContents.sent.filter((m) => m.channel === 'pwsync:show-view')).toEqual([{ channel: 'pwsync:show-view', args: ['support'] }]);
     win.show('main');
     expect(created.webContents.sent.filter((m) => m.channel === 'pwsync:show-view').at(-1)).toEqual({ channel: 'pwsync:show-view', args: ['main'] });
+  });
+});
+
+describe('the app window, made ahead and let go', () => {
+  let clock: FakeClock;
+  beforeEach(() => {
+    clock = new FakeClock();
+    appWindow = createAppWindow({ ...options, clock });
+  });
+
+  it.each<Phase>(['pending', 'confirming', 'attention', 'informed'])('is made ahead, hidden and loading, when the phase %s arrives', (phase) => {
+    appWindow.stateChanged(idleState({ phase }));
+    expect(BrowserWindow.instances).toHaveLength(1);
+    const win = BrowserWindow.instances[0]!;
+    expect(win.options).toMatchObject({ show: false });
+    expect(fake.called('win.loadURL')).toHaveLength(1);
+    loaded(win);
+    expect(win.visible).toBe(false);
+    expect(appWindow.isVisible()).toBe(false);
+    // Another state is pushed to it, not made again.
+    appWindow.stateChanged(idleState({ phase }));
+    expect(BrowserWindow.instances).toHaveLength(1);
+  });
+
+  it.each<Phase>(['connecting', 'unreachable', 'idle', 'synced'])('is not made for the phase %s, where nothing waits', (phase) => {
+    appWindow.stateChanged(idleState({ phase }));
+    expect(BrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('once made ahead and loaded, is shown at once, focused, on the page it already has: no second load', () => {
+    appWindow.stateChanged(pending());
+    const win = loaded(BrowserWindow.instances[0]!);
+    fake.calls.length = 0;
+    appWindow.show();
+    expect(fake.names()).toEqual(['win.show', 'win.focus', 'webContents.send']);
+    expect(win.visible).toBe(true);
+    expect(viewsSent(win)).toEqual(['main']);
+    expect(BrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('asked to show before its page has painted, shows once it has, with the view once it has loaded', () => {
+    appWindow.stateChanged(pending());
+    const win = BrowserWindow.instances[0]!;
+    appWindow.show('support');
+    expect(win.visible).toBe(false);
+    win.emit('ready-to-show');
+    expect(win.visible).toBe(true);
+    expect(viewsSent(win)).toEqual([]);
+    win.webContents.emit('did-finish-load');
+    expect(viewsSent(win)).toEqual(['support']);
+    expect(fake.called('win.loadURL')).toHaveLength(1);
+  });
+
+  it(`is closed for real ${IDLE_CLOSE_MS / 60_000} minutes after it was hidden with nothing waiting, and made anew when next needed`, () => {
+    const win = loaded(opened());
+    appWindow.stateChanged(idleState({ phase: 'synced' }));
+    win.close();
+    clock.advance(IDLE_CLOSE_MS - 1);
+    expect(win.isDestroyed()).toBe(false);
+    clock.advance(1);
+    expect(win.isDestroyed()).toBe(true);
+    expect(appWindow.isOurs(win.webContents as never)).toBe(false);
+    appWindow.stateChanged(pending('chg_2'));
+    expect(BrowserWindow.instances).toHaveLength(2);
+    expect(BrowserWindow.instances[1]!.visible).toBe(false);
+  });
+
+  it('is not closed while something waits, however long it stays hidden; the count starts when nothing does', () => {
+    appWindow.stateChanged(pending());
+    const win = loaded(BrowserWindow.instances[0]!);
+    clock.advance(24 * 3_600_000);
+    expect(win.isDestroyed()).toBe(false);
+    appWindow.stateChanged(idleState({ phase: 'confirming' }));
+    appWindow.stateChanged(idleState({ phase: 'synced' }));
+    clock.advance(IDLE_CLOSE_MS - 1);
+    expect(win.isDestroyed()).toBe(false);
+    // A new change before the time is up: kept, and no longer counting.
+    appWindow.stateChanged(pending('chg_2'));
+    clock.advance(IDLE_CLOSE_MS);
+    expect(win.isDestroyed()).toBe(false);
+  });
+
+  it('is not closed while it is shown, and each hiding starts the count afresh', () => {
+    const win = loaded(opened());
+    appWindow.stateChanged(idleState({ phase: 'idle' }));
+    clock.advance(IDLE_CLOSE_MS * 3);
+    expect(win.isDestroyed()).toBe(false);
+    appWindow.hide();
+    clock.advance(IDLE_CLOSE_MS - 60_000);
+    appWindow.show();
+    clock.advance(IDLE_CLOSE_MS);
+    appWindow.hide();
+    clock.advance(IDLE_CLOSE_MS - 60_000);
+    expect(win.isDestroyed()).toBe(false);
+    clock.advance(60_000);
+    expect(win.isDestroyed()).toBe(true);
+  });
+
+  it('asked to hide before its page has painted, stays hidden when it paints, and is let go in time', () => {
+    appWindow.stateChanged(idleState({ phase: 'idle' }));
+    appWindow.show();
+    const win = BrowserWindow.instances[0]!;
+    appWindow.hide();
+    loaded(win);
+    expect(win.visible).toBe(false);
+    clock.advance(IDLE_CLOSE_MS);
+    expect(win.isDestroyed()).toBe(true);
+  });
+
+  it('is not closed while it waits to be shown, nor once the app quits (nothing left counting)', () => {
+    appWindow.stateChanged(idleState({ phase: 'idle' }));
+    appWindow.show();
+    const win = BrowserWindow.instances[0]!;
+    clock.advance(IDLE_CLOSE_MS * 2);
+    expect(win.isDestroyed()).toBe(false);
+    loaded(win);
+    appWindow.hide();
+    expect(clock.pending).toBe(1);
+    appWindow.allowClose();
+    expect(clock.pending).toBe(0);
   });
 });

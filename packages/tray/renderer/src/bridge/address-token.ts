@@ -1,8 +1,7 @@
 /**
- * The demo server hands the page its token in the address's query, so that it can
- * draw the window's first screen for this page only (see first-paint/). The page
- * reads it once and takes it out of the address bar at once, so it does not linger
- * in history or get copied into a support chat; the page sends no Referer.
+ * The demo server hands the page its token in the address's query. The page reads
+ * it once and takes it out of the address bar at once, so it does not linger in
+ * history or get copied into a support chat; the page sends no Referer.
  */
 export interface AddressLocation {
   readonly hash: string;

@@ -25,19 +25,9 @@ export function PasswordField({ id, label, hint, value, onChange, onEscape, erro
   const [shown, setShown] = useState(false);
   const [capsLock, setCapsLock] = useState(false);
 
-  const adopted = useRef(false);
   useLayoutEffect(() => {
-    const field = input.current;
-    if (!field) return;
-    // Once, as the field first comes to life: in a window its host drew (first paint),
-    // the person may have typed before this script ran. That text is theirs, so it goes
-    // to the form rather than being wiped. A field React created itself starts empty.
-    if (!adopted.current) {
-      adopted.current = true;
-      if (value === '' && field.value !== '') return onChange(field.value);
-    }
-    if (field.value !== value) field.value = value;
-  }, [value, onChange]);
+    if (input.current && input.current.value !== value) input.current.value = value;
+  }, [value]);
 
   // On show, and again when an error appears, so the person can type the fix at once;
   // the error is part of the field's description, so it is read out with it. Before
@@ -71,9 +61,6 @@ export function PasswordField({ id, label, hint, value, onChange, onEscape, erro
         <input
           ref={input}
           id={id}
-          // In the markup too, so a window drawn by its host has the field focused
-          // before any script runs; the effect below focuses it again on each error.
-          autoFocus
           name={id}
           type={shown ? 'text' : 'password'}
           className="field-input"

@@ -10,7 +10,7 @@ import en from './locales/en.json';
 
 export const FALLBACK_LANGUAGE = 'en';
 
-export type Messages = Record<string, unknown>;
+type Messages = Record<string, unknown>;
 
 // Chunks of the app's own files: the page's CSP allows nothing else to be fetched.
 const otherLocales = import.meta.glob<{ default: Messages }>(['./locales/*.json', '!./locales/en.json']);
@@ -41,18 +41,12 @@ export function preferredLanguage(): string {
   return typeof navigator !== 'undefined' && navigator.language ? navigator.language : FALLBACK_LANGUAGE;
 }
 
-/**
- * An i18next instance with English ready at once, so the first frame is in words;
- * and `language` too when its messages are given (the host's first paint has every
- * language at hand, and must draw in one synchronously).
- */
-export function createI18n(language: string = FALLBACK_LANGUAGE, messages?: Messages): i18n {
+/** An i18next instance with English ready at once, so the first frame is in words. */
+export function createI18n(): i18n {
   const instance = i18next.createInstance();
-  const resources: Record<string, { translation: Messages }> = { [FALLBACK_LANGUAGE]: { translation: en } };
-  if (messages) resources[language] = { translation: messages };
   void instance.use(initReactI18next).init({
-    resources,
-    lng: language in resources ? language : FALLBACK_LANGUAGE,
+    resources: { [FALLBACK_LANGUAGE]: { translation: en } },
+    lng: FALLBACK_LANGUAGE,
     fallbackLng: FALLBACK_LANGUAGE,
     // React escapes what it renders; escaping here too would show "&amp;" on screen.
     interpolation: { escapeValue: false },
