@@ -36,7 +36,16 @@ export interface PlatformBackend {
    * arrives, with no password (the agent service calls it; see docs/backends.md).
    */
   applyDirectoryHash?(user: string, hashes: { sha512crypt: string }): Promise<void>;
+  /**
+   * Facts for support about what this computer's password depends on (macOS: the
+   * account's kind, SecureToken, FileVault, the bootstrap token). Never holds a secret
+   * or a tool's raw output; a check that cannot run answers null, so this never throws.
+   */
+  diagnostics?(user: string): Promise<BackendDiagnostics>;
 }
+
+/** JSON-safe facts, one level of grouping: what a diagnostics report can carry as it is. */
+export type BackendDiagnostics = Record<string, string | number | boolean | null | Record<string, string | number | boolean | null>>;
 
 /** A step failed in a way the person or support can act on. The message never holds a secret. */
 export class StepError extends Error {

@@ -1,21 +1,41 @@
 /**
- * The macOS backend (docs/backends.md has the calls and their sources). Not runnable
- * here: the tests drive it with a recording runner. The order is a transaction, as
- * macOSLAPS puts it: keep the old password until the keychain and FileVault can follow.
+ * The macOS backend (docs/backends.md has every call and its source). Not runnable
+ * here: the tests drive it with a recording runner, and darwin-real.test.ts runs it on
+ * a Mac against a throw-away account. The order is a transaction, as macOSLAPS puts
+ * it: keep the old password until the keychain and FileVault can follow.
  *
+ *   every flow      the account must be local: not an Active Directory mobile account
+ *                   (NoMAD's checks) and not one Platform SSO manages (app-sso platform -s)
  *   verifyPrevious  ODRecord verifyPassword (JXA)
- *   account         Platform SSO check; keychain probe with the previous password;
- *                   passwordChangeAllowed; changePassword (a change, never a reset);
- *                   the engine then verifies the new password and changes back if not
+ *   account         keychain probe with the previous password; passwordChangeAllowed,
+ *                   whose refusal carries the policy's own text (pwpolicy); changePassword
+ *                   (a change, never a reset); the engine then verifies the new password
+ *                   and changes back if not
  *   keychain        security -i set-keychain-password as the user in their session,
  *                   then the same-password probe; -25293 is always a failure
- *   fileVault       fdesetup isactive; sysadminctl -secureTokenStatus; diskutil apfs updatePreboot /
+ *   fileVault       fdesetup isactive; sysadminctl -secureTokenStatus (none: fdesetup list
+ *                   must not name the account, and the step is skipped, since FileVault
+ *                   never used this password); diskutil apfs updatePreboot /
+ *   starting over   the account is reset only when it has no SecureToken; the Local Items
+ *                   folder is moved aside, then SecKeychainResetLogin
  */
 import { AgentError } from '../agent-error';
 import { ErrorCode } from '@pwsync/agent-protocol';
-import { StepError, type PlatformBackend } from './backend';
+import { StepError, type BackendDiagnostics, type PlatformBackend } from './backend';
+import {
+  hasSecureToken,
+  isMobileAccount,
+  languageTags,
+  parseBootstrapToken,
+  parseFileVaultUsers,
+  parsePlatformSso,
+  parsePlatformUuid,
+  parseSecureTokenStatus,
+  type PlatformSsoState,
+} from './darwin-parse';
+import { passwordRequirements, policyRefusalMessage } from './darwin-policy';
 import { ACCOUNT_SCRIPT, RESET_KEYCHAIN_SCRIPT } from './darwin-scripts';
-import { describeRun, RunRefused, type RunResult, type Runner } from './runner';
+import { describeRun, RunRefused, secretLines, type RunResult, type Runner } from './runner';
 
 export const OSASCRIPT = '/usr/bin/osascript';
 export const LAUNCHCTL = '/bin/launchctl';
@@ -24,6 +44,12 @@ export const SECURITY = '/usr/bin/security';
 export const SYSADMINCTL = '/usr/sbin/sysadminctl';
 export const DISKUTIL = '/usr/sbin/diskutil';
 export const FDESETUP = '/usr/bin/fdesetup';
+export const APP_SSO = '/usr/bin/app-sso';
+export const PWPOLICY = '/usr/bin/pwpolicy';
+export const PROFILES = '/usr/bin/profiles';
+export const IOREG = '/usr/sbin/ioreg';
+export const TEST = '/bin/test';
+export const MV = '/bin/mv';
 
 /** OpenDirectory's ODFrameworkErrors codes the backend acts on. */
 export const OD = {
@@ -33,8 +59,10 @@ export const OD = {
   recordNotFound: 5300,
   accountDisabledToExpired: [5301, 5302, 5303],
   accountLocked: [5304, 5305],
+  /** 5402–5406: the new password's content (quality, too short, too long, needs a letter, needs a digit). */
   policyFirst: 5402,
-  policyLast: 5408,
+  /** 5407: changed too recently. */
+  policyLast: 5407,
 } as const;
 
 /** OSStatus codes `security set-keychain-password` prints as "returned <n>". */
@@ -42,6 +70,17 @@ export const KEYCHAIN = { authFailed: -25293, noSuchKeychain: -25294, invalidKey
 
 /** security -i splits longer lines and runs the rest as a second command. */
 export const SECURITY_MAX_LINE_BYTES = 4000;
+/** What SecKeychainResetLogin is given at most (the protocol's own limit for a password). */
+export const RESET_MAX_PASSWORD_BYTES = 4096;
+/** How long a finding that Platform SSO does not manage an account is trusted: one sync. */
+export const MANAGEMENT_CHECK_TTL_MS = 60_000;
+
+export const PLATFORM_SSO_MESSAGE =
+  'Platform SSO manages this account\'s password and keeps it in step with the identity provider itself, so pwsync leaves it alone. Use the password Platform SSO asks for when you sign in or unlock.';
+export const MOBILE_ACCOUNT_MESSAGE =
+  'This is an Active Directory mobile account: its password belongs to the directory, and a change made only on this Mac would split the two. Sign in to this Mac with your new password while it is connected to your organization\'s network (or VPN), or ask IT support to make it a local account.';
+export const RESET_NEEDS_ADMIN_MESSAGE =
+  'This account has a SecureToken, so without the previous password only an administrator can move it to the new password and keep FileVault working. Ask IT support to reset it (with the FileVault recovery key, or as an administrator who has a SecureToken), then start over again: pwsync then makes the new keychain.';
 
 const ROOT = { name: 'root', home: '/var/root' };
 
@@ -49,9 +88,26 @@ interface AccountAnswer {
   ok: boolean;
   code?: number;
   uid?: number;
+  gid?: number;
   home?: string;
-  secureToken?: boolean;
-  platformSSO?: boolean;
+  authority?: unknown;
+  originalNodeName?: unknown;
+  languages?: unknown;
+}
+
+/** The local record's facts the backend decides with. */
+interface AccountRecord {
+  uid: number;
+  gid: number;
+  home: string;
+  secureToken: boolean;
+  mobile: boolean;
+  languages: string[];
+}
+
+export interface DarwinBackendOptions {
+  /** Milliseconds since the epoch; tests pass a fixed clock. */
+  now?: () => number;
 }
 
 /** security -i's own quoting: backslash first, then the double quote, all wrapped in quotes. */
@@ -59,13 +115,15 @@ export function securityQuote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
 function accountStepError(code: number | undefined): StepError {
   if (code === OD.recordNotFound) return new StepError('No such local account', false, 'contactSupport');
   if ((OD.accountLocked as readonly number[]).includes(code ?? 0)) return new StepError('The account is locked', false, 'contactSupport');
   if ((OD.accountDisabledToExpired as readonly number[]).includes(code ?? 0)) return new StepError('The account is disabled, expired or inactive', false, 'contactSupport');
-  if (code !== undefined && code >= OD.policyFirst && code <= OD.policyLast) {
-    return new StepError(`The new password does not meet this Mac's password policy (${code})`, false, 'contactSupport');
-  }
+  if (code !== undefined && code >= OD.policyFirst && code <= OD.policyLast) return new StepError(policyRefusalMessage(code, []), false, 'contactSupport');
   return new StepError(`Open Directory refused the operation (${code ?? 'no code'})`, true, 'retry');
 }
 
@@ -74,40 +132,63 @@ export class DarwinBackend implements PlatformBackend {
   readonly platform = 'darwin' as const;
   readonly mode = 'confirm' as const;
   readonly newPasswordHash = 'pbkdf2' as const;
+  private readonly now: () => number;
+  /** When Platform SSO was last found not to manage each user's account. */
+  private readonly unmanagedAt = new Map<string, number>();
 
-  constructor(private readonly runner: Runner) {}
+  constructor(
+    private readonly runner: Runner,
+    options: DarwinBackendOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   async accountPasswordIs(user: string, password: string): Promise<boolean> {
-    const info = await this.info(user);
-    const answer = await this.account(user, { op: 'verify', user, uid: info.uid, old: password });
+    // Every flow starts here, so an account pwsync must not touch is refused before anything changes.
+    const record = await this.unmanaged(user);
+    const answer = await this.account({ op: 'verify', user, uid: record.uid, old: password });
     if (answer.ok) return true;
     if (answer.code === OD.credentialsInvalid) return false;
     throw accountStepError(answer.code);
   }
 
   async changeAccountPassword(user: string, previous: string, next: string): Promise<void> {
-    const info = await this.info(user);
+    const record = await this.unmanaged(user);
     // The keychain must be able to follow before the account moves; when it is already on
     // the target password (a change back after a failed verify), it is in step too.
     if (!(await this.keychainPasswordIs(user, previous)) && !(await this.keychainPasswordIs(user, next))) {
       throw new StepError('The login keychain is on neither password, so the account was not changed', false, 'newKeychain');
     }
-    const preflight = await this.account(user, { op: 'preflight', user, uid: info.uid, new: next });
-    if (!preflight.ok) throw accountStepError(preflight.code);
-    const change = await this.account(user, { op: 'change', user, uid: info.uid, old: previous, new: next });
+    await this.preflight(user, record, next);
+    const change = await this.account({ op: 'change', user, uid: record.uid, old: previous, new: next });
     if (!change.ok) throw change.code === OD.credentialsInvalid ? new StepError('The account is not on the previous password', true, 'retry') : accountStepError(change.code);
   }
 
-  /** A reset without the previous password would break the SecureToken (FileVault): never done here. */
-  async resetAccountPassword(): Promise<void> {
-    throw new StepError('On a Mac only an administrator can reset a forgotten password without breaking FileVault', false, 'contactSupport');
+  /**
+   * The previous password is forgotten. A reset (no old password) leaves a SecureToken
+   * on the old password, and FileVault with it: done here only for an account that has
+   * none, where FileVault never used the password. An account with one is refused before
+   * anything changes; an administrator resets it (the FileVault recovery key at the login
+   * window, or as an administrator with a SecureToken), and starting over again then finds
+   * the account on the new password and only makes the keychain (docs/support-guide.md).
+   */
+  async resetAccountPassword(user: string, next: string): Promise<void> {
+    const record = await this.unmanaged(user);
+    if (record.secureToken || (await this.secureTokenStatus(user)) !== 'disabled') {
+      throw new StepError(RESET_NEEDS_ADMIN_MESSAGE, true, 'contactSupport');
+    }
+    await this.preflight(user, record, next);
+    const reset = await this.account({ op: 'reset', user, uid: record.uid, new: next });
+    if (!reset.ok) throw reset.code === -2 ? new StepError(RESET_NEEDS_ADMIN_MESSAGE, true, 'contactSupport') : accountStepError(reset.code);
+    if (!(await this.accountPasswordIs(user, next))) throw new StepError('The account did not take the new password', true, 'retry');
   }
 
   async keychainPasswordIs(user: string, password: string): Promise<boolean> {
     // The same-password form changes nothing and succeeds exactly when this is the keychain's password.
     const status = await this.setKeychainPassword(user, password, password);
     if (status === 0) return true;
-    if (status === KEYCHAIN.authFailed) return false;
+    // No login keychain at all is on no password: the caller decides (a new one, or refuse).
+    if (status === KEYCHAIN.authFailed || status === KEYCHAIN.noSuchKeychain) return false;
     throw this.keychainError(status);
   }
 
@@ -120,17 +201,28 @@ export class DarwinBackend implements PlatformBackend {
     throw this.keychainError(status);
   }
 
+  /**
+   * A new login keychain. As XCreds does before SecKeychainResetLogin, the Local Items
+   * folder (~/Library/Keychains/<hardware UUID>, kept under the old keybag password) goes
+   * aside first; it is moved, not deleted, and moved back if the reset fails.
+   */
   async startNewKeychain(user: string, next: string): Promise<{ keptAs: string }> {
-    const info = await this.info(user);
-    const result = await this.runner.run({
-      program: LAUNCHCTL,
-      args: ['asuser', String(info.uid), SUDO, '-u', user, '-H', OSASCRIPT, '-l', 'JavaScript', '-e', RESET_KEYCHAIN_SCRIPT],
-      user: { name: user, home: info.home },
-      stdin: Buffer.from(JSON.stringify({ new: next }), 'utf8'),
+    const record = await this.unmanaged(user);
+    if (/[\0\r\n]/.test(next)) throw new RunRefused('a secret holds NUL or a line break');
+    if (Buffer.byteLength(next, 'utf8') > RESET_MAX_PASSWORD_BYTES) throw new RunRefused('a secret is over the byte limit of its channel');
+    const moved = await this.moveLocalItemsAside(user, record);
+    const reset = await this.resetLoginKeychain(user, record, next).catch(async (error: unknown) => {
+      await this.putLocalItemsBack(user, record, moved);
+      throw error;
     });
-    const answer = this.json<{ ok: boolean; status?: number; keptAs?: string }>(result, 'SecKeychainResetLogin');
-    if (!answer.ok) throw new StepError(`A new login keychain could not be made (OSStatus ${answer.status ?? '?'})`, true, 'retry');
-    return { keptAs: answer.keptAs ?? '' };
+    if (reset.status !== 0) {
+      await this.putLocalItemsBack(user, record, moved);
+      throw new StepError(`A new login keychain could not be made (OSStatus ${reset.status ?? '?'})`, true, 'retry');
+    }
+    if (!(await this.keychainPasswordIs(user, next))) {
+      throw new StepError('A new login keychain was made but does not open with the new password', false, 'contactSupport');
+    }
+    return { keptAs: reset.keptAs };
   }
 
   async refreshDiskUnlock(user: string): Promise<void | 'skipped'> {
@@ -138,10 +230,13 @@ export class DarwinBackend implements PlatformBackend {
     // fdesetup isactive: 0 on, 1 off (man fdesetup); off means there is nothing to follow.
     if (active.exitCode === 1) return 'skipped';
     if (active.exitCode !== 0) throw new StepError(`fdesetup isactive ${describeRun(active)}`, true, 'retry');
-    const token = await this.runner.run({ program: SYSADMINCTL, args: ['-secureTokenStatus', user], user: ROOT });
-    // sysadminctl prints its answer on stderr; ENABLED and DISABLED are fixed words, not translated.
-    if (!/\bENABLED\b/.test(`${token.stdout}\n${token.stderr}`) || /\bDISABLED\b/.test(`${token.stdout}\n${token.stderr}`)) {
-      throw new StepError('This account has no SecureToken, so FileVault cannot follow its password', false, 'contactSupport');
+    const token = await this.secureTokenStatus(user);
+    if (token === 'unknown') throw new StepError('sysadminctl did not say whether this account has a SecureToken', true, 'retry');
+    if (token === 'disabled') {
+      // On APFS only SecureToken holders unlock FileVault: this password never did, so
+      // nothing follows it. fdesetup's own list must agree, or support looks.
+      if (!(await this.fileVaultUsers()).includes(user)) return 'skipped';
+      throw new StepError('FileVault lists this account, but it has no SecureToken', false, 'contactSupport');
     }
     const preboot = await this.runner.run({ program: DISKUTIL, args: ['apfs', 'updatePreboot', '/'], user: ROOT, timeoutMs: 120_000 });
     if (preboot.exitCode !== 0 || !/\(ZeroMeansSuccess\)=0\b/.test(preboot.stdout)) {
@@ -154,20 +249,188 @@ export class DarwinBackend implements PlatformBackend {
     return this.accountPasswordIs(user, password);
   }
 
-  private async info(user: string): Promise<{ uid: number; home: string }> {
-    const answer = await this.account(user, { op: 'info', user });
-    if (!answer.ok || answer.uid === undefined || !answer.home) throw accountStepError(answer.code);
-    if (answer.platformSSO) {
-      throw new AgentError(ErrorCode.notAllowed, 'Platform SSO manages this account\'s password', { reason: 'managedAccount' });
-    }
-    return { uid: answer.uid, home: answer.home };
+  /**
+   * What support needs to know about this account (for `pwsync doctor`): its kind,
+   * Platform SSO's view, SecureToken, FileVault and the bootstrap token. Read-only; a
+   * check that cannot run answers null.
+   */
+  async diagnostics(user: string): Promise<BackendDiagnostics> {
+    const attempt = async <T>(check: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await check();
+      } catch {
+        return null;
+      }
+    };
+    const record = await attempt(() => this.readRecord(user));
+    const sso = record ? await attempt(() => this.platformSso(user, record)) : null;
+    const fileVault = await attempt(async () => {
+      const active = await this.runner.run({ program: FDESETUP, args: ['isactive'], user: ROOT });
+      return active.exitCode === 0 ? 'on' : active.exitCode === 1 ? 'off' : null;
+    });
+    const token = await attempt(() => this.secureTokenStatus(user));
+    const listed = fileVault === 'on' ? await attempt(async () => (await this.fileVaultUsers()).includes(user)) : null;
+    const bootstrap = await attempt(async () => {
+      const result = await this.runner.run({ program: PROFILES, args: ['status', '-type', 'bootstraptoken'], user: ROOT });
+      return result.exitCode === 0 ? parseBootstrapToken(`${result.stdout}\n${result.stderr}`) : null;
+    });
+    return {
+      accountKind: record ? (record.mobile ? 'mobile' : 'local') : null,
+      secureToken: token === null || token === 'unknown' ? null : token === 'enabled',
+      fileVault,
+      fileVaultUser: listed,
+      platformSSO: {
+        device: sso && sso !== 'unavailable' ? sso.device : null,
+        user: sso && sso !== 'unavailable' ? sso.user : null,
+        loginType: sso && sso !== 'unavailable' ? sso.loginType : null,
+      },
+      bootstrapToken: { supportedOnServer: bootstrap?.supportedOnServer ?? null, escrowedToServer: bootstrap?.escrowedToServer ?? null },
+    };
   }
 
-  private async account(user: string, request: Record<string, unknown>): Promise<AccountAnswer> {
+  /** The record, refused when it is a network directory's mobile account. */
+  private async record(user: string): Promise<AccountRecord> {
+    const record = await this.readRecord(user);
+    if (record.mobile) throw new AgentError(ErrorCode.notAllowed, MOBILE_ACCOUNT_MESSAGE, { reason: 'managedAccount' });
+    return record;
+  }
+
+  /** The record, refused also when Platform SSO manages it; a finding that it does not is reused for one sync. */
+  private async unmanaged(user: string): Promise<AccountRecord> {
+    const record = await this.record(user);
+    const checkedAt = this.unmanagedAt.get(user);
+    if (checkedAt !== undefined && this.now() - checkedAt < MANAGEMENT_CHECK_TTL_MS) return record;
+    const state = await this.platformSso(user, record);
+    if (state !== 'unavailable') {
+      if (state.user === 'present') throw new AgentError(ErrorCode.notAllowed, PLATFORM_SSO_MESSAGE, { reason: 'managedAccount' });
+      // An answer in a format this parser does not know: better to stop than to fight Platform SSO.
+      if (!state.recognized) throw new StepError('pwsync could not tell whether Platform SSO manages this account', false, 'contactSupport');
+    }
+    this.unmanagedAt.set(user, this.now());
+    return record;
+  }
+
+  /**
+   * `app-sso platform -s` as the user in their session, as Microsoft's Check-PSSO.zsh
+   * runs it (launchctl asuser + sudo -u): the User Configuration section is that user's.
+   * A non-zero exit is "not configured" there too (and macOS before 13 has no app-sso).
+   */
+  private async platformSso(user: string, record: AccountRecord): Promise<PlatformSsoState | 'unavailable'> {
+    const result = await this.runner.run({
+      program: LAUNCHCTL,
+      args: ['asuser', String(record.uid), SUDO, '-u', user, '-H', APP_SSO, 'platform', '-s'],
+      user: { name: user, home: record.home },
+      timeoutMs: 15_000,
+    });
+    if (result.timedOut || result.signal || result.spawnError) throw new StepError(`app-sso ${describeRun(result)}`, true, 'retry');
+    if (result.exitCode !== 0) return 'unavailable';
+    if (result.stdout.trim() === '') return 'unavailable';
+    return parsePlatformSso(result.stdout);
+  }
+
+  private async readRecord(user: string): Promise<AccountRecord> {
+    const answer = await this.account({ op: 'info', user });
+    if (!answer.ok || !Number.isInteger(answer.uid) || !Number.isInteger(answer.gid) || !answer.home) throw accountStepError(answer.code);
+    const authority = strings(answer.authority);
+    return {
+      uid: answer.uid!,
+      gid: answer.gid!,
+      home: answer.home,
+      secureToken: hasSecureToken(authority),
+      mobile: isMobileAccount(authority, strings(answer.originalNodeName)),
+      languages: languageTags(answer.languages),
+    };
+  }
+
+  /** passwordChangeAllowed; a policy refusal carries the policy's own requirement text. */
+  private async preflight(user: string, record: AccountRecord, next: string): Promise<void> {
+    const answer = await this.account({ op: 'preflight', user, uid: record.uid, new: next });
+    if (answer.ok) return;
+    if (answer.code !== undefined && answer.code >= OD.policyFirst && answer.code <= OD.policyLast) {
+      throw new StepError(policyRefusalMessage(answer.code, await this.passwordRules(user, record)), false, 'contactSupport');
+    }
+    throw accountStepError(answer.code);
+  }
+
+  /** The descriptions of the global and the account's own content rules, in the person's language. */
+  private async passwordRules(user: string, record: AccountRecord): Promise<string[]> {
+    const outputs: string[] = [];
+    for (const args of [['-getaccountpolicies'], ['-u', user, '-getaccountpolicies']]) {
+      const result = await this.runner.run({ program: PWPOLICY, args, user: ROOT });
+      if (result.exitCode === 0) outputs.push(result.stdout);
+    }
+    return passwordRequirements(outputs, record.languages);
+  }
+
+  private async secureTokenStatus(user: string): Promise<'enabled' | 'disabled' | 'unknown'> {
+    const result = await this.runner.run({ program: SYSADMINCTL, args: ['-secureTokenStatus', user], user: ROOT });
+    // sysadminctl prints its answer on stderr.
+    return result.exitCode === 0 ? parseSecureTokenStatus(`${result.stdout}\n${result.stderr}`) : 'unknown';
+  }
+
+  private async fileVaultUsers(): Promise<string[]> {
+    const result = await this.runner.run({ program: FDESETUP, args: ['list'], user: ROOT });
+    if (result.exitCode !== 0) throw new StepError(`fdesetup list ${describeRun(result)}`, true, 'retry');
+    return parseFileVaultUsers(result.stdout);
+  }
+
+  /** SecKeychainResetLogin as the user in their session; the OSStatus and the name the old keychain got. */
+  private async resetLoginKeychain(user: string, record: AccountRecord, next: string): Promise<{ status: number | undefined; keptAs: string }> {
+    const result = await this.runner.run({
+      program: LAUNCHCTL,
+      args: ['asuser', String(record.uid), SUDO, '-u', user, '-H', OSASCRIPT, '-l', 'JavaScript', '-e', RESET_KEYCHAIN_SCRIPT],
+      user: { name: user, home: record.home },
+      // The password's UTF-8 bytes and nothing else: SecKeychainResetLogin gets exactly these.
+      stdin: secretLines([next], { maxBytes: RESET_MAX_PASSWORD_BYTES, finalNewline: false }),
+    });
+    const answer = this.json<{ status?: unknown; keptAs?: unknown }>(result, 'SecKeychainResetLogin');
+    return {
+      status: typeof answer.status === 'number' ? answer.status : undefined,
+      keptAs: typeof answer.keptAs === 'string' && /^login_renamed_\d+\.keychain-db$/.test(answer.keptAs) ? answer.keptAs : '',
+    };
+  }
+
+  /** Moves ~/Library/Keychains/<hardware UUID> aside, as the user; null when there is none. */
+  private async moveLocalItemsAside(user: string, record: AccountRecord): Promise<{ from: string; to: string } | null> {
+    const ioreg = await this.runner.run({ program: IOREG, args: ['-rd1', '-c', 'IOPlatformExpertDevice'], user: ROOT });
+    const uuid = ioreg.exitCode === 0 ? parsePlatformUuid(ioreg.stdout) : null;
+    // XCreds does not reset without it either: the Local Items would keep asking for the old password.
+    if (!uuid) throw new StepError('This Mac\'s hardware UUID could not be read, so no new keychain was made', true, 'retry');
+    const asUser = { name: user, home: record.home, uid: record.uid, gid: record.gid };
+    const from = `${record.home}/Library/Keychains/${uuid}`;
+    const exists = await this.runner.run({ program: TEST, args: ['-d', from], user: asUser });
+    if (exists.exitCode === 1) return null;
+    if (exists.exitCode !== 0) throw new StepError(`Checking for the Local Items keychain ${describeRun(exists)}`, true, 'retry');
+    const stamp = new Date(this.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const to = `${from}_renamed_${stamp}`;
+    if (!(await this.move(asUser, from, to))) throw new StepError('The Local Items keychain could not be moved aside, so no new keychain was made', true, 'retry');
+    return { from, to };
+  }
+
+  private async putLocalItemsBack(user: string, record: AccountRecord, moved: { from: string; to: string } | null): Promise<void> {
+    if (!moved) return;
+    const asUser = { name: user, home: record.home, uid: record.uid, gid: record.gid };
+    if (!(await this.move(asUser, moved.to, moved.from))) {
+      const keptAs = moved.to.slice(moved.to.lastIndexOf('/') + 1);
+      throw new StepError(`No new keychain was made, and the Local Items keychain is still set aside as ~/Library/Keychains/${keptAs}`, false, 'contactSupport');
+    }
+  }
+
+  /**
+   * mv -n never overwrites and exits 0 either way; -v prints "FROM -> TO" only when it
+   * renamed (Apple's file_cmds mv.c). The whole line must match: into an existing folder
+   * TO, mv would have moved FROM to TO/<name> instead.
+   */
+  private async move(asUser: { name: string; home: string; uid: number; gid: number }, from: string, to: string): Promise<boolean> {
+    const result = await this.runner.run({ program: MV, args: ['-n', '-v', from, to], user: asUser });
+    return result.exitCode === 0 && result.stdout.split('\n').includes(`${from} -> ${to}`);
+  }
+
+  private async account(request: Record<string, unknown>): Promise<AccountAnswer> {
     const result = await this.runner.run({
       program: OSASCRIPT,
       args: ['-l', 'JavaScript', '-e', ACCOUNT_SCRIPT],
-      user: { name: user, home: '/var/empty' },
+      user: { name: String(request.user), home: '/var/empty' },
       stdin: Buffer.from(JSON.stringify(request), 'utf8'),
     });
     return this.json<AccountAnswer>(result, 'Open Directory');
@@ -175,10 +438,10 @@ export class DarwinBackend implements PlatformBackend {
 
   /** Runs set-keychain-password as the user, in their GUI session; answers the OSStatus (0 on success). */
   private async setKeychainPassword(user: string, previous: string, next: string): Promise<number> {
-    const info = await this.info(user);
-    const keychain = `${info.home}/Library/Keychains/login.keychain-db`;
-    const line = `set-keychain-password -o ${securityQuote(previous)} -p ${securityQuote(next)} ${securityQuote(keychain)}\n`;
+    const record = await this.record(user);
+    const keychain = `${record.home}/Library/Keychains/login.keychain-db`;
     if (/[\0\n\r]/.test(previous + next)) throw new RunRefused('a secret holds NUL or a line break');
+    const line = `set-keychain-password -o ${securityQuote(previous)} -p ${securityQuote(next)} ${securityQuote(keychain)}\n`;
     const stdin = Buffer.from(line, 'utf8');
     if (stdin.length > SECURITY_MAX_LINE_BYTES) {
       stdin.fill(0);
@@ -186,8 +449,8 @@ export class DarwinBackend implements PlatformBackend {
     }
     const result = await this.runner.run({
       program: LAUNCHCTL,
-      args: ['asuser', String(info.uid), SUDO, '-u', user, '-H', SECURITY, '-i'],
-      user: { name: user, home: info.home },
+      args: ['asuser', String(record.uid), SUDO, '-u', user, '-H', SECURITY, '-i'],
+      user: { name: user, home: record.home },
       stdin,
     });
     const status = /returned (-?\d+)/.exec(result.stderr)?.[1];
