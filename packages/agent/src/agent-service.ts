@@ -263,7 +263,8 @@ export class AgentService extends EventEmitter<AgentEvents> {
       return result;
     } catch (error) {
       if (error instanceof AgentError && error.code === ErrorCode.stepFailed) {
-        const data = error.data as { step: SyncStep; completedSteps: SyncStep[] };
+        // The engine made this reason safe (failure-reason.ts): it may go to the history and the log.
+        const data = error.data as { step: SyncStep; completedSteps: SyncStep[]; failureReason?: string };
         const result: SyncResult = {
           changeId,
           outcome: 'failed',
@@ -271,10 +272,11 @@ export class AgentService extends EventEmitter<AgentEvents> {
           completedSteps: data.completedSteps,
           failedStep: data.step,
           errorCode: error.code,
+          ...(data.failureReason === undefined ? {} : { failureReason: data.failureReason }),
         };
         this.history = [result, ...this.history].slice(0, 50);
         await this.state.appendHistory(result);
-        this.logger.warn({ changeId, step: data.step, completed: data.completedSteps }, 'sync step failed');
+        this.logger.warn({ changeId, step: data.step, completed: data.completedSteps, reason: data.failureReason }, 'sync step failed');
         // Best effort: the directory shows support which devices are stuck, and where.
         void this.link?.report(changeId, 'failed', data.step).catch(() => undefined);
       }

@@ -6,7 +6,7 @@
  * from this file and nothing else from electron/.
  */
 import { z } from 'zod';
-import { ChangeId, PendingChange, Password, StepState, SyncResult, SyncStep, BackendName, Platform } from '@pwsync/agent-protocol/schemas';
+import { ChangeId, FailureReason, PendingChange, Password, StepState, SyncResult, SyncStep, BackendName, Platform } from '@pwsync/agent-protocol/schemas';
 
 export const Phase = z.enum([
   'connecting', // first contact with the agent under way
@@ -45,6 +45,8 @@ export const Problem = z.strictObject({
   retrySafe: z.boolean().optional(),
   remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']).optional(),
   field: z.enum(['newPassword', 'previousPassword']).optional(),
+  /** stepFailed: why, in the agent's words, when it said (never a secret: see the protocol's FailureReason). */
+  failureReason: FailureReason.optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

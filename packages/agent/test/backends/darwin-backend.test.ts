@@ -147,7 +147,13 @@ describe('the macOS backend, by recording', () => {
     const mac = new FakeMac();
     mac.faults.verifyNew = { exitCode: 0, stdout: JSON.stringify({ ok: false, code: 5000 }) };
     const { runner, outcome } = await sync(mac);
-    expect((outcome as AgentError).data).toEqual({ step: 'account', completedSteps: ['verifyNew', 'verifyPrevious'], retrySafe: true, remedy: 'retry' });
+    expect((outcome as AgentError).data).toEqual({
+      step: 'account',
+      completedSteps: ['verifyNew', 'verifyPrevious'],
+      retrySafe: true,
+      remedy: 'retry',
+      failureReason: 'The account did not take the new password, so the previous one was put back',
+    });
     const changes = runner.calls.filter((c) => label(c) === 'od:change').map((c) => JSON.parse(c.stdin) as { old: string; new: string });
     expect(changes).toEqual([expect.objectContaining({ old: PREVIOUS, new: NEXT }), expect.objectContaining({ old: NEXT, new: PREVIOUS })]);
     expect(mac.account).toBe(PREVIOUS);
@@ -158,7 +164,13 @@ describe('the macOS backend, by recording', () => {
     const mac = new FakeMac();
     mac.faults.keychainChange = { exitCode: 0, stderr: 'set-keychain-password: returned -25293\n' };
     const { runner, outcome, progress } = await sync(mac);
-    expect((outcome as AgentError).data).toEqual({ step: 'keychain', completedSteps: ['verifyNew', 'verifyPrevious', 'account'], retrySafe: false, remedy: 'newKeychain' });
+    expect((outcome as AgentError).data).toEqual({
+      step: 'keychain',
+      completedSteps: ['verifyNew', 'verifyPrevious', 'account'],
+      retrySafe: false,
+      remedy: 'newKeychain',
+      failureReason: 'The login keychain is not on the previous password',
+    });
     expect(mac.account).toBe(NEXT); // not undone: account and FileVault agree
     expect(progress).toContainEqual(['keychain', 'failed']);
     // After -25293 the backend probed the new password before giving up.
