@@ -1,12 +1,26 @@
 /**
  * The one contract between the tray app's main process and its renderer: every
- * channel, once, with the schema of what crosses it. Main registers handlers only
- * from this table; the preload exposes exactly these as `window.pwsync`; the browser
- * demo and the end-to-end tests provide the same bridge. The renderer imports types
- * from this file and nothing else from electron/.
+ * call and push, once, with the schema of what crosses it (their names and channels
+ * are in contract-names.ts, which holds no schema). Main and the browser demo's
+ * server answer calls only from this table; the preload and the HTTP bridge expose
+ * exactly these as `window.pwsync`, whose type is derived from the tables. The
+ * renderer imports types from this file, and from contract-names.ts the names.
  */
 import { z } from 'zod';
-import { ChangeId, FailureReason, PendingChange, Password, StepState, SyncResult, SyncStep, BackendName, Platform } from '@pwsync/agent-protocol/schemas';
+import { BackendName, ChangeId, FailureReason, Password, PendingChange, Platform, StepState, SyncResult, SyncStep } from '@pwsync/agent-protocol/schemas';
+import { BRIDGE_ERROR_CODES, EVENT_CHANNELS, type EventName, INVOKE_CHANNELS, type InvokeName, type ListenerName } from './contract-names';
+
+export {
+  BRIDGE_ERROR_CODES,
+  EVENT_CHANNELS,
+  EVENT_NAMES,
+  type EventName,
+  INVOKE_CHANNELS,
+  INVOKE_NAMES,
+  type InvokeName,
+  listenerName,
+  type ListenerName,
+} from './contract-names';
 
 export const Phase = z.enum([
   'connecting', // first contact with the agent under way
@@ -142,52 +156,58 @@ export type DiagnosticsReport = z.infer<typeof DiagnosticsReport>;
 const Ok = z.strictObject({ ok: z.boolean() });
 const NoArgs = z.tuple([]);
 
-/** Renderer → main calls. Each has a channel, an argument schema and a result schema. */
-export const Invokes = {
-  getState: { channel: 'pwsync:get-state', args: NoArgs, result: AppState },
-  confirmChange: { channel: 'pwsync:confirm-change', args: z.tuple([ConfirmRequest]), result: ConfirmOutcome },
-  startOver: { channel: 'pwsync:start-over', args: z.tuple([StartOverRequest]), result: ConfirmOutcome },
-  checkIn: { channel: 'pwsync:check-in', args: NoArgs, result: Ok },
-  dismissProblem: { channel: 'pwsync:dismiss-problem', args: NoArgs, result: Ok },
-  getDiagnostics: { channel: 'pwsync:get-diagnostics', args: NoArgs, result: DiagnosticsReport },
+/** Renderer → main calls: each name's argument and result schemas (its channel is in contract-names.ts). */
+export const Invokes = withChannels(INVOKE_CHANNELS, {
+  getState: { args: NoArgs, result: AppState },
+  confirmChange: { args: z.tuple([ConfirmRequest]), result: ConfirmOutcome },
+  startOver: { args: z.tuple([StartOverRequest]), result: ConfirmOutcome },
+  checkIn: { args: NoArgs, result: Ok },
+  dismissProblem: { args: NoArgs, result: Ok },
+  getDiagnostics: { args: NoArgs, result: DiagnosticsReport },
   /** Puts the diagnostics text on the clipboard (main process; the browser demo's page does it itself). */
-  copyDiagnostics: { channel: 'pwsync:copy-diagnostics', args: NoArgs, result: Ok },
+  copyDiagnostics: { args: NoArgs, result: Ok },
   /** Opens the support URL from policy in the browser (an allowlisted https address only). */
-  openSupport: { channel: 'pwsync:open-support', args: NoArgs, result: Ok },
+  openSupport: { args: NoArgs, result: Ok },
   /** Escape or Done: hides the window (a no-op in the browser demo). */
-  closeWindow: { channel: 'pwsync:close-window', args: NoArgs, result: Ok },
+  closeWindow: { args: NoArgs, result: Ok },
   /** Demo mode only: a real SCIM PATCH to the demo's directory, as Okta would send it. */
-  simulateChange: { channel: 'pwsync:simulate-change', args: NoArgs, result: Ok },
-} as const;
-export type InvokeName = keyof typeof Invokes;
+  simulateChange: { args: NoArgs, result: Ok },
+});
 
-/** Main → renderer pushes. */
 export const View = z.enum(['main', 'status', 'support']);
 export type View = z.infer<typeof View>;
 
-export const Events = {
-  stateChanged: { channel: 'pwsync:state-changed', payload: AppState },
+/** Main → renderer pushes: each name's payload schema. */
+export const Events = withChannels(EVENT_CHANNELS, {
+  /** Each new state, as the core decided it. */
+  stateChanged: { payload: AppState },
   /** The tray asked for a particular view ("Sync status and help…" opens the help). */
-  showView: { channel: 'pwsync:show-view', payload: View },
-} as const;
+  showView: { payload: View },
+});
 
-/** What `window.pwsync` is, in Electron (from the preload) and in the browser demo alike. */
-export interface PwsyncBridge {
-  getState(): Promise<AppState>;
-  confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome>;
-  startOver(request: StartOverRequest): Promise<ConfirmOutcome>;
-  checkIn(): Promise<{ ok: boolean }>;
-  dismissProblem(): Promise<{ ok: boolean }>;
-  getDiagnostics(): Promise<DiagnosticsReport>;
-  copyDiagnostics(): Promise<{ ok: boolean }>;
-  openSupport(): Promise<{ ok: boolean }>;
-  closeWindow(): Promise<{ ok: boolean }>;
-  simulateChange(): Promise<{ ok: boolean }>;
-  /** Calls the listener with each new state; returns the function that stops it. */
-  onStateChanged(listener: (state: AppState) => void): () => void;
-  /** Calls the listener when the tray asks for a view; returns the function that stops it. */
-  onShowView(listener: (view: View) => void): () => void;
-}
+export type InvokeArgs<K extends InvokeName> = z.input<(typeof Invokes)[K]['args']>;
+export type InvokeResult<K extends InvokeName> = z.output<(typeof Invokes)[K]['result']>;
+export type EventPayload<E extends EventName> = z.output<(typeof Events)[E]['payload']>;
+
+/**
+ * What `window.pwsync` is, in Electron (from the preload) and in the browser demo
+ * alike, derived from the two tables: a function per call, taking its arguments and
+ * resolving to its result, and per push an `on…` function that calls the listener
+ * with each payload and returns the function that stops it.
+ */
+export type PwsyncBridge = { [K in InvokeName]: (...args: InvokeArgs<K>) => Promise<InvokeResult<K>> } & {
+  [E in EventName as ListenerName<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
 
 /** A stable error code returned instead of a raw exception when a call is refused. */
-export const BridgeErrorCode = z.enum(['forbiddenSender', 'invalidPayload', 'internal']);
+export const BridgeErrorCode = z.enum(BRIDGE_ERROR_CODES);
+export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
+
+/** The table `entries`, each given its channel; the compiler says which name is missing from it, or extra. */
+function withChannels<Channels extends Record<string, string>, Entries extends { [N in keyof Channels]: object }>(
+  channels: Channels,
+  entries: Entries & Record<Exclude<keyof Entries, keyof Channels>, never>,
+): { [N in keyof Channels]: Entries[N] & { channel: Channels[N] } } {
+  const named = Object.entries(entries).map(([name, entry]) => [name, { channel: channels[name], ...entry }]);
+  return Object.fromEntries(named) as { [N in keyof Channels]: Entries[N] & { channel: Channels[N] } };
+}
