@@ -22,18 +22,6 @@ export {
   type ListenerName,
 } from './contract-names';
 
-export const Phase = z.enum([
-  'connecting', // first contact with the agent under way
-  'unreachable', // no agent, or one we do not trust
-  'idle', // in sync, nothing to do
-  'pending', // a change waits for the person's confirmation
-  'confirming', // the agent is running the sync
-  'synced', // the last change went through
-  'attention', // something needs the person: see `problem`
-  'informed', // Windows/Linux: the agent applied the change itself
-]);
-export type Phase = z.infer<typeof Phase>;
-
 export const ProblemCode = z.enum([
   'previousPasswordWrong',
   'newPasswordMismatch',
@@ -80,40 +68,82 @@ export const PolicyView = z.strictObject({
 });
 export type PolicyView = z.infer<typeof PolicyView>;
 
-export const AppState = z.strictObject({
-  phase: Phase,
+/** The agent the tray app is connected to, as its handshake described it. */
+export const AgentInfo = z.strictObject({
+  version: z.string(),
+  platform: Platform,
+  backend: BackendName,
+  user: z.string(),
+  newKeychainAllowed: z.boolean(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+/** The directory as the agent sees it: reachable, the person's account, and whether sync is on. */
+export const DirectoryView = z.strictObject({
+  state: z.enum(['online', 'offline', 'none']),
+  account: z.enum(['active', 'deactivated', 'unknown']),
+  syncEnabled: z.boolean(),
+});
+export type DirectoryView = z.infer<typeof DirectoryView>;
+
+export const ProgressEntry = z.strictObject({ step: SyncStep, state: StepState });
+export type ProgressEntry = z.infer<typeof ProgressEntry>;
+
+/** What holds in every phase: where the app runs, the policy, and what the agent last said about itself and the directory. */
+const sharedFields = {
   /** The system the tray app runs on: the walkthroughs and the informed screen depend on it. */
   platform: Platform,
   policy: PolicyView,
   /** The tray app runs against a demo agent: the screen says so. */
   demo: z.boolean(),
-  agent: z
-    .strictObject({
-      version: z.string(),
-      platform: Platform,
-      backend: BackendName,
-      user: z.string(),
-      newKeychainAllowed: z.boolean(),
-    })
-    .nullable(),
-  unreachable: UnreachableReason.nullable(),
+  /** Null while no agent is connected. */
+  agent: AgentInfo.nullable(),
   /** The identity provider's name as people know it ("Okta"). */
   provider: z.string(),
-  pendingChange: PendingChange.nullable(),
-  progress: z.array(z.strictObject({ step: SyncStep, state: StepState })),
-  lastResult: SyncResult.nullable(),
+  directory: DirectoryView,
   lastCheckIn: z.string().nullable(),
-  /** The directory as the agent sees it: reachable, the person's account, and whether sync is on. */
-  directory: z.strictObject({
-    state: z.enum(['online', 'offline', 'none']),
-    account: z.enum(['active', 'deactivated', 'unknown']),
-    syncEnabled: z.boolean(),
-  }),
+  /** How the agent's last sync ended, as it last said (the status view shows it in every phase). */
+  lastResult: SyncResult.nullable(),
   /** Demo mode can make a password change as the identity provider would. */
   simulationAvailable: z.boolean(),
-  problem: Problem.nullable(),
-});
+};
+export const SharedState = z.strictObject(sharedFields);
+export type SharedState = z.infer<typeof SharedState>;
+
+/** A change the person confirms with both passwords (macOS). */
+const ChangeToConfirm = PendingChange.extend({ mode: z.literal('confirm') });
+/** A change the agent applied itself (Windows, Linux): the person is told, and on Linux may re-key. */
+const AppliedChange = PendingChange.extend({ mode: z.literal('applied') });
+
+/**
+ * The tray app's state (DESIGN.md, "The tray app's states"): a phase, and only what
+ * that phase's screen needs besides the shared part. The core decides the phase; the
+ * tray, the notifications and the window draw it, and never work it out again.
+ */
+export const AppState = z.discriminatedUnion('phase', [
+  /** First contact with the agent under way. */
+  z.strictObject({ phase: z.literal('connecting'), ...sharedFields }),
+  /** No agent, or one we do not trust. */
+  z.strictObject({ phase: z.literal('unreachable'), ...sharedFields, reason: UnreachableReason }),
+  /** In sync, nothing to do. */
+  z.strictObject({ phase: z.literal('idle'), ...sharedFields }),
+  /** A change waits for the person's confirmation. */
+  z.strictObject({ phase: z.literal('pending'), ...sharedFields, change: ChangeToConfirm }),
+  /** The agent is running the sync of `change`, step by step. */
+  z.strictObject({ phase: z.literal('confirming'), ...sharedFields, change: PendingChange, progress: z.array(ProgressEntry) }),
+  /** The last change went through. */
+  z.strictObject({ phase: z.literal('synced'), ...sharedFields, result: SyncResult }),
+  /** Something needs the person: `problem`; `change` is the change that waits meanwhile (the one the problem is about, unless a newer one replaced it or it went away). */
+  z.strictObject({ phase: z.literal('attention'), ...sharedFields, problem: Problem, change: PendingChange.nullable() }),
+  /** Windows and Linux: the agent applied the change itself. */
+  z.strictObject({ phase: z.literal('informed'), ...sharedFields, change: AppliedChange }),
+]);
 export type AppState = z.infer<typeof AppState>;
+export type Phase = AppState['phase'];
+/** The state of one phase: `StateOf<'pending'>` has its change. */
+export type StateOf<P extends Phase> = Extract<AppState, { phase: P }>;
+/** What a phase has besides the shared part: `{ phase: 'pending'; change }`, one member per phase. */
+export type PhaseFields = AppState extends infer S ? (S extends unknown ? Omit<S, keyof SharedState> : never) : never;
 
 /**
  * The window's first screen drawn by its host (the "first paint" module, built from

@@ -139,7 +139,7 @@ describe('main, on load', () => {
 
   it('follows the state: badge icon and "Confirm password change…" when a change waits (no notification: the window is open)', () => {
     BrowserWindow.instances[0]!.emit('ready-to-show');
-    setState({ phase: 'pending', pendingChange: { id: 'chg_1', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    setState({ phase: 'pending', change: { id: 'chg_1', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
     const tray = Tray.instances[0]!;
     expect(tray.image.path).toBe(path.join(app.appPath, 'assets/tray/action-needed.png'));
     expect(menuLabels()).toContain('Confirm password change…');
@@ -153,7 +153,7 @@ describe('main, on load', () => {
     const win = BrowserWindow.instances[0]!;
     win.close();
     expect(win.visible).toBe(false);
-    setState({ phase: 'pending', pendingChange: { id: 'chg_2', createdAt: '2025-03-01T10:00:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    setState({ phase: 'pending', change: { id: 'chg_2', createdAt: '2025-03-01T10:00:00.000Z', provider: 'Okta', mode: 'confirm' } });
     expect(Notification.instances).toHaveLength(1);
     const notification = Notification.instances[0]!;
     expect(notification.shown).toBe(true);

@@ -1,7 +1,7 @@
 import { act, fireEvent, screen } from '@testing-library/react';
 import { hydrateRoot, type Root } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { attentionState, pendingState, POLICY } from '../../test/app-states';
+import { attentionState, CHANGE, pendingState, POLICY } from '../../test/app-states';
 import { createFakeBridge } from '../../test/fake-bridge';
 import { createI18n, switchLanguage } from '../i18n';
 import { startStoreFrom } from '../store/app-store';
@@ -113,7 +113,7 @@ describe("the host's first paint", () => {
   });
 
   it('draws the informed screen (Windows and Linux) too, and hydrates it without an error', async () => {
-    const informed = pendingState({ platform: 'linux', pendingChange: { ...pendingState().pendingChange!, mode: 'applied' } });
+    const informed = pendingState({ phase: 'informed', platform: 'linux', change: { ...CHANGE, mode: 'applied' } });
     load(firstPaintPage(TEMPLATE, informed, ['en'])!);
     const { onRecoverableError } = await hydrate(createFakeBridge(informed));
     expect(onRecoverableError).not.toHaveBeenCalled();
@@ -121,7 +121,7 @@ describe("the host's first paint", () => {
   });
 
   it('leaves screens that show times or count down to the page', () => {
-    expect(firstPaintPage(TEMPLATE, pendingState({ phase: 'idle', pendingChange: null }), ['en'])).toBeNull();
+    expect(firstPaintPage(TEMPLATE, pendingState({ phase: 'idle' }), ['en'])).toBeNull();
     expect(firstPaintPage(TEMPLATE, attentionState({ code: 'lockedOut', lockedUntil: '2030-01-01T00:00:00.000Z' }), ['en'])).toBeNull();
   });
 

@@ -8,7 +8,7 @@ import { renderToString } from 'react-dom/server';
 import type { FirstPaintPage, PwsyncBridge } from '../app-types';
 import { createI18n, matchLanguage, type Messages } from '../i18n';
 import { startStoreFrom, useAppStore } from '../store/app-store';
-import { selectPhase } from '../store/selectors';
+import { selectWindowState } from '../store/window-state';
 import { WindowTree } from '../window-tree';
 import { composePage, FIRST_PAINT_PHASES } from './first-paint';
 
@@ -38,7 +38,7 @@ const DRAWING_BRIDGE = new Proxy({} as PwsyncBridge, {
 export const firstPaintPage: FirstPaintPage = (template, state, systemLanguages) => {
   // Drawing is synchronous, so the one store can begin from this state for this drawing.
   startStoreFrom(state);
-  if (!FIRST_PAINT_PHASES.has(selectPhase(useAppStore.getState()))) return null;
+  if (!FIRST_PAINT_PHASES.has(selectWindowState(useAppStore.getState()).phase)) return null;
   const language = matchLanguage(state.policy.language ?? systemLanguages[0]);
   const i18n = i18nFor(language);
   const html = renderToString(<WindowTree i18n={i18n} bridge={DRAWING_BRIDGE} />);
