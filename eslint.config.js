@@ -36,6 +36,7 @@ const ELEMENTS = [
   element('agent', 'packages/agent/src'),
   element('directory', 'packages/directory/src'),
   element('tray-contract', 'packages/tray/src/contract.ts', 'file'),
+  element('tray-contract', 'packages/tray/src/contract-names.ts', 'file'),
   element('tray-core', 'packages/tray/src/core'),
   element('tray-doctor', 'packages/tray/src/doctor'),
   element('tray-main', 'packages/tray/src/main'),

@@ -45,6 +45,16 @@ export type PendingChange = z.infer<typeof PendingChange>;
 export const SyncOutcome = z.enum(['synced', 'failed', 'interrupted']);
 export type SyncOutcome = z.infer<typeof SyncOutcome>;
 
+/** The longest failure reason the agent sends; it cuts a longer one short. */
+export const FAILURE_REASON_MAX = 300;
+
+/**
+ * Why a step failed, in the backend's own words (English, for support: "The login
+ * keychain is not on the previous password"). Never a password, a hash or a program's
+ * output: the agent drops a reason that holds any of them. Since protocol 1.1.
+ */
+export const FailureReason = z.string().min(1).max(FAILURE_REASON_MAX);
+
 export const SyncResult = z.object({
   changeId: ChangeId,
   outcome: SyncOutcome,
@@ -52,6 +62,8 @@ export const SyncResult = z.object({
   completedSteps: z.array(SyncStep),
   failedStep: SyncStep.nullable(),
   errorCode: z.number().int().nullable(),
+  /** With outcome failed, when the backend said why (see FailureReason). */
+  failureReason: FailureReason.optional(),
 });
 export type SyncResult = z.infer<typeof SyncResult>;
 
@@ -177,6 +189,8 @@ export const StepFailedData = z.object({
   completedSteps: z.array(SyncStep),
   retrySafe: z.boolean(),
   remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']),
+  /** When the backend said why (see FailureReason). */
+  failureReason: FailureReason.optional(),
 });
 export const VersionData = z.object({ agentVersion: z.string(), clientVersion: z.string().max(20) });
 export const NotAllowedData = z.object({ reason: z.enum(['policy', 'platform', 'managedAccount']) });

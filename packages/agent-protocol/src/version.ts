@@ -1,5 +1,8 @@
-/** The protocol this build speaks. Minor versions add optional fields and methods only. */
-export const PROTOCOL_VERSION = '1.0';
+/**
+ * The protocol this build speaks. Minor versions add optional fields and methods only
+ * (1.1: a failed sync's failureReason, in SyncResult and in stepFailed's data).
+ */
+export const PROTOCOL_VERSION = '1.1';
 
 export interface ParsedVersion {
   major: number;

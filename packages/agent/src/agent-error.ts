@@ -13,11 +13,14 @@ export class AgentError extends Error {
   }
 }
 
+/** A step failed; `failureReason`, when there is one, has already been made safe (see safeFailureReason). */
 export function stepFailed(
   step: SyncStep,
   completedSteps: SyncStep[],
   retrySafe: boolean,
   remedy: 'retry' | 'newKeychain' | 'contactSupport' | 'restart',
+  failureReason?: string,
 ): AgentError {
-  return new AgentError(ErrorCode.stepFailed, `The ${step} step failed`, { step, completedSteps, retrySafe, remedy });
+  const data = { step, completedSteps, retrySafe, remedy, ...(failureReason === undefined ? {} : { failureReason }) };
+  return new AgentError(ErrorCode.stepFailed, `The ${step} step failed`, data);
 }

@@ -268,7 +268,8 @@ export class AgentService extends EventEmitter<AgentEvents> {
       return result;
     } catch (error) {
       if (error instanceof AgentError && error.code === ErrorCode.stepFailed) {
-        const data = error.data as { step: SyncStep; completedSteps: SyncStep[] };
+        // The engine made this reason safe (failure-reason.ts): it may go to the history and the log.
+        const data = error.data as { step: SyncStep; completedSteps: SyncStep[]; failureReason?: string };
         const result: SyncResult = {
           changeId,
           outcome: 'failed',
@@ -276,10 +277,11 @@ export class AgentService extends EventEmitter<AgentEvents> {
           completedSteps: data.completedSteps,
           failedStep: data.step,
           errorCode: error.code,
+          ...(data.failureReason === undefined ? {} : { failureReason: data.failureReason }),
         };
         this.history = [result, ...this.history].slice(0, 50);
         await this.state.appendHistory(result);
-        this.logger.warn('sync step failed', { changeId, step: data.step, completed: data.completedSteps });
+        this.logger.warn('sync step failed', { changeId, step: data.step, completed: data.completedSteps, reason: data.failureReason });
         // Best effort: the directory shows support which devices are stuck, and where.
         void this.link?.report(changeId, 'failed', data.step).catch(() => undefined);
       }

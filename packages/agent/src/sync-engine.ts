@@ -7,6 +7,7 @@
  */
 import { AgentError, stepFailed } from './agent-error';
 import { StepError, type PlatformBackend } from './backends/backend';
+import { safeFailureReason } from './failure-reason';
 import { ErrorCode } from '@pwsync/agent-protocol';
 import type { StepState, SyncResult, SyncStep } from '@pwsync/agent-protocol';
 import type { Journal, StoredChange, UserState } from './user-state';
@@ -73,11 +74,13 @@ export class SyncEngine {
       if (outcome === 'done') completed.push(name);
       this.deps.progress(name, outcome);
     };
+    // Everything secret this sync holds: a failure reason that quotes any of it is dropped.
+    const secrets = [request.newPassword, request.previousPassword, ...Object.values(request.change.hashes)];
     const fail: FailHandler = (name, error) => {
       if (error instanceof AgentError) throw error;
       const retrySafe = error instanceof StepError ? error.retrySafe : false;
       const remedy = error instanceof StepError ? error.remedy : 'contactSupport';
-      throw stepFailed(name, [...completed], retrySafe, remedy);
+      throw stepFailed(name, [...completed], retrySafe, remedy, safeFailureReason(error, secrets));
     };
 
     let accountAlreadyMoved = false;
@@ -110,7 +113,7 @@ export class SyncEngine {
       if (!(await backend.accountPasswordIs(user, request.newPassword))) {
         // The change did not take: put the previous password back, so nothing is half done.
         await backend.changeAccountPassword(user, request.newPassword, previous).catch(() => undefined);
-        throw stepFailed('account', [...completed], true, 'retry');
+        throw stepFailed('account', [...completed], true, 'retry', 'The account did not take the new password, so the previous one was put back');
       }
       return 'done';
     }, true);
@@ -124,7 +127,9 @@ export class SyncEngine {
         // again. Report exactly this step, with its remedy.
         return fail('keychain', error);
       }
-      if (!(await backend.keychainPasswordIs(user, request.newPassword))) throw stepFailed('keychain', [...completed], false, 'newKeychain');
+      if (!(await backend.keychainPasswordIs(user, request.newPassword))) {
+        throw stepFailed('keychain', [...completed], false, 'newKeychain', 'The login keychain did not take the new password');
+      }
       return 'done';
     }, true);
 

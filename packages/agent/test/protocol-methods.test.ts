@@ -100,6 +100,36 @@ describe('agent methods and errors', () => {
     expect(status.lastResult).toMatchObject({ outcome: 'failed', failedStep: 'keychain', completedSteps: ['verifyNew', 'verifyPrevious', 'account'] });
   });
 
+  it('keeps why a step failed, in the error, the status and the history across a restart, and no password anywhere', async () => {
+    const { h, call, client } = await start();
+    await fs.writeFile(h.sandboxFile('keychain'), JSON.stringify({ hash: (await hashesFor('something else', 1000)).pbkdf2 }));
+    const reason = 'The login keychain is not on the previous password';
+    const reply = await call('confirmChange', { changeId: h.change.id, previousPassword: PREVIOUS, newPassword: NEXT });
+    expect(reply.error).toMatchObject({ code: ErrorCode.stepFailed, data: { step: 'keychain', failureReason: reason } });
+    const status = await call('status');
+    expect(status.result).toMatchObject({ lastResult: { outcome: 'failed', failedStep: 'keychain', failureReason: reason } });
+    client.socket.destroy();
+    await h.restart();
+    const again = await connectRaw(h.socketPath);
+    const ask = async (method: string) => {
+      const id = nextId++;
+      again.send({ jsonrpc: '2.0', id, method, params: method === 'initialize' ? { protocolVersion: '1.1', client: { name: 'test', version: '0' } } : {} });
+      return responseTo(again, id);
+    };
+    await ask('initialize');
+    const diagnostics = await ask('diagnostics');
+    expect((diagnostics.result as { history: unknown[] }).history).toContainEqual(expect.objectContaining({ outcome: 'failed', failedStep: 'keychain', failureReason: reason }));
+    again.socket.destroy();
+    // Everything the agent said, logged or wrote down.
+    const files = await fs.readdir(h.stateDir, { recursive: true, withFileTypes: true });
+    const written = await Promise.all(files.filter((f) => f.isFile()).map((f) => fs.readFile(path.join(f.parentPath, f.name), 'utf8')));
+    for (const text of [JSON.stringify([reply, status, diagnostics]), h.logs(), ...written]) {
+      expect(text).not.toContain(PREVIOUS);
+      expect(text).not.toContain(NEXT);
+    }
+    expect(h.logs()).toContain(reason);
+  });
+
   it('refuses to start over with a new keychain unless policy allows it, and says so', async () => {
     const { h, call } = await start();
     const reply = await call('startOver', { changeId: h.change.id, newPassword: NEXT, acknowledged: true });

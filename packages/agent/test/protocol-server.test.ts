@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, MAX_MESSAGE_BYTES } from '@pwsync/agent-protocol';
+import { ErrorCode, MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from '@pwsync/agent-protocol';
 import { verifyPassword } from '@pwsync/passwords';
 import { type Harness, startHarness } from '@pwsync/testing/agent-harness';
 import { connectRaw, frame, type RawClient, responseTo } from '@pwsync/testing/raw-socket';
@@ -35,15 +35,15 @@ describe('the agent protocol server', () => {
   it('shakes hands and names its protocol, platform and capabilities', async () => {
     const client = await connectRaw(harness.socketPath);
     const reply = await call(client, 'initialize', { protocolVersion: '1.0', client: { name: 'test', version: '0' } });
-    expect(reply.result).toMatchObject({ protocolVersion: '1.0', backend: 'sandbox', demo: true, capabilities: { confirmChange: true } });
+    expect(reply.result).toMatchObject({ protocolVersion: PROTOCOL_VERSION, backend: 'sandbox', demo: true, capabilities: { confirmChange: true } });
     client.socket.destroy();
   });
 
   it('refuses a major version it does not speak, naming both versions', async () => {
     const client = await connectRaw(harness.socketPath);
     const reply = await call(client, 'initialize', { protocolVersion: '2.0', client: { name: 'test', version: '0' } });
-    expect(reply.error).toMatchObject({ code: ErrorCode.unsupportedVersion, data: { agentVersion: '1.0', clientVersion: '2.0' } });
-    expect((reply.error as { message: string }).message).toContain('1.0');
+    expect(reply.error).toMatchObject({ code: ErrorCode.unsupportedVersion, data: { agentVersion: PROTOCOL_VERSION, clientVersion: '2.0' } });
+    expect((reply.error as { message: string }).message).toContain(PROTOCOL_VERSION);
     expect((reply.error as { message: string }).message).toContain('2.0');
     client.socket.destroy();
   });

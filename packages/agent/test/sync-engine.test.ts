@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentError } from '../src/agent-error';
+import { StepError } from '../src/backends/backend';
 import { SandboxBackend } from '../src/backends/sandbox';
 import { ErrorCode, type StepState, type SyncStep } from '@pwsync/agent-protocol';
 import { SyncEngine } from '../src/sync-engine';
@@ -23,6 +24,16 @@ class AccountChangeDoesNotTake extends SandboxBackend {
   override async changeAccountPassword(user: string, previous: string, next: string): Promise<void> {
     this.calls.push(previous === 'p-prev' ? 'change to new' : 'change back');
     if (previous !== 'p-prev') await super.changeAccountPassword(user, previous, next);
+  }
+}
+
+/** A keychain that fails with a message of its own: `leaky` quotes the passwords, as a careless backend might. */
+class KeychainFails extends SandboxBackend {
+  constructor(root: string, private readonly leaky: boolean) {
+    super(root);
+  }
+  override async changeKeychainPassword(_user: string, previous: string, next: string): Promise<void> {
+    throw new StepError(this.leaky ? `security refused ${previous} -> ${next}` : 'The keychain can be changed only while the person is signed in', true, 'retry');
   }
 }
 
@@ -51,7 +62,13 @@ describe('the sync engine', () => {
     expect(stored.change.id).toBe(change.id);
     const failure = await engine.run({ change: stored, previousPassword: 'p-prev', newPassword: 'p-next' }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AgentError);
-    expect((failure as AgentError).data).toEqual({ step: 'account', completedSteps: ['verifyNew', 'verifyPrevious'], retrySafe: true, remedy: 'retry' });
+    expect((failure as AgentError).data).toEqual({
+      step: 'account',
+      completedSteps: ['verifyNew', 'verifyPrevious'],
+      retrySafe: true,
+      remedy: 'retry',
+      failureReason: 'The account did not take the new password, so the previous one was put back',
+    });
     expect(backend.calls).toEqual(['change to new', 'change back']);
     expect(await backend.accountPasswordIs(USER, 'p-prev')).toBe(true);
     expect(progress).toContainEqual(['account', 'failed']);
@@ -78,5 +95,22 @@ describe('the sync engine', () => {
     ]);
     const { hash } = JSON.parse(await fs.readFile(path.join(SandboxBackend.folder(stateDir, USER), 'filevault.json'), 'utf8')) as { hash: string };
     expect(await verifyPassword('p-next', hash)).toBe(true);
+  });
+
+  it("keeps the backend's words for a failed step, and drops them whole if they hold a password", async () => {
+    for (const leaky of [false, true]) {
+      const dir = makeTempDir();
+      dirs.push(dir);
+      const stateDir = path.join(dir, 'state');
+      await seedAccount(stateDir, USER, 'p-prev', 'p-next');
+      const { engine } = await engineWith(new KeychainFails(stateDir, leaky), stateDir);
+      const stored = (await new UserState(stateDir, USER, () => undefined).readPending()).current!;
+      const failure = await engine.run({ change: stored, previousPassword: 'p-prev', newPassword: 'p-next' }).catch((e: unknown) => e);
+      const data = (failure as AgentError).data;
+      expect(data).toMatchObject({ step: 'keychain', retrySafe: true, remedy: 'retry' });
+      if (leaky) expect(data).not.toHaveProperty('failureReason');
+      else expect(data).toHaveProperty('failureReason', 'The keychain can be changed only while the person is signed in');
+      expect(JSON.stringify(data)).not.toMatch(/p-prev|p-next/);
+    }
   });
 });

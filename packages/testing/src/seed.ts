@@ -1,4 +1,6 @@
 /** Puts a user's practice account and a pending change into an agent's state folder. */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
 import { hashesFor, newChangeId } from '@pwsync/agent/demo-seed';
 import type { PendingChange } from '@pwsync/agent-protocol';
@@ -10,4 +12,10 @@ export async function seedAccount(stateDir: string, user: string, previous: stri
   const state = new UserState(stateDir, user, () => undefined);
   await state.writePending({ current: { change, hashes: await hashesFor(next, 1000) }, supersededIds: [] });
   return change;
+}
+
+/** Puts the practice login keychain on a password of its own, as an out-of-band reset would: the keychain step then fails. */
+export async function keychainOnAnotherPassword(stateDir: string, user: string): Promise<void> {
+  const { pbkdf2 } = await hashesFor('a keychain password of its own', 1000);
+  await writeFile(path.join(SandboxBackend.folder(stateDir, user), 'keychain.json'), JSON.stringify({ hash: pbkdf2 }));
 }

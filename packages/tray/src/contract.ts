@@ -1,24 +1,26 @@
 /**
  * The one contract between the tray app's main process and its renderer: every
- * channel, once, with the schema of what crosses it. Main registers handlers only
- * from this table; the preload exposes exactly these as `window.pwsync`; the browser
- * demo and the end-to-end tests provide the same bridge. The renderer imports types
- * from this file and nothing else from electron/.
+ * call and push, once, with the schema of what crosses it (their names and channels
+ * are in contract-names.ts, which holds no schema). Main and the browser demo's
+ * server answer calls only from this table; the preload and the HTTP bridge expose
+ * exactly these as `window.pwsync`, whose type is derived from the tables. The
+ * renderer imports types from this file, and from contract-names.ts the names.
  */
 import { z } from 'zod';
-import { ChangeId, PendingChange, Password, StepState, SyncResult, SyncStep, BackendName, Platform } from '@pwsync/agent-protocol/schemas';
+import { BackendName, ChangeId, FailureReason, Password, PendingChange, Platform, StepState, SyncResult, SyncStep } from '@pwsync/agent-protocol/schemas';
+import { BRIDGE_ERROR_CODES, EVENT_CHANNELS, type EventName, INVOKE_CHANNELS, type InvokeName, type ListenerName } from './contract-names';
 
-export const Phase = z.enum([
-  'connecting', // first contact with the agent under way
-  'unreachable', // no agent, or one we do not trust
-  'idle', // in sync, nothing to do
-  'pending', // a change waits for the person's confirmation
-  'confirming', // the agent is running the sync
-  'synced', // the last change went through
-  'attention', // something needs the person: see `problem`
-  'informed', // Windows/Linux: the agent applied the change itself
-]);
-export type Phase = z.infer<typeof Phase>;
+export {
+  BRIDGE_ERROR_CODES,
+  EVENT_CHANNELS,
+  EVENT_NAMES,
+  type EventName,
+  INVOKE_CHANNELS,
+  INVOKE_NAMES,
+  type InvokeName,
+  listenerName,
+  type ListenerName,
+} from './contract-names';
 
 export const ProblemCode = z.enum([
   'previousPasswordWrong',
@@ -45,6 +47,8 @@ export const Problem = z.strictObject({
   retrySafe: z.boolean().optional(),
   remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']).optional(),
   field: z.enum(['newPassword', 'previousPassword']).optional(),
+  /** stepFailed: why, in the agent's words, when it said (never a secret: see the protocol's FailureReason). */
+  failureReason: FailureReason.optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -64,40 +68,82 @@ export const PolicyView = z.strictObject({
 });
 export type PolicyView = z.infer<typeof PolicyView>;
 
-export const AppState = z.strictObject({
-  phase: Phase,
+/** The agent the tray app is connected to, as its handshake described it. */
+export const AgentInfo = z.strictObject({
+  version: z.string(),
+  platform: Platform,
+  backend: BackendName,
+  user: z.string(),
+  newKeychainAllowed: z.boolean(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+/** The directory as the agent sees it: reachable, the person's account, and whether sync is on. */
+export const DirectoryView = z.strictObject({
+  state: z.enum(['online', 'offline', 'none']),
+  account: z.enum(['active', 'deactivated', 'unknown']),
+  syncEnabled: z.boolean(),
+});
+export type DirectoryView = z.infer<typeof DirectoryView>;
+
+export const ProgressEntry = z.strictObject({ step: SyncStep, state: StepState });
+export type ProgressEntry = z.infer<typeof ProgressEntry>;
+
+/** What holds in every phase: where the app runs, the policy, and what the agent last said about itself and the directory. */
+const sharedFields = {
   /** The system the tray app runs on: the walkthroughs and the informed screen depend on it. */
   platform: Platform,
   policy: PolicyView,
   /** The tray app runs against a demo agent: the screen says so. */
   demo: z.boolean(),
-  agent: z
-    .strictObject({
-      version: z.string(),
-      platform: Platform,
-      backend: BackendName,
-      user: z.string(),
-      newKeychainAllowed: z.boolean(),
-    })
-    .nullable(),
-  unreachable: UnreachableReason.nullable(),
+  /** Null while no agent is connected. */
+  agent: AgentInfo.nullable(),
   /** The identity provider's name as people know it ("Okta"). */
   provider: z.string(),
-  pendingChange: PendingChange.nullable(),
-  progress: z.array(z.strictObject({ step: SyncStep, state: StepState })),
-  lastResult: SyncResult.nullable(),
+  directory: DirectoryView,
   lastCheckIn: z.string().nullable(),
-  /** The directory as the agent sees it: reachable, the person's account, and whether sync is on. */
-  directory: z.strictObject({
-    state: z.enum(['online', 'offline', 'none']),
-    account: z.enum(['active', 'deactivated', 'unknown']),
-    syncEnabled: z.boolean(),
-  }),
+  /** How the agent's last sync ended, as it last said (the status view shows it in every phase). */
+  lastResult: SyncResult.nullable(),
   /** Demo mode can make a password change as the identity provider would. */
   simulationAvailable: z.boolean(),
-  problem: Problem.nullable(),
-});
+};
+export const SharedState = z.strictObject(sharedFields);
+export type SharedState = z.infer<typeof SharedState>;
+
+/** A change the person confirms with both passwords (macOS). */
+const ChangeToConfirm = PendingChange.extend({ mode: z.literal('confirm') });
+/** A change the agent applied itself (Windows, Linux): the person is told, and on Linux may re-key. */
+const AppliedChange = PendingChange.extend({ mode: z.literal('applied') });
+
+/**
+ * The tray app's state (DESIGN.md, "The tray app's states"): a phase, and only what
+ * that phase's screen needs besides the shared part. The core decides the phase; the
+ * tray, the notifications and the window draw it, and never work it out again.
+ */
+export const AppState = z.discriminatedUnion('phase', [
+  /** First contact with the agent under way. */
+  z.strictObject({ phase: z.literal('connecting'), ...sharedFields }),
+  /** No agent, or one we do not trust. */
+  z.strictObject({ phase: z.literal('unreachable'), ...sharedFields, reason: UnreachableReason }),
+  /** In sync, nothing to do. */
+  z.strictObject({ phase: z.literal('idle'), ...sharedFields }),
+  /** A change waits for the person's confirmation. */
+  z.strictObject({ phase: z.literal('pending'), ...sharedFields, change: ChangeToConfirm }),
+  /** The agent is running the sync of `change`, step by step. */
+  z.strictObject({ phase: z.literal('confirming'), ...sharedFields, change: PendingChange, progress: z.array(ProgressEntry) }),
+  /** The last change went through. */
+  z.strictObject({ phase: z.literal('synced'), ...sharedFields, result: SyncResult }),
+  /** Something needs the person: `problem`; `change` is the change that waits meanwhile (the one the problem is about, unless a newer one replaced it or it went away). */
+  z.strictObject({ phase: z.literal('attention'), ...sharedFields, problem: Problem, change: PendingChange.nullable() }),
+  /** Windows and Linux: the agent applied the change itself. */
+  z.strictObject({ phase: z.literal('informed'), ...sharedFields, change: AppliedChange }),
+]);
 export type AppState = z.infer<typeof AppState>;
+export type Phase = AppState['phase'];
+/** The state of one phase: `StateOf<'pending'>` has its change. */
+export type StateOf<P extends Phase> = Extract<AppState, { phase: P }>;
+/** What a phase has besides the shared part: `{ phase: 'pending'; change }`, one member per phase. */
+export type PhaseFields = AppState extends infer S ? (S extends unknown ? Omit<S, keyof SharedState> : never) : never;
 
 export const ConfirmRequest = z.strictObject({
   changeId: ChangeId,
@@ -130,52 +176,58 @@ export type DiagnosticsReport = z.infer<typeof DiagnosticsReport>;
 const Ok = z.strictObject({ ok: z.boolean() });
 const NoArgs = z.tuple([]);
 
-/** Renderer → main calls. Each has a channel, an argument schema and a result schema. */
-export const Invokes = {
-  getState: { channel: 'pwsync:get-state', args: NoArgs, result: AppState },
-  confirmChange: { channel: 'pwsync:confirm-change', args: z.tuple([ConfirmRequest]), result: ConfirmOutcome },
-  startOver: { channel: 'pwsync:start-over', args: z.tuple([StartOverRequest]), result: ConfirmOutcome },
-  checkIn: { channel: 'pwsync:check-in', args: NoArgs, result: Ok },
-  dismissProblem: { channel: 'pwsync:dismiss-problem', args: NoArgs, result: Ok },
-  getDiagnostics: { channel: 'pwsync:get-diagnostics', args: NoArgs, result: DiagnosticsReport },
+/** Renderer → main calls: each name's argument and result schemas (its channel is in contract-names.ts). */
+export const Invokes = withChannels(INVOKE_CHANNELS, {
+  getState: { args: NoArgs, result: AppState },
+  confirmChange: { args: z.tuple([ConfirmRequest]), result: ConfirmOutcome },
+  startOver: { args: z.tuple([StartOverRequest]), result: ConfirmOutcome },
+  checkIn: { args: NoArgs, result: Ok },
+  dismissProblem: { args: NoArgs, result: Ok },
+  getDiagnostics: { args: NoArgs, result: DiagnosticsReport },
   /** Puts the diagnostics text on the clipboard (main process; the browser demo's page does it itself). */
-  copyDiagnostics: { channel: 'pwsync:copy-diagnostics', args: NoArgs, result: Ok },
+  copyDiagnostics: { args: NoArgs, result: Ok },
   /** Opens the support URL from policy in the browser (an allowlisted https address only). */
-  openSupport: { channel: 'pwsync:open-support', args: NoArgs, result: Ok },
+  openSupport: { args: NoArgs, result: Ok },
   /** Escape or Done: hides the window (a no-op in the browser demo). */
-  closeWindow: { channel: 'pwsync:close-window', args: NoArgs, result: Ok },
+  closeWindow: { args: NoArgs, result: Ok },
   /** Demo mode only: a real SCIM PATCH to the demo's directory, as Okta would send it. */
-  simulateChange: { channel: 'pwsync:simulate-change', args: NoArgs, result: Ok },
-} as const;
-export type InvokeName = keyof typeof Invokes;
+  simulateChange: { args: NoArgs, result: Ok },
+});
 
-/** Main → renderer pushes. */
 export const View = z.enum(['main', 'status', 'support']);
 export type View = z.infer<typeof View>;
 
-export const Events = {
-  stateChanged: { channel: 'pwsync:state-changed', payload: AppState },
+/** Main → renderer pushes: each name's payload schema. */
+export const Events = withChannels(EVENT_CHANNELS, {
+  /** Each new state, as the core decided it. */
+  stateChanged: { payload: AppState },
   /** The tray asked for a particular view ("Sync status and help…" opens the help). */
-  showView: { channel: 'pwsync:show-view', payload: View },
-} as const;
+  showView: { payload: View },
+});
 
-/** What `window.pwsync` is, in Electron (from the preload) and in the browser demo alike. */
-export interface PwsyncBridge {
-  getState(): Promise<AppState>;
-  confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome>;
-  startOver(request: StartOverRequest): Promise<ConfirmOutcome>;
-  checkIn(): Promise<{ ok: boolean }>;
-  dismissProblem(): Promise<{ ok: boolean }>;
-  getDiagnostics(): Promise<DiagnosticsReport>;
-  copyDiagnostics(): Promise<{ ok: boolean }>;
-  openSupport(): Promise<{ ok: boolean }>;
-  closeWindow(): Promise<{ ok: boolean }>;
-  simulateChange(): Promise<{ ok: boolean }>;
-  /** Calls the listener with each new state; returns the function that stops it. */
-  onStateChanged(listener: (state: AppState) => void): () => void;
-  /** Calls the listener when the tray asks for a view; returns the function that stops it. */
-  onShowView(listener: (view: View) => void): () => void;
-}
+export type InvokeArgs<K extends InvokeName> = z.input<(typeof Invokes)[K]['args']>;
+export type InvokeResult<K extends InvokeName> = z.output<(typeof Invokes)[K]['result']>;
+export type EventPayload<E extends EventName> = z.output<(typeof Events)[E]['payload']>;
+
+/**
+ * What `window.pwsync` is, in Electron (from the preload) and in the browser demo
+ * alike, derived from the two tables: a function per call, taking its arguments and
+ * resolving to its result, and per push an `on…` function that calls the listener
+ * with each payload and returns the function that stops it.
+ */
+export type PwsyncBridge = { [K in InvokeName]: (...args: InvokeArgs<K>) => Promise<InvokeResult<K>> } & {
+  [E in EventName as ListenerName<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
 
 /** A stable error code returned instead of a raw exception when a call is refused. */
-export const BridgeErrorCode = z.enum(['forbiddenSender', 'invalidPayload', 'internal']);
+export const BridgeErrorCode = z.enum(BRIDGE_ERROR_CODES);
+export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
+
+/** The table `entries`, each given its channel; the compiler says which name is missing from it, or extra. */
+function withChannels<Channels extends Record<string, string>, Entries extends { [N in keyof Channels]: object }>(
+  channels: Channels,
+  entries: Entries & Record<Exclude<keyof Entries, keyof Channels>, never>,
+): { [N in keyof Channels]: Entries[N] & { channel: Channels[N] } } {
+  const named = Object.entries(entries).map(([name, entry]) => [name, { channel: channels[name], ...entry }]);
+  return Object.fromEntries(named) as { [N in keyof Channels]: Entries[N] & { channel: Channels[N] } };
+}

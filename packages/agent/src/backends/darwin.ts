@@ -80,7 +80,7 @@ export const PLATFORM_SSO_MESSAGE =
 export const MOBILE_ACCOUNT_MESSAGE =
   'This is an Active Directory mobile account: its password belongs to the directory, and a change made only on this Mac would split the two. Sign in to this Mac with your new password while it is connected to your organization\'s network (or VPN), or ask IT support to make it a local account.';
 export const RESET_NEEDS_ADMIN_MESSAGE =
-  'This account has a SecureToken, so without the previous password only an administrator can move it to the new password and keep FileVault working. Ask IT support to reset it (with the FileVault recovery key, or as an administrator who has a SecureToken), then start over again: pwsync then makes the new keychain.';
+  'This account has a SecureToken: without the previous password only an administrator can move it and keep FileVault working. Ask IT support to reset it (with the FileVault recovery key, or as an administrator who has a SecureToken), then start over: pwsync then makes the new keychain.';
 
 const ROOT = { name: 'root', home: '/var/root' };
 

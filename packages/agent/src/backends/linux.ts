@@ -13,9 +13,9 @@ import { z } from 'zod';
 import { readJson, writeJsonAtomic } from '../atomic-file';
 import { StepError, type PlatformBackend } from './backend';
 import { ControlSocketKeyring, type KeyringUser, type LoginKeyring } from './gnome-keyring';
-import { luksAccepts, luksChangeKey, passphraseDevices, type LuksOptions } from './luks';
-import type { Runner } from './runner';
-import { checkUserName, cryptVerify, hashFormat, readShadowHash, setShadowHash, setShadowPassword } from './shadow';
+import { luksAccepts, luksChangeKey, LuksError, passphraseDevices, type LuksOptions } from './luks';
+import { RunRefused, type Runner } from './runner';
+import { checkUserName, cryptVerify, hashFormat, readShadowHash, setShadowHash, setShadowPassword, ShadowError } from './shadow';
 
 export interface LinuxBackendOptions {
   runner: Runner;
@@ -195,7 +195,7 @@ export class LinuxBackend implements PlatformBackend {
       return await body();
     } catch (error) {
       if (error instanceof StepError) throw error;
-      throw new StepError(`The account could not be read or changed (${(error as Error).message})`, true, 'retry');
+      throw new StepError(`The account could not be read or changed (${toolFailure(error)})`, true, 'retry');
     }
   }
 
@@ -204,7 +204,20 @@ export class LinuxBackend implements PlatformBackend {
       return await body();
     } catch (error) {
       if (error instanceof StepError) throw error;
-      throw new StepError(`The disk encryption could not be checked or changed (${(error as Error).message})`, true, 'retry');
+      throw new StepError(`The disk encryption could not be checked or changed (${toolFailure(error)})`, true, 'retry');
     }
   }
+}
+
+/**
+ * What a failure below a step says about itself, for the step's message (which goes to
+ * the person's screen and to support): the messages of our own tool errors, which name
+ * a tool and its exit and never a value; a system error's code (ENOENT, not its text,
+ * which quotes paths); anything else, only its kind.
+ */
+function toolFailure(error: unknown): string {
+  if (error instanceof ShadowError || error instanceof LuksError || error instanceof RunRefused) return error.message;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return code;
+  return error instanceof Error ? error.name : 'an unknown error';
 }

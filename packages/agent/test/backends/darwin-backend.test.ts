@@ -143,7 +143,13 @@ describe('the macOS backend, by recording', () => {
     const mac = new FakeMac();
     mac.faults.verifyNew = { exitCode: 0, stdout: JSON.stringify({ ok: false, code: 5000 }) };
     const { runner, outcome, labels } = await sync(mac);
-    expect((outcome as AgentError).data).toEqual({ step: 'account', completedSteps: ['verifyNew', 'verifyPrevious'], retrySafe: true, remedy: 'retry' });
+    expect((outcome as AgentError).data).toEqual({
+      step: 'account',
+      completedSteps: ['verifyNew', 'verifyPrevious'],
+      retrySafe: true,
+      remedy: 'retry',
+      failureReason: 'The account did not take the new password, so the previous one was put back',
+    });
     const changes = runner.calls.filter((c) => label(c) === 'od:change').map((c) => JSON.parse(c.stdin) as { old: string; new: string });
     expect(changes).toEqual([expect.objectContaining({ old: PREVIOUS, new: NEXT }), expect.objectContaining({ old: NEXT, new: PREVIOUS })]);
     expect(mac.account).toBe(PREVIOUS);
@@ -154,7 +160,13 @@ describe('the macOS backend, by recording', () => {
     const mac = new FakeMac();
     mac.faults.keychainChange = { exitCode: 0, stderr: 'set-keychain-password: returned -25293\n' };
     const { outcome, progress, labels } = await sync(mac);
-    expect((outcome as AgentError).data).toEqual({ step: 'keychain', completedSteps: ['verifyNew', 'verifyPrevious', 'account'], retrySafe: false, remedy: 'newKeychain' });
+    expect((outcome as AgentError).data).toEqual({
+      step: 'keychain',
+      completedSteps: ['verifyNew', 'verifyPrevious', 'account'],
+      retrySafe: false,
+      remedy: 'newKeychain',
+      failureReason: 'The login keychain is not on the previous password',
+    });
     expect(mac.account).toBe(NEXT); // not undone: account and FileVault agree
     expect(progress).toContainEqual(['keychain', 'failed']);
     // After -25293 the backend probed the new password before giving up.
@@ -338,7 +350,8 @@ describe('the macOS backend, starting over without the previous password', () =>
   it('refuses to reset an account with a SecureToken, with the next step, before anything changes', async () => {
     const mac = new FakeMac();
     const { outcome, labels } = await sync(mac, null);
-    expect((outcome as AgentError).data).toEqual({ step: 'account', completedSteps: ['verifyNew'], retrySafe: true, remedy: 'contactSupport' });
+    // The whole next step reaches the person and support, uncut.
+    expect((outcome as AgentError).data).toEqual({ step: 'account', completedSteps: ['verifyNew'], retrySafe: true, remedy: 'contactSupport', failureReason: RESET_NEEDS_ADMIN_MESSAGE });
     expect(labels.filter((l) => CHANGING.includes(l))).toEqual([]);
     expect([mac.account, mac.keychain]).toEqual([PREVIOUS, PREVIOUS]);
     const error = (await rejection(backendFor(mac).backend.resetAccountPassword(USER, NEXT))) as StepError;

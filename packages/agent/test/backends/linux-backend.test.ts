@@ -124,10 +124,16 @@ describe.skipIf(skip)(`the Linux backend, for real on a throw-away root${skip ? 
     const failure = await t.service.confirm(t.change.id, PREVIOUS, NEXT).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AgentError);
     expect((failure as AgentError).code).toBe(ErrorCode.stepFailed);
-    expect((failure as AgentError).data).toEqual({ step: 'keychain', completedSteps: ['verifyNew', 'verifyPrevious', 'account'], retrySafe: false, remedy: 'newKeychain' });
+    expect((failure as AgentError).data).toEqual({
+      step: 'keychain',
+      completedSteps: ['verifyNew', 'verifyPrevious', 'account'],
+      retrySafe: false,
+      remedy: 'newKeychain',
+      failureReason: 'The GNOME login keyring is not on the previous password',
+    });
     expect(await cryptVerify(new SafeRunner(), NEXT, await shadowHash(t.root))).toBe(true);
     expect(luksOpens(t.image!, PREVIOUS)).toBe(true);
-    expect(t.service.status().lastResult).toMatchObject({ outcome: 'failed', failedStep: 'keychain' });
+    expect(t.service.status().lastResult).toMatchObject({ outcome: 'failed', failedStep: 'keychain', failureReason: 'The GNOME login keyring is not on the previous password' });
   });
 
   it('counts a wrong previous password and changes nothing', async () => {
@@ -152,6 +158,12 @@ describe.skipIf(skip)(`the Linux backend, for real on a throw-away root${skip ? 
     const t = await setUp({ keyringPassword: PREVIOUS, luks: 'broken' });
     await t.service.receiveChange(t.change, t.hashes);
     const failure = await t.service.confirm(t.change.id, PREVIOUS, NEXT).catch((e: unknown) => e);
-    expect((failure as AgentError).data).toEqual({ step: 'fileVault', completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain'], retrySafe: true, remedy: 'retry' });
+    expect((failure as AgentError).data).toEqual({
+      step: 'fileVault',
+      completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain'],
+      retrySafe: true,
+      remedy: 'retry',
+      failureReason: 'The disk encryption could not be checked or changed (cryptsetup open --test-passphrase: exit 1)',
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The browser demo's host: serves the renderer on 127.0.0.1 and provides the same
- * bridge the preload gives Electron's window, over HTTP (calls) and Server-Sent
- * Events (state pushes), validated against the same contract. Used where no
- * Electron binary is installed, and by the end-to-end tests in Chromium.
+ * bridge the preload gives Electron's window, over HTTP (calls, by their names in the
+ * contract) and Server-Sent Events (pushes, named as in the contract), answered by the
+ * same handlers and validated against the same contract as in main (core/bridge-calls.ts).
+ * Used where no Electron binary is installed, and by the end-to-end tests in Chromium.
  *
  * Only this page may call it: requests must name this exact host (no DNS
  * rebinding), come from this origin, and carry the per-run token the page got in
@@ -15,7 +16,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type AppState, Invokes, type InvokeName } from '@pwsync/tray/contract';
+import { type AppState, type BridgeErrorCode, type EventName, type EventPayload, INVOKE_NAMES, type InvokeName } from '@pwsync/tray/contract';
+import { answerCall, coreHandlers } from '@pwsync/tray/core/bridge-calls';
 import type { Logger } from '@pwsync/node-kit/log';
 import { SECURITY_HEADERS } from '@pwsync/tray/core/security-headers';
 import type { TrayCore } from '@pwsync/tray/core/tray-core';
@@ -67,10 +69,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
         if (!tokenMatches(url.searchParams.get('token'))) return send(response, 403, { error: 'forbiddenSender' });
         return openEvents(response);
       }
-      const match = /^\/api\/invoke\/([A-Za-z]+)$/.exec(url.pathname);
-      if (!match || request.method !== 'POST' || !Object.hasOwn(Invokes, match[1]!)) return send(response, 404, { error: 'invalidPayload' });
+      const name = callNamed(/^\/api\/invoke\/([A-Za-z]+)$/.exec(url.pathname)?.[1]);
+      if (!name || request.method !== 'POST') return send(response, 404, { error: 'invalidPayload' });
       if (!tokenMatches(headerValue(request.headers['x-pwsync-token']))) return send(response, 403, { error: 'forbiddenSender' });
-      return void invoke(match[1] as InvokeName, request, response);
+      return void invoke(name, request, response);
     }
     if (request.method !== 'GET') return send(response, 405, { error: 'invalidPayload' });
     return void serveFile(url.pathname === '/' ? '/index.html' : url.pathname, request, response);
@@ -79,12 +81,12 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const openEvents = (response: http.ServerResponse): void => {
     response.writeHead(200, { 'Content-Type': 'text/event-stream', Connection: 'keep-alive' });
     streams.add(response);
-    pushState(response, options.core.getState());
+    pushEvent(response, 'stateChanged', options.core.getState());
     response.on('close', () => streams.delete(response));
   };
 
   const onState = (state: AppState): void => {
-    for (const stream of streams) pushState(stream, state);
+    for (const stream of streams) pushEvent(stream, 'stateChanged', state);
   };
   options.core.on('stateChanged', onState);
   const heartbeat = setInterval(() => {
@@ -92,6 +94,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   }, 15_000);
   heartbeat.unref();
 
+  // The same handlers as Electron's main, without a shell: a server cannot reach the
+  // browser's clipboard, open its tabs or close it. The page does these itself, and a
+  // call here says it was not done.
+  const handlers = coreHandlers(options.core, {});
   const invoke = async (name: InvokeName, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const body = await readBody(request);
     if (body === undefined) return send(response, 413, { error: 'invalidPayload' });
@@ -103,18 +109,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     } finally {
       body.fill(0);
     }
-    const parsed = Invokes[name].args.safeParse(args);
-    if (!parsed.success) {
-      options.logger.warn('refused a malformed call from the page', { channel: Invokes[name].channel });
-      return send(response, 400, { error: 'invalidPayload' });
-    }
-    try {
-      const result = await call(options.core, name, parsed.data);
-      send(response, 200, Invokes[name].result.parse(result));
-    } catch (error) {
-      options.logger.error('a call from the page failed', { channel: Invokes[name].channel, error: error instanceof Error ? error.name : 'unknown' });
-      send(response, 500, { error: 'internal' });
-    }
+    const answer = await answerCall(handlers, name, args, options.logger, 'page');
+    if (answer.ok) return send(response, 200, answer.result);
+    send(response, ERROR_STATUS[answer.error], { error: answer.error });
   };
 
   const root = path.resolve(options.rendererDir);
@@ -172,30 +169,12 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   };
 }
 
-function call(core: TrayCore, name: InvokeName, args: unknown[]): Promise<unknown> | unknown {
-  switch (name) {
-    case 'getState':
-      return core.getState();
-    case 'confirmChange':
-      return core.confirmChange(args[0] as Parameters<TrayCore['confirmChange']>[0]);
-    case 'startOver':
-      return core.startOver(args[0] as Parameters<TrayCore['startOver']>[0]);
-    case 'checkIn':
-      return core.checkIn();
-    case 'dismissProblem':
-      return core.dismissProblem();
-    case 'getDiagnostics':
-      return core.diagnostics();
-    // A server cannot reach the browser's clipboard, open its tabs or close it: the
-    // page does these itself, and a call here says it was not done.
-    case 'simulateChange':
-      return core.simulateChange();
-    case 'copyDiagnostics':
-    case 'openSupport':
-    case 'closeWindow':
-      return { ok: false };
-  }
+/** The contract's call of that name, if there is one (never a property inherited by every object). */
+function callNamed(name: string | undefined): InvokeName | undefined {
+  return INVOKE_NAMES.find((known) => known === name);
 }
+
+const ERROR_STATUS: Record<BridgeErrorCode, number> = { forbiddenSender: 403, invalidPayload: 400, internal: 500 };
 
 function baseHeaders(response: http.ServerResponse): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
@@ -206,8 +185,9 @@ function send(response: http.ServerResponse, status: number, body: unknown): voi
   response.end(JSON.stringify(body));
 }
 
-function pushState(response: http.ServerResponse, state: AppState): void {
-  response.write(`event: stateChanged\ndata: ${JSON.stringify(state)}\n\n`);
+/** A push as a server-sent event named as in the contract, which is what the page's HTTP bridge listens for. */
+function pushEvent<E extends EventName>(response: http.ServerResponse, event: E, payload: EventPayload<E>): void {
+  response.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { appState, pendingState } from '../test/app-states';
+import { appState, CHANGE, pendingState } from '../test/app-states';
 import { createFakeBridge } from '../test/fake-bridge';
 import { renderApp } from '../test/render-app';
 
@@ -61,7 +61,7 @@ describe('the window', () => {
     ['versionMismatch', "The agent and app versions don't match", 'different versions'],
     ['handshakeFailed', "pwsync couldn't connect to the agent", "didn't answer as expected"],
   ] as const)('unreachable (%s): what is wrong and what to do', async (reason, title, body) => {
-    await renderApp(appState({ phase: 'unreachable', unreachable: reason, agent: null }));
+    await renderApp(appState({ phase: 'unreachable', reason, agent: null }));
     expect(shownPhase()).toBe('unreachable');
     expect(screen.getByRole('heading', { level: 1, name: title })).toBeInTheDocument();
     expect(screen.getByText(new RegExp(body))).toBeInTheDocument();
@@ -91,7 +91,7 @@ describe('the window', () => {
     await renderApp(
       appState({
         phase: 'confirming',
-        pendingChange: pendingState().pendingChange,
+        change: CHANGE,
         progress: [
           { step: 'verifyNew', state: 'done' },
           { step: 'verifyPrevious', state: 'done' },
@@ -135,12 +135,6 @@ describe('the window', () => {
     expect(
       screen.getByText('Your password was updated by Okta. Use your new password from now on to sign in to this computer.'),
     ).toBeInTheDocument();
-  });
-
-  it('a change the agent already applied is told, not confirmed', async () => {
-    await renderApp(pendingState({ pendingChange: { ...pendingState().pendingChange!, mode: 'applied' } }));
-    expect(shownPhase()).toBe('informed');
-    expect(screen.queryByLabelText('New password')).not.toBeInTheDocument();
   });
 
   it('follows the phase as states are pushed', async () => {

@@ -1,5 +1,4 @@
-import type { ReactNode } from 'react';
-import type { Phase } from './app-types';
+import type { WindowState } from './app-types';
 import { AppFooter } from './components/app-footer';
 import { AppHeader } from './components/app-header';
 import { DemoBanner } from './components/demo-banner';
@@ -15,38 +14,51 @@ import { StatusView } from './screens/status-view';
 import { SupportView } from './screens/support-view';
 import { SyncedScreen } from './screens/synced-screen';
 import { UnreachableScreen } from './screens/unreachable-screen';
-import { useIsDemo, usePhase, useView } from './store/hooks';
-
-const SCREENS: Record<Phase, () => ReactNode> = {
-  connecting: ConnectingScreen,
-  unreachable: UnreachableScreen,
-  idle: IdleScreen,
-  pending: ConfirmScreen,
-  confirming: ConfirmingScreen,
-  synced: SyncedScreen,
-  attention: AttentionScreen,
-  informed: InformedScreen,
-};
+import { useIsDemo, useView, useWindowState } from './store/hooks';
 
 /** The tray window: a header, the demo notice when it applies, the screen for the phase (or the status or support view), a footer. */
 export function App() {
-  const phase = usePhase();
+  const state = useWindowState();
   const demo = useIsDemo();
   const view = useView();
   usePolicyLanguage();
   useEscapeCloses();
-  const Screen = SCREENS[phase];
   return (
-    <div className="app" data-phase={phase} data-view={view} data-demo={demo || undefined}>
+    <div className="app" data-phase={state.phase} data-view={view} data-demo={demo || undefined}>
       <AppHeader />
       {demo && <DemoBanner />}
       <main className="screen">
-        {view === 'status' && <StatusView />}
+        {view === 'status' && <StatusView state={state} />}
         {view === 'support' && <SupportView />}
         {/* The form stays mounted under a sub-view only by not being there at all: its fields are cleared when it goes. */}
-        {view === 'main' && <Screen />}
+        {view === 'main' && <PhaseScreen state={state} />}
       </main>
       <AppFooter />
     </div>
   );
+}
+
+/** The phase's screen, given what its phase holds. */
+function PhaseScreen({ state }: { state: WindowState }) {
+  switch (state.phase) {
+    case 'connecting':
+      return <ConnectingScreen />;
+    case 'unreachable':
+      return <UnreachableScreen reason={state.reason} />;
+    case 'idle':
+      return <IdleScreen />;
+    case 'pending':
+      return <ConfirmScreen change={state.change} />;
+    case 'confirming':
+      return <ConfirmingScreen change={state.change} progress={state.progress} />;
+    case 'synced':
+      return <SyncedScreen result={state.result} />;
+    case 'attention':
+      return <AttentionScreen problem={state.problem} change={state.change} />;
+    case 'informed':
+      return <InformedScreen change={state.change} />;
+    default:
+      // Every phase has its screen: a new one fails to compile here.
+      return state satisfies never;
+  }
 }

@@ -1,27 +1,17 @@
-import { vi } from 'vitest';
-import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest, View } from '../src/app-types';
+import { type Mock, vi } from 'vitest';
+import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, PwsyncBridge, StartOverRequest, View } from '../src/app-types';
 import type { RendererBridge } from '../src/bridge';
+import type { InvokeName } from '../../src/contract-names';
 
-type Ok = Promise<{ ok: boolean }>;
-
-export interface FakeBridge extends RendererBridge {
-  getState: ReturnType<typeof vi.fn<() => Promise<AppState>>>;
-  confirmChange: ReturnType<typeof vi.fn<(request: ConfirmRequest) => Promise<ConfirmOutcome>>>;
-  startOver: ReturnType<typeof vi.fn<(request: StartOverRequest) => Promise<ConfirmOutcome>>>;
-  checkIn: ReturnType<typeof vi.fn<() => Ok>>;
-  dismissProblem: ReturnType<typeof vi.fn<() => Ok>>;
-  getDiagnostics: ReturnType<typeof vi.fn<() => Promise<DiagnosticsReport>>>;
-  copyDiagnostics: ReturnType<typeof vi.fn<() => Ok>>;
-  openSupport: ReturnType<typeof vi.fn<() => Ok>>;
-  closeWindow: ReturnType<typeof vi.fn<() => Ok>>;
-  simulateChange: ReturnType<typeof vi.fn<() => Ok>>;
+/** The bridge with every call a mock, typed from the contract, and ways to play main's part. */
+export type FakeBridge = RendererBridge & { [K in InvokeName]: Mock<PwsyncBridge[K]> } & {
   /** Sends a state as main would push it. */
   push(state: AppState): void;
   /** Asks for a view, as the tray's menu does. */
   showView(view: View): void;
   /** The page's own connection dropped, as the HTTP bridge reports it. */
   loseConnection(): void;
-}
+};
 
 export const DIAGNOSTICS: DiagnosticsReport = {
   supportCode: 'K7QM-4XPD',

@@ -5,8 +5,9 @@
  * passed through redaction anyway.
  */
 import { randomBytes } from 'node:crypto';
-import type { Diagnostics as AgentDiagnostics } from '@pwsync/agent-protocol';
+import type { Diagnostics as AgentDiagnostics, PendingChange, SyncStep } from '@pwsync/agent-protocol';
 import type { AppState, DiagnosticsReport } from '../contract';
+import { waitingChange } from './app-state';
 import type { HistoryEntry } from './history';
 import type { LoadedPolicy } from './policy';
 import { redactText } from '@pwsync/node-kit/redact';
@@ -40,14 +41,14 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
     `Version: ${input.appVersion}`,
     `Platform: ${state.platform}`,
     `Demo mode: ${state.demo ? 'yes' : 'no'}`,
-    `State: ${state.phase}${state.problem ? ` (${state.problem.code})` : ''}${state.unreachable ? ` (${state.unreachable})` : ''}`,
-    `Pending change: ${state.pendingChange ? `${state.pendingChange.id} from ${state.pendingChange.provider}, ${state.pendingChange.createdAt}` : 'none'}`,
+    `State: ${stateLine(state)}`,
+    `Pending change: ${pendingLine(waitingChange(state))}`,
     `Log: ${input.logLocation ?? 'standard error'}`,
     '',
     '[Agent]',
   ];
   if (!agent) {
-    lines.push(`Connected: no${state.unreachable ? ` (${state.unreachable})` : ''}`);
+    lines.push(`Connected: no${state.phase === 'unreachable' ? ` (${state.reason})` : ''}`);
   } else {
     lines.push(
       'Connected: yes',
@@ -61,7 +62,7 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
       `New keychain allowed by the agent: ${agent.policy.newKeychainAllowed ? 'yes' : 'no'}`,
     );
     for (const result of agent.history.slice(0, 10)) {
-      lines.push(`  ${result.finishedAt} ${result.changeId} ${result.outcome}${result.failedStep ? ` at ${result.failedStep}` : ''} [${result.completedSteps.join(', ')}]`);
+      lines.push(`  ${result.finishedAt} ${result.changeId} ${result.outcome}${failedAt(result.failedStep, result.failureReason)} [${result.completedSteps.join(', ')}]`);
     }
   }
   lines.push('', '[Policy]', `Source: ${policy.source}`);
@@ -73,4 +74,27 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
     lines.push(`${entry.at} ${entry.changeId} ${entry.outcome}${entry.failedStep ? ` at ${entry.failedStep}` : ''}${entry.errorCode ? ` (${entry.errorCode})` : ''}`);
   }
   return { supportCode: code, generatedAt: input.now.toISOString(), text: redactText(lines.join('\n')) };
+}
+
+/** The phase, and what it is about where that helps support: the problem (with the agent's reason), or why the agent is out of reach. */
+function stateLine(state: AppState): string {
+  switch (state.phase) {
+    case 'attention':
+      return `attention (${state.problem.code}${failedAt(state.problem.step ?? null, state.problem.failureReason)})`;
+    case 'unreachable':
+      return `unreachable (${state.reason})`;
+    default:
+      return state.phase;
+  }
+}
+
+function pendingLine(change: PendingChange | null | undefined): string {
+  if (change === undefined) return 'not known (no agent connected)';
+  if (change === null) return 'none';
+  return `${change.id} from ${change.provider}, ${change.createdAt}`;
+}
+
+/** " at keychain: The login keychain is not on the previous password", or as much of it as is known. */
+function failedAt(step: SyncStep | null, reason: string | undefined): string {
+  return `${step ? ` at ${step}` : ''}${reason ? `: ${reason}` : ''}`;
 }

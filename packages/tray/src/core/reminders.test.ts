@@ -113,6 +113,20 @@ describe('notifications about a waiting change', () => {
     expect(notifier.kinds()).toEqual(['pending', 'reminder']);
   });
 
+  it('keeps reminding while the agent is out of reach, and does not announce the same change again when it is back', () => {
+    const r = reminders('darwin', 4);
+    r.stateChanged(pending('chg_1'));
+    r.stateChanged(appState({ phase: 'unreachable', reason: 'notRunning' }));
+    clock.advance(4 * HOUR);
+    expect(notifier.kinds()).toEqual(['pending', 'reminder']);
+    r.stateChanged(pending('chg_1'));
+    clock.advance(1 * HOUR);
+    expect(notifier.kinds()).toEqual(['pending', 'reminder']);
+    r.stateChanged(appState({ phase: 'idle' }));
+    clock.advance(24 * HOUR);
+    expect(notifier.kinds()).toEqual(['pending', 'reminder']);
+  });
+
   it('stops reminding when the change goes away without a sync', () => {
     const r = reminders();
     r.stateChanged(pending());
@@ -148,7 +162,7 @@ describe('notifications about a sync', () => {
 
   it('on Windows and Linux: the agent applied it, so use the new password from now on (no reminders)', () => {
     const r = reminders('linux');
-    r.stateChanged(appState({ phase: 'informed', platform: 'linux', pendingChange: { id: 'chg_9', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'applied' } }));
+    r.stateChanged(appState({ phase: 'informed', platform: 'linux', change: { id: 'chg_9', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'applied' } }));
     clock.advance(24 * HOUR);
     expect(notifier.shown).toEqual([
       expect.objectContaining({ kind: 'informed', title: 'Your password was updated', body: 'From now on, use the password you set at Okta to sign in to this computer.' }),

@@ -6,9 +6,10 @@
  * (the window already says it), and a click opens the window. The clock is injected
  * so reminders are tested without waiting hours.
  */
-import type { Platform } from '@pwsync/agent-protocol';
+import type { PendingChange, Platform } from '@pwsync/agent-protocol';
 import { type Clock, systemClock } from '@pwsync/node-kit/clock';
 import type { AppState, Problem } from '../contract';
+import { waitingChange } from './app-state';
 import type { Translate } from './i18n';
 
 export type NotificationKind = 'pending' | 'reminder' | 'synced' | 'failed' | 'informed';
@@ -41,6 +42,8 @@ export class Reminders {
   private readonly clock: Clock;
   private readonly intervalMs: number;
   private state: AppState | null = null;
+  /** The change that waits, as last known: out of reach, the agent cannot say otherwise. */
+  private change: PendingChange | null = null;
   private windowVisible = false;
   /** The change the person was told about (once each), and when the next reminder is due. */
   private notifiedChange: string | null = null;
@@ -55,7 +58,9 @@ export class Reminders {
   stateChanged(next: AppState): void {
     const previous = this.state;
     this.state = next;
-    const change = next.pendingChange;
+    const said = waitingChange(next);
+    if (said !== undefined) this.change = said;
+    const change = this.change;
     if (change && change.id !== this.notifiedChange) {
       this.notifiedChange = change.id;
       if (change.mode === 'applied') {
@@ -89,12 +94,11 @@ export class Reminders {
 
   private tick(): void {
     this.timer = undefined;
-    const state = this.state;
-    const waiting = state?.pendingChange?.mode === 'confirm' && state.pendingChange.id === this.notifiedChange;
+    const waiting = this.change?.mode === 'confirm' && this.change.id === this.notifiedChange;
     if (!waiting) return this.cancelReminder();
     if (this.dueAt !== null && this.clock.now() < this.dueAt) return this.arm();
     // Not while the person is in the middle of confirming it.
-    if (state.phase !== 'confirming') this.notify('reminder');
+    if (this.state?.phase !== 'confirming') this.notify('reminder');
     this.schedule(this.clock.now() + this.intervalMs);
   }
 
@@ -117,13 +121,19 @@ export class Reminders {
 
   private notify(kind: NotificationKind): void {
     if (this.windowVisible || !this.state) return;
-    this.options.notifier.show(notificationFor(kind, this.state, this.options.t, this.options.platform), () => this.options.openWindow());
+    this.options.notifier.show(notificationFor(kind, this.state, this.options.t, this.options.platform, this.change), () => this.options.openWindow());
   }
 }
 
-/** The words of each notification: what happened, and what to do next. */
-export function notificationFor(kind: NotificationKind, state: AppState, t: Translate, platform: Platform): NotificationModel {
-  const provider = state.pendingChange?.provider ?? state.provider;
+/** The words of each notification: what happened, and what to do next (about `change`, the one that waits, if any). */
+export function notificationFor(
+  kind: NotificationKind,
+  state: AppState,
+  t: Translate,
+  platform: Platform,
+  change: PendingChange | null = waitingChange(state) ?? null,
+): NotificationModel {
+  const provider = change?.provider ?? state.provider;
   switch (kind) {
     case 'pending':
       return { kind, title: t('notification.pending.title', { provider }), body: t('notification.pending.body'), action: t('notification.pending.action') };
@@ -134,7 +144,7 @@ export function notificationFor(kind: NotificationKind, state: AppState, t: Tran
       return { kind, title: t('notification.synced.title'), body: platform === 'darwin' ? `${body} ${t('notification.synced.fileVault')}` : body, action: null };
     }
     case 'failed':
-      return { kind, title: t('notification.failed.title'), body: t(failureAdvice(state.problem)), action: null };
+      return { kind, title: t('notification.failed.title'), body: t(failureAdvice(state.phase === 'attention' ? state.problem : null)), action: null };
     case 'informed':
       return { kind, title: t('notification.informed.title'), body: t('notification.informed.body', { provider }), action: null };
   }

@@ -5,9 +5,20 @@
  * are handed to the agent client and never stored, logged or put in the state.
  */
 import { EventEmitter } from 'node:events';
-import { SYNC_STEPS, type AgentStatus, type InitializeResult, type Platform, type SyncResult } from '@pwsync/agent-protocol';
-import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, PolicyView, Problem, StartOverRequest } from '../contract';
-import { type AgentClient, ConnectionLostError } from './agent-client';
+import { SYNC_STEPS, type AgentStatus, type InitializeResult, type PendingChange, type Platform, type SyncResult } from '@pwsync/agent-protocol';
+import type {
+  AppState,
+  ConfirmOutcome,
+  ConfirmRequest,
+  DiagnosticsReport,
+  PhaseFields,
+  PolicyView,
+  Problem,
+  SharedState,
+  StartOverRequest,
+  UnreachableReason,
+} from '../contract';
+import { type AgentClient, type AgentClientEvents, ConnectionLostError } from './agent-client';
 import { buildDiagnostics } from './diagnostics';
 import { type HistoryEntry, type HistoryStore, MemoryHistory } from './history';
 import { type Clock, isoTime, systemClock } from '@pwsync/node-kit/clock';
@@ -15,8 +26,13 @@ import type { Logger } from '@pwsync/node-kit/log';
 import { DEFAULT_POLICY, type LoadedPolicy } from './policy';
 import { problemFrom } from './problems';
 
+/** What the core needs of its agent client (tests pass a scripted one). */
+export type AgentLink = Pick<AgentClient, 'connected' | 'request' | 'retryNow' | 'start' | 'stop'> & {
+  on<E extends keyof AgentClientEvents>(event: E, listener: (...args: AgentClientEvents[E]) => void): unknown;
+};
+
 export interface TrayCoreOptions {
-  client: AgentClient;
+  client: AgentLink;
   logger: Logger;
   /** The tray app was started in demo mode (its own practice agent). */
   demo: boolean;
@@ -43,26 +59,29 @@ function policyView(loaded: LoadedPolicy): PolicyView {
   };
 }
 
-const initialState = (demo: boolean, platform: Platform, policy: LoadedPolicy, simulationAvailable: boolean): AppState => ({
-  phase: 'connecting',
-  platform,
-  policy: policyView(policy),
-  demo,
-  agent: null,
-  unreachable: null,
-  provider: policy.policy.identityProvider,
-  pendingChange: null,
-  progress: [],
-  lastResult: null,
-  lastCheckIn: null,
-  directory: { state: 'none', account: 'unknown', syncEnabled: true },
-  simulationAvailable,
-  problem: null,
-});
+function initialShared(demo: boolean, platform: Platform, policy: LoadedPolicy, simulationAvailable: boolean): SharedState {
+  return {
+    platform,
+    policy: policyView(policy),
+    demo,
+    agent: null,
+    provider: policy.policy.identityProvider,
+    directory: { state: 'none', account: 'unknown', syncEnabled: true },
+    lastCheckIn: null,
+    lastResult: null,
+    simulationAvailable,
+  };
+}
 
 export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
+  private shared: SharedState;
+  private phase: PhaseFields = { phase: 'connecting' };
   private state: AppState;
-  private readonly client: AgentClient;
+  /** The agent's latest word on the change that waits, whatever the phase shows. */
+  private pendingChange: PendingChange | null = null;
+  /** Why the agent was last out of reach, for a resting phase while it still is. */
+  private unreachableReason: UnreachableReason = 'notRunning';
+  private readonly client: AgentLink;
   private readonly logger: Logger;
   private readonly history: HistoryStore;
   private readonly policy: LoadedPolicy;
@@ -77,13 +96,9 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     this.history = options.history ?? new MemoryHistory();
     this.policy = options.policy ?? { policy: DEFAULT_POLICY, source: 'defaults', problems: [] };
     this.clock = options.clock ?? systemClock;
-    this.state = initialState(options.demo, options.platform, this.policy, options.demo && options.simulatePasswordChange !== undefined);
-    this.client.on('unreachable', (reason) => {
-      // While the outcome of a sync is not known, say that, not "unreachable": the
-      // agent may well have finished, and only it can tell once it is back.
-      if (this.unknownOutcomeFor !== null) return this.update({ unreachable: reason, agent: null });
-      this.update({ phase: 'unreachable', unreachable: reason, agent: null });
-    });
+    this.shared = initialShared(options.demo, options.platform, this.policy, options.demo && options.simulatePasswordChange !== undefined);
+    this.state = { ...this.shared, ...this.phase };
+    this.client.on('unreachable', (reason) => this.agentOutOfReach(reason));
     this.client.on('disconnected', () => this.agentDisconnected());
     this.client.on('connected', (init) => void this.agentConnected(init));
     this.client.on('notification', (push) => {
@@ -92,8 +107,9 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
           return this.statusReceived(push.params.status);
         case 'syncProgress': {
           const { step, state } = push.params;
-          if (this.state.phase !== 'confirming') return;
-          this.update({ progress: this.state.progress.map((p) => (p.step === step ? { step, state } : p)) });
+          const current = this.phase;
+          if (current.phase !== 'confirming') return;
+          this.update({}, { ...current, progress: current.progress.map((p) => (p.step === step ? { step, state } : p)) });
           return;
         }
         case 'changeAdded':
@@ -131,9 +147,10 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   }
 
   dismissProblem(): { ok: boolean } {
-    if (this.state.problem === null) return { ok: false };
-    if (this.state.problem.code === 'connectionLost' || this.state.problem.code === 'outcomeUnknown') return { ok: false };
-    this.update({ problem: null, phase: this.restingPhase(this.state.pendingChange !== null) });
+    const current = this.phase;
+    if (current.phase !== 'attention') return { ok: false };
+    if (current.problem.code === 'connectionLost' || current.problem.code === 'outcomeUnknown') return { ok: false };
+    this.update({}, this.restingFor(this.pendingChange));
     return { ok: true };
   }
 
@@ -149,7 +166,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
 
   /** The previous password is forgotten: a new login keychain, where policy offers it. */
   startOver(request: StartOverRequest): Promise<ConfirmOutcome> {
-    if (!this.state.policy.newKeychainOffered || !this.state.agent?.newKeychainAllowed) {
+    if (!this.shared.policy.newKeychainOffered || !this.shared.agent?.newKeychainAllowed) {
       return Promise.resolve(this.refuse(request.changeId, { code: 'notAllowed' }));
     }
     return this.runSync(request.changeId, () =>
@@ -159,7 +176,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
 
   /** Demo mode: the identity provider changes the password (a real SCIM PATCH). */
   async simulateChange(): Promise<{ ok: boolean }> {
-    if (!this.state.simulationAvailable || !this.options.simulatePasswordChange) return { ok: false };
+    if (!this.shared.simulationAvailable || !this.options.simulatePasswordChange) return { ok: false };
     try {
       await this.options.simulatePasswordChange();
       this.logger.info('simulated a password change at the identity provider');
@@ -186,20 +203,17 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   }
 
   private async runSync(changeId: string, call: () => Promise<{ result: SyncResult }>): Promise<ConfirmOutcome> {
-    const pending = this.state.pendingChange;
+    const pending = this.pendingChange;
     if (!pending || pending.id !== changeId) return this.refuse(changeId, { code: 'changeNotFound' });
-    if (this.state.phase === 'confirming') return this.refuse(changeId, { code: 'syncAlreadyRunning' });
+    if (this.phase.phase === 'confirming') return this.refuse(changeId, { code: 'syncAlreadyRunning' });
     if (!this.client.connected) return this.refuse(changeId, { code: 'connectionLost' });
-    this.update({
-      phase: 'confirming',
-      problem: null,
-      progress: SYNC_STEPS.map((step) => ({ step, state: 'pending' as const })),
-    });
+    this.update({}, { phase: 'confirming', change: pending, progress: SYNC_STEPS.map((step) => ({ step, state: 'pending' as const })) });
     try {
       const { result } = await call();
       this.logger.info('the change was confirmed', { changeId: result.changeId, outcome: result.outcome });
       this.record(changeId, 'synced', null, null);
-      this.update({ phase: 'synced', lastResult: result, pendingChange: null, problem: null });
+      this.pendingChange = null;
+      this.update({ lastResult: result }, { phase: 'synced', result });
       return { ok: true, result };
     } catch (error) {
       if (error instanceof ConnectionLostError) {
@@ -207,13 +221,13 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
         this.unknownOutcomeFor = changeId;
         const problem: Problem = { code: 'outcomeUnknown' };
         this.record(changeId, 'unknown', null, problem.code);
-        this.update({ phase: 'attention', problem });
+        this.update({}, this.attention(problem));
         return { ok: false, problem };
       }
       const problem = problemFrom(error);
       this.logger.info('the agent refused the confirmation', { code: problem.code });
       this.record(changeId, problem.code === 'stepFailed' ? 'failed' : 'refused', problem.step ?? null, problem.code);
-      this.update({ phase: 'attention', problem });
+      this.update({}, this.attention(problem));
       return { ok: false, problem };
     }
   }
@@ -238,11 +252,13 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     } catch (error) {
       // Without a status there is nothing true to show; a later push can still mend it.
       this.logger.warn('the first status call failed', { error: error instanceof Error ? error.name : 'unknown' });
-      this.update({ phase: 'unreachable', unreachable: 'handshakeFailed', agent: null });
+      this.agentOutOfReach('handshakeFailed');
       return;
     }
-    this.update({
-      demo: this.state.demo || init.demo,
+    // Not shown on its own: the status below says which phase goes with it.
+    this.shared = {
+      ...this.shared,
+      demo: this.shared.demo || init.demo,
       agent: {
         version: init.agent.version,
         platform: init.platform,
@@ -250,8 +266,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
         user: init.user,
         newKeychainAllowed: init.capabilities.newKeychain,
       },
-      unreachable: null,
-    });
+    };
     if (this.unknownOutcomeFor !== null) this.resolveUnknownOutcome(status);
     this.statusReceived(status);
   }
@@ -262,58 +277,75 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     this.unknownOutcomeFor = null;
     const result = status.lastResult?.changeId === changeId ? status.lastResult : null;
     if (result?.outcome === 'synced') {
-      this.update({ phase: 'synced', lastResult: result, problem: null });
+      this.update({ lastResult: result }, { phase: 'synced', result });
     } else if (result?.outcome === 'interrupted' && result.failedStep) {
       // The agent resumes from its journal: confirming again finishes the job.
-      this.update({
-        phase: 'attention',
-        problem: { code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps, retrySafe: true, remedy: 'retry' },
-      });
+      this.update({}, this.attention({ code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps, retrySafe: true, remedy: 'retry' }));
     } else if (result && result.failedStep) {
-      this.update({ phase: 'attention', problem: { code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps } });
+      const reason = result.failureReason === undefined ? {} : { failureReason: result.failureReason };
+      this.update({}, this.attention({ code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps, ...reason }));
     } else {
-      this.update({ problem: null, phase: this.restingPhase(status.pendingChange !== null) });
+      this.update({}, this.restingFor(status.pendingChange));
     }
   }
 
   private agentDisconnected(): void {
-    if (this.state.phase === 'confirming') {
-      this.unknownOutcomeFor = this.state.pendingChange?.id ?? null;
-      this.update({ phase: 'attention', problem: { code: 'outcomeUnknown' }, agent: null, unreachable: 'notRunning' });
-      return;
-    }
-    this.update({ phase: 'unreachable', unreachable: 'notRunning', agent: null });
+    if (this.phase.phase === 'confirming') this.unknownOutcomeFor = this.phase.change.id;
+    this.agentOutOfReach('notRunning');
+  }
+
+  /**
+   * No agent, or none we trust. While the outcome of a sync is not known, say that,
+   * not "unreachable": the agent may well have finished, and only it can tell once it
+   * is back.
+   */
+  private agentOutOfReach(reason: UnreachableReason): void {
+    this.unreachableReason = reason;
+    if (this.unknownOutcomeFor !== null) return this.update({ agent: null }, this.attention({ code: 'outcomeUnknown' }));
+    this.update({ agent: null }, { phase: 'unreachable', reason });
   }
 
   private statusReceived(status: AgentStatus): void {
-    const pendingChange = status.pendingChange;
+    const { pendingChange } = status;
     const { state, account, syncEnabled } = status.directory;
-    const patch: Partial<AppState> = {
-      pendingChange,
-      lastResult: status.lastResult,
-      lastCheckIn: status.directory.lastCheckIn,
-      directory: { state, account, syncEnabled },
-    };
-    if (this.state.phase === 'confirming') return this.update(patch);
-    if (this.state.problem !== null && this.state.phase === 'attention') {
-      // A newer change replaces the one the problem was about.
-      if (pendingChange && this.state.pendingChange && pendingChange.id !== this.state.pendingChange.id) {
-        return this.update({ ...patch, problem: null, phase: this.restingPhase(true, pendingChange.mode) });
-      }
-      return this.update(patch);
+    const shared: Partial<SharedState> = { lastResult: status.lastResult, lastCheckIn: status.directory.lastCheckIn, directory: { state, account, syncEnabled } };
+    const previous = this.pendingChange;
+    this.pendingChange = pendingChange;
+    const current = this.phase;
+    switch (current.phase) {
+      case 'confirming':
+        // The sync's own answer says what comes next.
+        return this.update(shared);
+      case 'attention':
+        // A newer change replaces the one the problem was about.
+        if (pendingChange && previous && pendingChange.id !== previous.id) return this.update(shared, this.restingFor(pendingChange));
+        return this.update(shared, { ...current, change: pendingChange });
+      case 'synced':
+        if (pendingChange === null) return this.update(shared);
+        break;
     }
-    if (this.state.phase === 'synced' && pendingChange === null) return this.update(patch);
-    this.update({ ...patch, phase: this.restingPhase(pendingChange !== null, pendingChange?.mode) });
+    this.update(shared, this.restingFor(pendingChange));
   }
 
-  private restingPhase(hasPending: boolean, mode = this.state.pendingChange?.mode): AppState['phase'] {
-    if (!this.client.connected) return 'unreachable';
-    if (!hasPending) return 'idle';
-    return mode === 'applied' ? 'informed' : 'pending';
+  /** A problem, about the change that waits (if one still does). */
+  private attention(problem: Problem): PhaseFields {
+    return { phase: 'attention', problem, change: this.pendingChange };
   }
 
-  private update(patch: Partial<AppState>): void {
-    this.state = { ...this.state, ...patch };
+  /** Where the core rests between syncs: with the change that waits, if any, told or to confirm. */
+  private restingFor(change: PendingChange | null): PhaseFields {
+    if (!this.client.connected) return { phase: 'unreachable', reason: this.unreachableReason };
+    if (change === null) return { phase: 'idle' };
+    // Windows and Linux: the agent applied the change itself; the person is only told.
+    // (The mode is restated so the compiler sees which kind of change each phase holds.)
+    return change.mode === 'applied' ? { phase: 'informed', change: { ...change, mode: change.mode } } : { phase: 'pending', change: { ...change, mode: change.mode } };
+  }
+
+  /** The one place the state changes: the shared part patched, the phase replaced when given. */
+  private update(shared: Partial<SharedState>, phase: PhaseFields = this.phase): void {
+    this.shared = { ...this.shared, ...shared };
+    this.phase = phase;
+    this.state = { ...this.shared, ...phase };
     this.emit('stateChanged', this.state);
   }
 }

@@ -74,14 +74,14 @@ describe('the tray in each state', () => {
     ['versionMismatch', "pwsync: The agent and app versions don't match"],
     ['handshakeFailed', "pwsync: pwsync couldn't connect to the agent"],
   ] as const)('agent unreachable (%s): the unreachable icon and why', (reason, tooltip) => {
-    const model = view(appState({ phase: 'unreachable', unreachable: reason }));
+    const model = view(appState({ phase: 'unreachable', reason }));
     expect(model.icon).toBe('unreachable');
     expect(model.tooltip).toBe(tooltip);
   });
 
   it('after a sync, and on Windows/Linux after the agent applied it: in sync', () => {
     expect(view(appState({ phase: 'synced' })).icon).toBe('in-sync');
-    const informed = view(appState({ phase: 'informed', platform: 'linux', pendingChange: { id: 'chg_2', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'applied' } }));
+    const informed = view(appState({ phase: 'informed', platform: 'linux', change: { id: 'chg_2', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'applied' } }));
     expect(informed.icon).toBe('in-sync');
     expect(menuText(informed.items)).not.toContain('Confirm password change…');
   });
@@ -104,7 +104,7 @@ describe('the tray in each state', () => {
   it('keeps the tooltip within Windows’ 127 characters in every language', () => {
     for (const language of ['en', 'de', 'fr', 'es', 'pt-BR', 'ja', 'zh-CN', 'nl']) {
       const translate = createTranslator(language);
-      for (const state of [pending(), appState({ phase: 'unreachable', unreachable: 'versionMismatch', demo: true }), appState({ phase: 'attention', demo: true })]) {
+      for (const state of [pending(), appState({ phase: 'unreachable', reason: 'versionMismatch', demo: true }), appState({ phase: 'attention', demo: true })]) {
         expect(trayView(state, { t: translate, openAtLogin: false, simulateAvailable: false }).tooltip.length).toBeLessThanOrEqual(127);
       }
     }

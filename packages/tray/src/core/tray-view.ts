@@ -45,11 +45,14 @@ export function trayIcon(state: AppState): TrayIconName {
       return 'attention';
     case 'unreachable':
       return 'unreachable';
+    default:
+      // Every phase has its icon: a new one fails to compile here.
+      return state satisfies never;
   }
 }
 
 export function statusLine(state: AppState, t: Translate): string {
-  const status = state.phase === 'unreachable' ? t(`status.unreachable.${state.unreachable ?? 'notRunning'}`) : t(`status.${state.phase}`);
+  const status = state.phase === 'unreachable' ? t(`status.unreachable.${state.reason}`) : t(`status.${state.phase}`);
   return state.demo ? t('status.demo', { status }) : status;
 }
 
@@ -57,7 +60,7 @@ export function trayView(state: AppState, options: TrayViewOptions): TrayModel {
   const { t } = options;
   const status = statusLine(state, t);
   // Offered while a change waits, and again after a refusal (wrong password, …) of that change.
-  const canConfirm = state.pendingChange?.mode === 'confirm' && (state.phase === 'pending' || state.phase === 'attention');
+  const canConfirm = state.phase === 'pending' || (state.phase === 'attention' && state.change?.mode === 'confirm');
   const items: TrayMenuItem[] = [{ type: 'normal', id: 'status', label: status, enabled: false }];
   if (canConfirm) items.push({ type: 'normal', id: 'confirm', label: t('menu.confirm'), enabled: true });
   items.push(

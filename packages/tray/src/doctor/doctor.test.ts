@@ -3,9 +3,11 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '@pwsync/testing/agent-harness';
+import { PROTOCOL_VERSION } from '@pwsync/agent-protocol';
+import { type Harness, startHarness, USER } from '@pwsync/testing/agent-harness';
 import { BUILT, makeTempDir } from '@pwsync/testing/processes';
 import { frame } from '@pwsync/testing/raw-socket';
+import { keychainOnAnotherPassword } from '@pwsync/testing/seed';
 import { createCore } from '../core/create-core';
 import { silentLogger } from '@pwsync/node-kit/log';
 import { runDoctor } from './run-doctor';
@@ -79,7 +81,7 @@ describe('pwsync doctor', () => {
     expect(out).toMatch(/exists: +yes/);
     expect(out).toMatch(/trusted: +yes/);
     expect(out).toMatch(/reachable: +yes/);
-    expect(out).toMatch(/protocol: +1\.0/);
+    expect(out).toContain(`protocol:   ${PROTOCOL_VERSION}`);
     expect(out).toContain('App:        pwsync 9.9.9 on linux');
     expect(out).toMatch(/Agent: +0\.1\.0, sandbox backend, user \S+, demo/);
     expect(out).toContain(`pending:    ${h.change.id} from Okta since ${h.change.createdAt} (confirm)`);
@@ -92,6 +94,25 @@ describe('pwsync doctor', () => {
     expect(out).not.toContain('wrong-Previous-9');
   });
 
+  it("says why the agent's last sync failed, in its words, and no password", async () => {
+    const h = await harness();
+    // The practice keychain is on some other password, so the keychain step fails.
+    await keychainOnAnotherPassword(h.stateDir, USER);
+    const core = createCore({ socketPath: h.socketPath, demo: true, appVersion: '9.9.9', logger: silentLogger, retryDelaysMs: [50] });
+    core.start();
+    await new Promise<void>((resolve) => core.on('stateChanged', (s) => s.phase === 'pending' && resolve()));
+    await core.confirmChange({ changeId: h.change.id, previousPassword: PREVIOUS, newPassword: NEXT });
+    core.stop();
+    const { out } = await doctor('--socket', h.socketPath, '--demo');
+    expect(out).toMatch(new RegExp(`${h.change.id} failed at keychain: The login keychain is not on the previous password\n`));
+    const json = JSON.parse((await doctor('--socket', h.socketPath, '--demo', '--json')).out);
+    expect(json.agent.lastResults[0]).toMatchObject({ outcome: 'failed', failedStep: 'keychain', failureReason: 'The login keychain is not on the previous password' });
+    for (const text of [out, JSON.stringify(json)]) {
+      expect(text).not.toContain(PREVIOUS);
+      expect(text).not.toContain(NEXT);
+    }
+  });
+
   it('--json gives one object a script can read', async () => {
     const h = await harness();
     const { code, out } = await doctor('--socket', h.socketPath, '--json');
@@ -100,8 +121,8 @@ describe('pwsync doctor', () => {
     expect(report).toMatchObject({
       verdict: 'healthy',
       exitCode: 0,
-      app: { version: '9.9.9', platform: 'linux', protocolVersion: '1.0' },
-      socket: { path: h.socketPath, exists: true, trusted: true, reachable: true, protocolVersion: '1.0' },
+      app: { version: '9.9.9', platform: 'linux', protocolVersion: PROTOCOL_VERSION },
+      socket: { path: h.socketPath, exists: true, trusted: true, reachable: true, protocolVersion: PROTOCOL_VERSION },
       agent: { version: '0.1.0', backend: 'sandbox', pendingChange: { id: h.change.id, provider: 'Okta' } },
       policy: { source: 'defaults', problems: [] },
     });

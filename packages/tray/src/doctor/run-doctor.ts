@@ -55,7 +55,7 @@ export interface DoctorReport {
     directory: { state: string; lastCheckIn: string | null } | null;
     pendingChange: { id: string; provider: string; createdAt: string; mode: string } | null;
     attempts: { left: number; lockedUntil: string | null } | null;
-    lastResults: Array<{ changeId: string; outcome: string; finishedAt: string; failedStep: string | null }>;
+    lastResults: Array<{ changeId: string; outcome: string; finishedAt: string; failedStep: string | null; failureReason: string | null }>;
   };
   policy: { source: string; values: LoadedPolicy['policy']; problems: LoadedPolicy['problems'] };
   logs: { app: string; agent: string };
@@ -123,7 +123,9 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
         ? { id: diagnostics.pendingChange.id, provider: diagnostics.pendingChange.provider, createdAt: diagnostics.pendingChange.createdAt, mode: diagnostics.pendingChange.mode }
         : null,
       attempts: diagnostics ? { left: diagnostics.attempts.left, lockedUntil: diagnostics.attempts.lockedUntil } : null,
-      lastResults: (diagnostics?.history ?? []).slice(0, 5).map((r) => ({ changeId: r.changeId, outcome: r.outcome, finishedAt: r.finishedAt, failedStep: r.failedStep })),
+      lastResults: (diagnostics?.history ?? [])
+        .slice(0, 5)
+        .map((r) => ({ changeId: r.changeId, outcome: r.outcome, finishedAt: r.finishedAt, failedStep: r.failedStep, failureReason: r.failureReason ?? null })),
     },
     policy: { source: policy.source, values: policy.policy, problems: policy.problems },
     logs: { app: appLogFile(platform, io.env), agent: "the agent service's own log (docs/deployment.md, Logs)" },
@@ -153,7 +155,7 @@ export function formatReport(report: DoctorReport): string {
       `  pending:    ${agent.pendingChange ? `${agent.pendingChange.id} from ${agent.pendingChange.provider} since ${agent.pendingChange.createdAt} (${agent.pendingChange.mode})` : 'none'}`,
       `  attempts:   ${agent.attempts ? `${agent.attempts.left} left${agent.attempts.lockedUntil ? `, locked until ${agent.attempts.lockedUntil}` : ''}` : 'not known'}`,
       `  last results:${agent.lastResults.length === 0 ? ' none' : ''}`,
-      ...agent.lastResults.map((r) => `    ${r.finishedAt} ${r.changeId} ${r.outcome}${r.failedStep ? ` at ${r.failedStep}` : ''}`),
+      ...agent.lastResults.map((r) => `    ${r.finishedAt} ${r.changeId} ${r.outcome}${r.failedStep ? ` at ${r.failedStep}` : ''}${r.failureReason ? `: ${r.failureReason}` : ''}`),
     );
   } else {
     lines.push('Agent:      not reached');

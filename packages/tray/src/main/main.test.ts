@@ -133,7 +133,7 @@ describe('main, on load', () => {
     // The page paints and loads, as Electron reports it.
     BrowserWindow.instances[0]!.emit('ready-to-show');
     BrowserWindow.instances[0]!.webContents.emit('did-finish-load');
-    setState({ phase: 'pending', pendingChange: { id: 'chg_1', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    setState({ phase: 'pending', change: { id: 'chg_1', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
     const tray = Tray.instances[0]!;
     expect(tray.image.path).toBe(path.join(trayRoot, 'assets/tray/action-needed.png'));
     expect(menuLabels()).toContain('Confirm password change…');
@@ -147,7 +147,7 @@ describe('main, on load', () => {
     const win = BrowserWindow.instances[0]!;
     win.close();
     expect(win.visible).toBe(false);
-    setState({ phase: 'pending', pendingChange: { id: 'chg_2', createdAt: '2025-03-01T10:00:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    setState({ phase: 'pending', change: { id: 'chg_2', createdAt: '2025-03-01T10:00:00.000Z', provider: 'Okta', mode: 'confirm' } });
     expect(Notification.instances).toHaveLength(1);
     const notification = Notification.instances[0]!;
     expect(notification.shown).toBe(true);
@@ -227,7 +227,7 @@ describe('main, as the product, when a change arrives', () => {
     // Not the demo: no window until something needs the person.
     expect(BrowserWindow.instances).toHaveLength(0);
     const core = theCore();
-    core.state = idleState({ platform: 'darwin', phase: 'pending', pendingChange: { id: 'chg_9', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    core.state = idleState({ platform: 'darwin', phase: 'pending', change: { id: 'chg_9', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' } });
     core.emit('stateChanged', core.state);
     expect(BrowserWindow.instances).toHaveLength(1);
     const win = BrowserWindow.instances[0]!;

@@ -1,15 +1,18 @@
 import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it, vi } from 'vitest';
-import { BridgeErrorCode, Events, Invokes } from '../contract';
-import { INVOKE_CHANNELS, STATE_CHANNEL } from './preload';
+import { BridgeErrorCode, EVENT_NAMES, Events, INVOKE_NAMES, Invokes } from '../contract';
 
 vi.mock('electron', () => import('../../test/main/fake-electron'));
 
 describe('the preload bundle', () => {
-  it('uses the contract’s channel names', () => {
-    expect(INVOKE_CHANNELS).toEqual(Object.fromEntries(Object.entries(Invokes).map(([name, entry]) => [name, entry.channel])));
-    expect(STATE_CHANNEL).toBe(Events.stateChanged.channel);
+  // The preload builds the bridge from the names alone (contract-names.ts), so the names must be the tables'.
+  it('gets every call and push of the contract, each on a pwsync: channel of its own', () => {
+    expect(Object.keys(Invokes)).toEqual(INVOKE_NAMES);
+    expect(Object.keys(Events)).toEqual(EVENT_NAMES);
+    const channels = [...Object.values(Invokes), ...Object.values(Events)].map((entry) => entry.channel);
+    expect(new Set(channels).size).toBe(channels.length);
+    for (const channel of channels) expect(channel).toMatch(/^pwsync:[a-z-]+$/);
     expect(BridgeErrorCode.options).toEqual(['forbiddenSender', 'invalidPayload', 'internal']);
   });
 

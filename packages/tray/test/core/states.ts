@@ -1,26 +1,64 @@
-/** AppState values for core tests. */
-import type { AppState } from '../../src/contract';
+/** AppState values for core and main tests: any phase, with only the fields a test looks at given. */
+import type { PendingChange, SyncResult } from '@pwsync/agent-protocol';
+import type { AppState, Phase, Problem, ProgressEntry, SharedState, UnreachableReason } from '../../src/contract';
 
-export function appState(patch: Partial<AppState> = {}): AppState {
-  return {
-    phase: 'idle',
-    platform: 'darwin',
-    policy: { organization: null, supportUrl: null, supportContact: null, newKeychainOffered: false, language: null, problems: [] },
-    demo: false,
-    agent: null,
-    unreachable: null,
-    provider: 'Okta',
-    pendingChange: null,
-    progress: [],
-    lastResult: null,
-    lastCheckIn: null,
-    directory: { state: 'none', account: 'unknown', syncEnabled: true },
-    simulationAvailable: false,
-    problem: null,
-    ...patch,
-  };
+export const SHARED: SharedState = {
+  platform: 'darwin',
+  policy: { organization: null, supportUrl: null, supportContact: null, newKeychainOffered: false, language: null, problems: [] },
+  demo: false,
+  agent: null,
+  provider: 'Okta',
+  directory: { state: 'none', account: 'unknown', syncEnabled: true },
+  lastCheckIn: null,
+  lastResult: null,
+  simulationAvailable: false,
+};
+
+export function change(id = 'chg_1', mode: PendingChange['mode'] = 'confirm'): PendingChange {
+  return { id, createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode };
 }
 
-export function pending(id = 'chg_1', patch: Partial<AppState> = {}): AppState {
-  return appState({ phase: 'pending', pendingChange: { id, createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'confirm' }, ...patch });
+export function syncedResult(changeId = 'chg_1'): SyncResult {
+  return { changeId, outcome: 'synced', finishedAt: '2025-03-01T09:05:00.000Z', completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain', 'fileVault'], failedStep: null, errorCode: null };
+}
+
+/** The shared part, the phase, and whatever of that phase's own fields the test cares about. */
+export interface StateFields extends Partial<SharedState> {
+  phase?: Phase;
+  change?: PendingChange | null;
+  problem?: Problem;
+  reason?: UnreachableReason;
+  progress?: ProgressEntry[];
+  result?: SyncResult;
+}
+
+/** A state of the given phase (idle by default); a phase's own fields default to plausible values. */
+export function appState(fields: StateFields = {}): AppState {
+  const { phase = 'idle', change: given, problem, reason, progress, result, ...shared } = fields;
+  const base = { ...SHARED, ...shared };
+  const held = given === undefined ? change('chg_1', phase === 'informed' ? 'applied' : 'confirm') : given;
+  switch (phase) {
+    case 'connecting':
+    case 'idle':
+      return { ...base, phase };
+    case 'unreachable':
+      return { ...base, phase, reason: reason ?? 'notRunning' };
+    case 'pending':
+      if (held?.mode !== 'confirm') throw new Error('a pending state holds a change to confirm');
+      return { ...base, phase, change: { ...held, mode: held.mode } };
+    case 'informed':
+      if (held?.mode !== 'applied') throw new Error('an informed state holds a change the agent applied');
+      return { ...base, phase, change: { ...held, mode: held.mode } };
+    case 'confirming':
+      if (!held) throw new Error('a confirming state holds the change it syncs');
+      return { ...base, phase, change: held, progress: progress ?? [] };
+    case 'synced':
+      return { ...base, phase, result: result ?? syncedResult() };
+    case 'attention':
+      return { ...base, phase, problem: problem ?? { code: 'internal' }, change: held };
+  }
+}
+
+export function pending(id = 'chg_1', fields: StateFields = {}): AppState {
+  return appState({ phase: 'pending', change: change(id), ...fields });
 }

@@ -1,13 +1,13 @@
 /**
  * The bridge the browser demo uses when there is no Electron preload: the same
- * PwsyncBridge, spoken over HTTP to the demo server that served the page.
- * Calls are POST /api/invoke/<name>; state arrives as server-sent events.
+ * PwsyncBridge, spoken over HTTP to the demo server that served the page, built from
+ * the contract's names. Calls are POST /api/invoke/<name>; pushes arrive as
+ * server-sent events named as in the contract. The server validates every call.
  */
-import type { AppState, ConfirmOutcome, ConfirmRequest, DiagnosticsReport, StartOverRequest } from '../app-types';
-import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type RendererBridge, UNREACHABLE_ERROR } from './bridge-types';
+import type { AppState, DiagnosticsReport, PwsyncBridge } from '../app-types';
+import { EVENT_NAMES, type EventName, INVOKE_NAMES, type InvokeName, listenerName } from '../../../src/contract-names';
 import { type AddressHistory, type AddressLocation, takeTokenFromAddress } from './address-token';
-
-type InvokeName = 'getState' | 'confirmChange' | 'startOver' | 'checkIn' | 'dismissProblem' | 'getDiagnostics' | 'simulateChange';
+import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type RendererBridge, UNREACHABLE_ERROR } from './bridge-types';
 
 /** The part of EventSource the bridge uses, so tests can pass a fake. */
 export interface EventSourceLike {
@@ -32,9 +32,12 @@ const EVENT_SOURCE_CLOSED = 2;
 /** How long to wait before opening a new stream when the browser gave up on one. */
 const REOPEN_DELAY_MS = 3000;
 
+/** The pushes the demo server streams. It has no tray, so nothing asks for a view: listening for one opens nothing. */
+const STREAMED: ReadonlySet<EventName> = new Set<EventName>(['stateChanged']);
+
 export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
   const token = takeTokenFromAddress(env.location, env.history);
-  const stateListeners = new Set<(state: AppState) => void>();
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>(EVENT_NAMES.map((event) => [event, new Set()]));
   const lostListeners = new Set<() => void>();
   let source: EventSourceLike | undefined;
   let lost = false;
@@ -46,13 +49,19 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     for (const listener of lostListeners) listener();
   }
 
-  function emitState(state: AppState): void {
-    lost = false;
-    latest = state;
-    for (const listener of stateListeners) listener(state);
+  function emit(event: EventName, payload: unknown): void {
+    if (event === 'stateChanged') {
+      lost = false;
+      latest = payload as AppState;
+    }
+    for (const listener of listeners.get(event) ?? []) listener(payload);
   }
 
-  async function invoke<T>(name: InvokeName, args: unknown[]): Promise<T> {
+  function listening(): boolean {
+    return [...STREAMED].some((event) => (listeners.get(event)?.size ?? 0) > 0);
+  }
+
+  async function invoke(name: InvokeName, args: unknown[]): Promise<unknown> {
     let response: Response;
     try {
       response = await env.fetch(`/api/invoke/${name}`, {
@@ -69,7 +78,7 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     }
     if (response.status !== 200) throw new Error(await errorCodeOf(response));
     try {
-      return (await response.json()) as T;
+      return await response.json();
     } catch {
       throw new Error('internal' satisfies BridgeErrorCode);
     }
@@ -79,18 +88,20 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     let sawState = false;
     const opened = env.createEventSource(`/api/events?token=${encodeURIComponent(token)}`);
     source = opened;
-    opened.addEventListener('stateChanged', (event) => {
-      const state = parseState(event.data);
-      if (!state) return;
-      sawState = true;
-      emitState(state);
-    });
+    for (const event of STREAMED) {
+      opened.addEventListener(event, (message) => {
+        const payload = parsePayload(event, message.data);
+        if (payload === undefined) return;
+        if (event === 'stateChanged') sawState = true;
+        emit(event, payload);
+      });
+    }
     opened.addEventListener('open', () => {
       // Back after a loss: ask for the state in case the server does not push one on connect.
       if (!lost) return;
-      invoke<AppState>('getState', []).then(
+      invoke('getState', []).then(
         (state) => {
-          if (!sawState && source === opened) emitState(state);
+          if (!sawState && source === opened) emit('stateChanged', state);
         },
         () => undefined,
       );
@@ -103,36 +114,43 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
       if (opened.readyState === EVENT_SOURCE_CLOSED) {
         source = undefined;
         env.setTimeout(() => {
-          if (!source && stateListeners.size > 0) openEvents();
+          if (!source && listening()) openEvents();
         }, REOPEN_DELAY_MS);
       }
     });
   }
 
   function closeEventsIfUnused(): void {
-    if (stateListeners.size > 0 || !source) return;
+    if (listening() || !source) return;
     source.close();
     source = undefined;
   }
 
+  function subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
+    if (!STREAMED.has(event)) return () => undefined;
+    listeners.get(event)?.add(listener);
+    if (!source) openEvents();
+    return () => {
+      listeners.get(event)?.delete(listener);
+      closeEventsIfUnused();
+    };
+  }
+
   async function getState(): Promise<AppState> {
-    latest = await invoke<AppState>('getState', []);
+    latest = (await invoke('getState', [])) as AppState;
     return latest;
   }
 
-  return {
+  const bridge: Record<string, unknown> = {};
+  for (const name of INVOKE_NAMES) bridge[name] = (...args: unknown[]) => invoke(name, args);
+  for (const event of EVENT_NAMES) bridge[listenerName(event)] = (listener: (payload: unknown) => void) => subscribe(event, listener);
+  // The demo server answers these three with {ok:false}: it cannot reach the browser's
+  // clipboard or tabs, or close its window. The page does what it can itself.
+  const ownCalls: Pick<PwsyncBridge, 'getState' | 'copyDiagnostics' | 'openSupport' | 'closeWindow'> = {
     getState,
-    confirmChange: (request: ConfirmRequest) => invoke<ConfirmOutcome>('confirmChange', [request]),
-    startOver: (request: StartOverRequest) => invoke<ConfirmOutcome>('startOver', [request]),
-    checkIn: () => invoke<{ ok: boolean }>('checkIn', []),
-    dismissProblem: () => invoke<{ ok: boolean }>('dismissProblem', []),
-    getDiagnostics: () => invoke<DiagnosticsReport>('getDiagnostics', []),
-    simulateChange: () => invoke<{ ok: boolean }>('simulateChange', []),
-    // The demo server answers these three with {ok:false}: it cannot reach the
-    // browser's clipboard or tabs. The page does what it can itself.
     async copyDiagnostics() {
       try {
-        const report = await invoke<DiagnosticsReport>('getDiagnostics', []);
+        const report = (await invoke('getDiagnostics', [])) as DiagnosticsReport;
         await env.writeClipboard(report.text);
         return { ok: true };
       } catch {
@@ -147,21 +165,12 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     },
     // A page cannot hide its own browser window; Escape still clears the form.
     closeWindow: async () => ({ ok: false }),
-    onStateChanged(listener) {
-      stateListeners.add(listener);
-      if (!source) openEvents();
-      return () => {
-        stateListeners.delete(listener);
-        closeEventsIfUnused();
-      };
-    },
-    // No tray in the browser demo, so nothing ever asks for a view.
-    onShowView: () => () => undefined,
-    onConnectionLost(listener) {
-      lostListeners.add(listener);
-      return () => lostListeners.delete(listener);
-    },
   };
+  const onConnectionLost = (listener: () => void) => {
+    lostListeners.add(listener);
+    return () => void lostListeners.delete(listener);
+  };
+  return { ...(bridge as PwsyncBridge), ...ownCalls, onConnectionLost };
 }
 
 function isHttps(url: string): boolean {
@@ -182,17 +191,16 @@ async function errorCodeOf(response: Response): Promise<BridgeErrorCode> {
   }
 }
 
-/** A light check only: the server validated the state against the contract already. */
-function parseState(data: string): AppState | undefined {
+/** A light check only: the server validated the state against the contract already. A malformed event is dropped; the next one replaces it. */
+function parsePayload(event: EventName, data: string): unknown {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value === 'object' && value !== null && typeof (value as { phase?: unknown }).phase === 'string') {
-      return value as AppState;
-    }
+    value = JSON.parse(data);
   } catch {
-    // A malformed event is dropped; the next one replaces it.
+    return undefined;
   }
-  return undefined;
+  if (event === 'stateChanged' && (typeof value !== 'object' || value === null || typeof (value as { phase?: unknown }).phase !== 'string')) return undefined;
+  return value;
 }
 
 /** The real browser, for the page; tests build their own environment. */

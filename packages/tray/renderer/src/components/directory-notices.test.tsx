@@ -104,7 +104,7 @@ describe('what the directory says, in the status view', () => {
   });
 
   it('without the agent, the directory it last saw is not shown as current', async () => {
-    await renderApp(directoryState({ account: 'deactivated' }, { phase: 'unreachable', unreachable: 'notRunning', agent: null }));
+    await renderApp(directoryState({ account: 'deactivated' }, { phase: 'unreachable', reason: 'notRunning', agent: null }));
     await openStatus();
     expect(fact('directory')).toBeNull();
     expect(document.querySelector('[data-notice]')).toBeNull();

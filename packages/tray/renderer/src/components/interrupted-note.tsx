@@ -1,19 +1,19 @@
 import { useTranslation } from 'react-i18next';
+import type { PendingChange } from '../app-types';
 import { listOf } from '../i18n/format';
 import { stepLabel } from '../i18n/step-labels';
-import { useLastResult, usePendingChange, useSyncWords } from '../store/hooks';
+import { useLastResult, useSyncWords } from '../store/hooks';
 
 /**
  * When the agent says its last try at this very change was cut short (it stopped half
  * way), the form says what the agent reports was done before asking again. The agent
  * resumes from where it stopped, so confirming again is the next step.
  */
-export function InterruptedNote() {
+export function InterruptedNote({ change }: { change: PendingChange }) {
   const { t, i18n } = useTranslation();
-  const change = usePendingChange();
   const result = useLastResult();
-  const words = useSyncWords();
-  if (!change || !result || result.changeId !== change.id || result.outcome !== 'interrupted') return null;
+  const words = useSyncWords(change);
+  if (!result || result.changeId !== change.id || result.outcome !== 'interrupted') return null;
   return (
     <div className="note" data-interrupted>
       <p className="note-title">{t('confirm.interrupted.title')}</p>

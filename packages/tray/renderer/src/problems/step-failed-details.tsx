@@ -1,16 +1,22 @@
 import { useTranslation } from 'react-i18next';
-import type { Problem } from '../app-types';
+import type { PendingChange, Problem } from '../app-types';
 import { stepLabel } from '../i18n/step-labels';
 import { useSyncWords } from '../store/hooks';
 
-/** Which step failed, which ones finished, whether trying again is safe, and what to do. */
-export function StepFailedDetails({ problem }: { problem: Problem }) {
+/** Which step failed and why, which ones finished, whether trying again is safe, and what to do. */
+export function StepFailedDetails({ problem, change }: { problem: Problem; change: PendingChange | null }) {
   const { t } = useTranslation();
-  const words = useSyncWords();
+  const words = useSyncWords(change);
   const completed = problem.completedSteps ?? [];
   return (
     <>
       {problem.step && <p>{t('attention.problems.stepFailed.failedStep', { step: stepLabel(t, problem.step, words) })}</p>}
+      {/* The agent's own words, in English, for whoever helps the person: what they can read out to support. */}
+      {problem.failureReason && (
+        <p className="muted" data-failure-reason>
+          {t('attention.problems.stepFailed.reason')} <span lang="en">{problem.failureReason}</span>
+        </p>
+      )}
       <p className="subheading">{t('attention.problems.stepFailed.completedTitle')}</p>
       {completed.length > 0 ? (
         <ul className="completed-steps">

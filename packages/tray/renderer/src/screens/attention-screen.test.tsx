@@ -104,6 +104,17 @@ describe('needs attention', () => {
     expect(tryAgainButton()).toBeInTheDocument();
   });
 
+  it("stepFailed: the agent's reason, in its own English words, for support; nothing when it gave none", async () => {
+    const reason = 'The keychain can be changed only while the person is signed in';
+    const { push } = await renderApp(attentionState({ code: 'stepFailed', step: 'keychain', completedSteps: ['verifyNew'], retrySafe: true, remedy: 'retry', failureReason: reason }));
+    const shown = document.querySelector('[data-failure-reason]');
+    expect(shown).toHaveTextContent(`Details for your IT support: ${reason}`);
+    expect(shown?.querySelector('[lang="en"]')).toHaveTextContent(reason);
+    push(attentionState({ code: 'stepFailed', step: 'keychain', completedSteps: ['verifyNew'], retrySafe: true, remedy: 'retry' }));
+    expect(screen.getByText("This step didn't work: Updating your login keychain.")).toBeInTheDocument();
+    expect(document.querySelector('[data-failure-reason]')).toBeNull();
+  });
+
   it('stepFailed, not safe to retry: no Try again, and what to do instead', async () => {
     await renderApp(
       attentionState({ code: 'stepFailed', step: 'fileVault', completedSteps: [], retrySafe: false, remedy: 'restart' }),
@@ -168,7 +179,7 @@ describe('needs attention', () => {
   it('Try again returns to the confirm form once the app says so', async () => {
     const { push } = await renderApp(attentionState({ code: 'internal' }));
     await userEvent.click(tryAgainButton()!);
-    push(attentionState({ code: 'internal' }, { phase: 'pending', problem: null }));
+    push(attentionState({ code: 'internal' }, { phase: 'pending' }));
     expect(screen.getByLabelText('New password')).toHaveFocus();
   });
 });

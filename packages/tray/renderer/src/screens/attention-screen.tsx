@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Problem } from '../app-types';
+import type { PendingChange, Problem } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
 import { useSecondsUntil } from '../hooks/use-seconds-until';
 import { AttemptsLeft } from '../problems/attempts-left';
@@ -9,16 +9,13 @@ import { LockoutCountdown } from '../problems/lockout-countdown';
 import { lockoutDeadline, nothingChanged, problemTextKey } from '../problems/problem-texts';
 import { StepFailedDetails } from '../problems/step-failed-details';
 import { useAppStore } from '../store/app-store';
-import { useProblem, useProvider } from '../store/hooks';
+import { useProvider } from '../store/hooks';
 
-const UNKNOWN_PROBLEM: Problem = { code: 'internal' };
-
-/** Something needs the person: what happened, in plain words, and what to do next. */
-export function AttentionScreen() {
+/** Something needs the person: what happened, in plain words, and what to do next (about `change`, if one waits). */
+export function AttentionScreen({ problem, change }: { problem: Problem; change: PendingChange | null }) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
-  const problem = useProblem() ?? UNKNOWN_PROBLEM;
   const [shownAt] = useState(() => Date.now());
   const secondsLeft = useSecondsUntil(lockoutDeadline(problem, shownAt));
   const alert = useRef<HTMLDivElement>(null);
@@ -45,7 +42,7 @@ export function AttentionScreen() {
         {nothingChanged(problem) && <p>{t('attention.nothingChanged')}</p>}
         <AttemptsLeft problem={problem} />
       </div>
-      {problem.code === 'stepFailed' && <StepFailedDetails problem={problem} />}
+      {problem.code === 'stepFailed' && <StepFailedDetails problem={problem} change={change} />}
       {problem.code === 'lockedOut' && <LockoutCountdown secondsLeft={secondsLeft} />}
       {key !== 'stepFailed' && key !== 'lockedOut' && (
         <p className="next-step">{t(`attention.problems.${key}.next`, { provider })}</p>

@@ -1,5 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PendingChange } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
 import { InterruptedNote } from '../components/interrupted-note';
 import { PasswordField } from '../components/password-field';
@@ -7,7 +8,7 @@ import { ScreenHeading } from '../components/screen-heading';
 import { useDocumentHidden } from '../hooks/use-document-hidden';
 import { useSendSync } from '../hooks/use-send-sync';
 import { useAppStore } from '../store/app-store';
-import { useConfirmStep, usePendingChange, useProvider, useSubmitting } from '../store/hooks';
+import { useConfirmStep, useProvider, useSubmitting } from '../store/hooks';
 
 /** The words that differ between the Mac's confirm flow and the Linux keyring and disk update. */
 export interface ConfirmFormTexts {
@@ -19,6 +20,8 @@ export interface ConfirmFormTexts {
 }
 
 export interface ConfirmFormProps {
+  /** The change the two passwords confirm. */
+  change: PendingChange;
   texts: ConfirmFormTexts;
   /** After Escape has cleared both fields: what else it does (hide the window, or go back a screen). */
   onEscape(): void;
@@ -34,11 +37,10 @@ export interface ConfirmFormProps {
  * that call; they are cleared on submit, whatever the outcome, on Escape, and when
  * the window hides.
  */
-export function ConfirmForm({ texts, onEscape, onCancel, onForgotPrevious }: ConfirmFormProps) {
+export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPrevious }: ConfirmFormProps) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
-  const change = usePendingChange();
   const step = useConfirmStep();
   const submitting = useSubmitting();
   const sendSync = useSendSync();
@@ -98,7 +100,7 @@ export function ConfirmForm({ texts, onEscape, onCancel, onForgotPrevious }: Con
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (submitting || !change) return;
+    if (submitting) return;
     if (!previousPassword) {
       setMissing(true);
       return;
@@ -114,7 +116,7 @@ export function ConfirmForm({ texts, onEscape, onCancel, onForgotPrevious }: Con
     <section className="screen-body" data-step={shownStep} onKeyDown={onKeyDown}>
       <ScreenHeading focusOnShow={false}>{texts.title}</ScreenHeading>
       <p>{texts.intro}</p>
-      <InterruptedNote />
+      <InterruptedNote change={change} />
       <p className="step-count">{t('confirm.stepOf', { step: shownStep === 'new' ? 1 : 2 })}</p>
       {shownStep === 'new' ? (
         <form key={`new-${generation}`} onSubmit={continueToPrevious} noValidate>

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import type { PendingChange } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
 import { useDocumentHidden } from '../hooks/use-document-hidden';
 import { useAppStore } from '../store/app-store';
@@ -12,7 +13,7 @@ import { StartOverForm } from './start-over-form';
  * the path for a forgotten previous password. Escape forgets what was typed and hides
  * the window (the browser demo only clears).
  */
-export function ConfirmScreen() {
+export function ConfirmScreen({ change }: { change: PendingChange }) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
@@ -28,10 +29,11 @@ export function ConfirmScreen() {
   }
 
   if (step === 'forgot' && startOverOffered) return <ForgotExplanation />;
-  if (step === 'startOver' && startOverOffered) return <StartOverForm onEscape={close} />;
+  if (step === 'startOver' && startOverOffered) return <StartOverForm change={change} onEscape={close} />;
 
   return (
     <ConfirmForm
+      change={change}
       texts={{
         title: t('confirm.title'),
         intro: t('confirm.intro', { provider }),

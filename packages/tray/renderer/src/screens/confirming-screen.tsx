@@ -1,16 +1,15 @@
 import { useTranslation } from 'react-i18next';
+import type { PendingChange, ProgressEntry } from '../app-types';
 import { ScreenHeading } from '../components/screen-heading';
 import { StepProgress } from '../components/step-progress';
-import { useProgress } from '../store/hooks';
 
-export function ConfirmingScreen() {
+export function ConfirmingScreen({ change, progress }: { change: PendingChange; progress: readonly ProgressEntry[] }) {
   const { t } = useTranslation();
-  const progress = useProgress() ?? [];
   return (
     <section className="screen-body">
       <ScreenHeading>{t('confirming.title')}</ScreenHeading>
       <p>{t('confirming.body')}</p>
-      <StepProgress progress={progress} />
+      <StepProgress change={change} progress={progress} />
     </section>
   );
 }

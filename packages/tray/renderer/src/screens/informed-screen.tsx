@@ -1,8 +1,9 @@
 import { useTranslation } from 'react-i18next';
+import type { StateOf } from '../app-types';
 import { DoneButton } from '../components/done-button';
 import { ScreenHeading } from '../components/screen-heading';
 import { useAppStore } from '../store/app-store';
-import { usePendingChange, usePlatform, useProvider, useRekeyOpen } from '../store/hooks';
+import { usePlatform, useProvider, useRekeyOpen } from '../store/hooks';
 import { ConfirmForm } from './confirm-form';
 
 /**
@@ -11,17 +12,17 @@ import { ConfirmForm } from './confirm-form';
  * passphrase on the previous password: the agent can re-key both if the person gives it
  * both passwords, so the screen offers that, as an option, through the confirm form.
  */
-export function InformedScreen() {
+export function InformedScreen({ change }: { change: StateOf<'informed'>['change'] }) {
   const { t } = useTranslation();
   const provider = useProvider();
   const platform = usePlatform();
-  const change = usePendingChange();
   const rekeyOpen = useRekeyOpen();
-  const rekeyOffered = platform === 'linux' && change?.mode === 'applied';
+  const rekeyOffered = platform === 'linux';
 
   if (rekeyOffered && rekeyOpen) {
     return (
       <ConfirmForm
+        change={change}
         texts={{
           title: t('rekey.title'),
           intro: t('rekey.intro', { provider }),

@@ -1,22 +1,22 @@
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { PendingChange } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
 import { PasswordField } from '../components/password-field';
 import { ScreenHeading } from '../components/screen-heading';
 import { useDocumentHidden } from '../hooks/use-document-hidden';
 import { useSendSync } from '../hooks/use-send-sync';
 import { useAppStore } from '../store/app-store';
-import { usePendingChange, useProvider, useSubmitting } from '../store/hooks';
+import { useProvider, useSubmitting } from '../store/hooks';
 
 /**
  * Starting over, after the person said they understand: only the new password, then
  * one startOver call. The password lives in this component's state and that call.
  */
-export function StartOverForm({ onEscape }: { onEscape(): void }) {
+export function StartOverForm({ change, onEscape }: { change: PendingChange; onEscape(): void }) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
-  const change = usePendingChange();
   const submitting = useSubmitting();
   const sendSync = useSendSync();
   const [newPassword, setNewPassword] = useState('');
@@ -26,7 +26,7 @@ export function StartOverForm({ onEscape }: { onEscape(): void }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (submitting || !change) return;
+    if (submitting) return;
     if (!newPassword) return setMissing(true);
     const request = { changeId: change.id, newPassword, acknowledged: true } as const;
     setNewPassword('');

@@ -1,36 +1,30 @@
 import { useTranslation } from 'react-i18next';
+import { changeOf, type WindowState } from '../app-types';
 import { DirectoryNotices } from '../components/directory-notices';
 import { ScreenHeading } from '../components/screen-heading';
 import { ViewBack } from '../components/view-back';
 import { formatDateTime } from '../i18n/format';
 import { stepLabel } from '../i18n/step-labels';
-import {
-  useAgentInfo,
-  useDirectory,
-  useLastCheckIn,
-  useLastResult,
-  usePendingChange,
-  useProvider,
-  useSyncWords,
-  useUnreachable,
-} from '../store/hooks';
+import { useAgentInfo, useDirectory, useLastCheckIn, useLastResult, useProvider, useSyncWords } from '../store/hooks';
 
 /**
  * The facts support asks about first: is the agent there, can changes reach it, when
- * did it last check, what is waiting, how did the last try end.
+ * did it last check, what is waiting, how did the last try end. Beside any phase, so
+ * it reads what that phase holds.
  */
-export function StatusView() {
+export function StatusView({ state }: { state: WindowState }) {
   const { t, i18n } = useTranslation();
   const agent = useAgentInfo();
   const directory = useDirectory();
   const provider = useProvider();
   // Only a connected agent's view of the directory is current; none configured is said once, plainly.
   const shownDirectory = agent ? directory : null;
-  const unreachable = useUnreachable();
+  // Not connected without a reason of its own (connecting, or a sync's outcome still being checked): the agent is not running, as far as anyone knows.
+  const unreachable = state.phase === 'unreachable' ? state.reason : 'notRunning';
   const lastCheckIn = useLastCheckIn();
-  const change = usePendingChange();
+  const change = changeOf(state);
   const result = useLastResult();
-  const words = useSyncWords();
+  const words = useSyncWords(change);
   const when = (iso: string) => formatDateTime(iso, i18n.language) ?? iso;
 
   return (

@@ -1,15 +1,17 @@
 import { useTranslation } from 'react-i18next';
+import type { LastResult } from '../app-types';
 import { DoneButton } from '../components/done-button';
 import { ScreenHeading } from '../components/screen-heading';
-import { useLastResult, useProvider, useStartedOver, useSyncWords } from '../store/hooks';
+import { useProvider, useStartedOver, useSyncWords } from '../store/hooks';
 
 /** Done: what changed, what FileVault and the other Macs will do, and what a start-over left behind (Linux has its own words). */
-export function SyncedScreen() {
+export function SyncedScreen({ result }: { result: LastResult }) {
   const { t } = useTranslation();
   const provider = useProvider();
   const startedOver = useStartedOver();
-  const words = useSyncWords();
-  if (words === 'linux') return <LinuxSynced />;
+  // The change is done and gone: the words follow the sync that was sent.
+  const words = useSyncWords(null);
+  if (words === 'linux') return <LinuxSynced result={result} />;
   return (
     <section className="screen-body">
       <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
@@ -30,21 +32,19 @@ export function SyncedScreen() {
  * Linux, after the keyring and disk password update: what now opens with the new password,
  * from the steps the agent says it did (a step it skipped had nothing to re-key here).
  */
-function LinuxSynced() {
+function LinuxSynced({ result }: { result: LastResult }) {
   const { t } = useTranslation();
   const provider = useProvider();
-  const done = useLastResult()?.completedSteps ?? null;
+  const done = result.completedSteps;
   return (
     <section className="screen-body">
       <span className="status-icon status-icon-ok" aria-hidden="true">✓</span>
       <ScreenHeading>{t('synced.linux.title')}</ScreenHeading>
       <p>{t('synced.linux.body', { provider })}</p>
-      {done && (
-        <ul className="notes">
-          <li>{done.includes('keychain') ? t('synced.linux.keyring') : t('synced.linux.noKeyring')}</li>
-          <li>{done.includes('fileVault') ? t('synced.linux.disk') : t('synced.linux.noDisk')}</li>
-        </ul>
-      )}
+      <ul className="notes">
+        <li>{done.includes('keychain') ? t('synced.linux.keyring') : t('synced.linux.noKeyring')}</li>
+        <li>{done.includes('fileVault') ? t('synced.linux.disk') : t('synced.linux.noDisk')}</li>
+      </ul>
       <p className="muted">{t('synced.next')}</p>
       <DoneButton />
     </section>

@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import type { ShownUnreachable } from '../app-types';
 import { ScreenHeading } from '../components/screen-heading';
-import { useProvider, useUnreachable } from '../store/hooks';
+import { useProvider } from '../store/hooks';
 
-export function UnreachableScreen() {
+export function UnreachableScreen({ reason }: { reason: ShownUnreachable }) {
   const { t } = useTranslation();
-  const reason = useUnreachable();
   const provider = useProvider();
   return (
     <section className="screen-body" data-unreachable={reason}>

@@ -26,7 +26,7 @@ describe('the status view', () => {
   });
 
   it('says when the agent is not connected, and why, with a symbol as well as words', async () => {
-    await renderApp(appState({ phase: 'unreachable', unreachable: 'untrusted', agent: null, lastCheckIn: null }));
+    await renderApp(appState({ phase: 'unreachable', reason: 'untrusted', agent: null, lastCheckIn: null }));
     await openView('Status');
     const agent = document.querySelector('[data-fact="agent"]')!;
     expect(agent).toHaveTextContent("✕ Not connected: pwsync couldn't verify the agent");

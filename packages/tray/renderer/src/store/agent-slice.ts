@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { AppState } from '../app-types';
+import { type AppState, changeOf } from '../app-types';
 import type { AppStore } from './app-store';
 
 /** What the app (and through it the agent) last told us. */
@@ -20,10 +20,13 @@ export const createAgentSlice: StateCreator<AppStore, [], [], AgentSlice> = (set
     set((store) => ({
       appState: state,
       connectionLost: false,
-      // A problem answered by confirmChange stands until the state catches up with it;
-      // after a call that failed outright, any newer state is better knowledge.
-      answeredProblem:
-        store.answerUncertain || (state.phase !== 'pending' && state.phase !== 'confirming') ? null : store.answeredProblem,
+      // A problem answered by confirmChange stands until the state catches up with it (a
+      // late push from before the answer still says pending or confirming); after a call
+      // that failed outright, any newer state is better knowledge.
+      answered:
+        store.answered && !store.answerUncertain && (state.phase === 'pending' || state.phase === 'confirming')
+          ? { ...store.answered, change: changeOf(state) }
+          : null,
       answerUncertain: false,
       // The form keeps its step while the change still waits (an informed change on Linux
       // waits too: its keyring and disk password can still be updated).

@@ -1,48 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { appState, attentionState, pendingState } from '../../test/app-states';
+import { appState, attentionState, CHANGE, pendingState } from '../../test/app-states';
 import { createFakeBridge } from '../../test/fake-bridge';
 import { resetStore, useAppStore } from './app-store';
 import { connectBridge } from './connect-bridge';
-import { selectPhase, selectProblem, selectUnreachable } from './selectors';
+import { selectWindowState } from './window-state';
 
 const store = () => useAppStore.getState();
+const shown = () => selectWindowState(store());
+const shownProblem = () => {
+  const state = shown();
+  return state.phase === 'attention' ? state.problem : null;
+};
 
 describe('the store', () => {
   it('starts connecting, with nothing known', () => {
-    expect(selectPhase(store())).toBe('connecting');
-    expect(selectProblem(store())).toBeNull();
+    expect(shown()).toEqual({ phase: 'connecting' });
   });
 
   it('shows a lost page connection as unreachable until the next state', () => {
     store().stateReceived(appState());
     store().appConnectionLost();
-    expect(selectPhase(store())).toBe('unreachable');
-    expect(selectUnreachable(store())).toBe('appConnectionLost');
+    expect(shown()).toEqual({ phase: 'unreachable', reason: 'appConnectionLost' });
     expect(store().appState).toEqual(appState());
     store().stateReceived(appState());
-    expect(selectPhase(store())).toBe('idle');
+    expect(shown()).toBe(store().appState);
+    expect(shown().phase).toBe('idle');
   });
 
   it('shows a problem confirmChange answered before the state push says so', () => {
     store().stateReceived(pendingState());
     store().confirmSubmitted();
     store().confirmAnswered({ ok: false, problem: { code: 'lockedOut', retryAfterSeconds: 60 } });
-    expect(selectPhase(store())).toBe('attention');
+    expect(shown()).toEqual({ phase: 'attention', problem: { code: 'lockedOut', retryAfterSeconds: 60 }, change: CHANGE });
     // A late push from before the answer does not hide it…
     store().stateReceived(pendingState({ phase: 'confirming' }));
-    expect(selectProblem(store())).toEqual({ code: 'lockedOut', retryAfterSeconds: 60 });
+    expect(shownProblem()).toEqual({ code: 'lockedOut', retryAfterSeconds: 60 });
     // …and the push that says the same replaces it.
     store().stateReceived(attentionState({ code: 'lockedOut', retryAfterSeconds: 59 }));
-    expect(selectProblem(store())).toEqual({ code: 'lockedOut', retryAfterSeconds: 59 });
-    expect(store().answeredProblem).toBeNull();
+    expect(shownProblem()).toEqual({ code: 'lockedOut', retryAfterSeconds: 59 });
+    expect(store().answered).toBeNull();
   });
 
   it('lets any newer state replace an uncertain outcome', () => {
     store().stateReceived(pendingState());
     store().confirmCallFailed({ code: 'outcomeUnknown' }, true);
-    expect(selectPhase(store())).toBe('attention');
+    expect(shown().phase).toBe('attention');
     store().stateReceived(pendingState({ phase: 'confirming' }));
-    expect(selectPhase(store())).toBe('confirming');
+    expect(shown().phase).toBe('confirming');
   });
 
   it('goes back to the first step when the change is no longer pending', () => {
@@ -62,13 +66,13 @@ describe('the store', () => {
     expect(typeof store().stateReceived).toBe('function');
   });
 
-  it('never turns an unknown outcome into "not running" when the agent stays away', () => {
-    store().stateReceived(attentionState({ code: 'outcomeUnknown' }));
-    store().stateReceived(attentionState({ code: 'outcomeUnknown' }, { phase: 'unreachable', unreachable: 'notRunning', agent: null }));
-    expect(selectPhase(store())).toBe('attention');
-    expect(selectProblem(store())).toEqual({ code: 'outcomeUnknown' });
-    store().stateReceived(appState({ phase: 'unreachable', unreachable: 'notRunning', agent: null }));
-    expect(selectPhase(store())).toBe('unreachable');
+  it('draws the app\'s state as it comes, an unknown outcome included: the core decides, not the page', () => {
+    const checking = attentionState({ code: 'outcomeUnknown' }, { agent: null });
+    store().stateReceived(checking);
+    expect(shown()).toBe(checking);
+    const away = appState({ phase: 'unreachable', reason: 'notRunning', agent: null });
+    store().stateReceived(away);
+    expect(shown()).toBe(away);
   });
 
   it('shows the view the tray asks for, until the bridge is disconnected', () => {

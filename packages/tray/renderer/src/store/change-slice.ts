@@ -1,6 +1,9 @@
 import type { StateCreator } from 'zustand';
-import type { ConfirmOutcome, Problem } from '../app-types';
+import { changeOf, type ConfirmOutcome, type PageState, type Problem } from '../app-types';
 import type { AppStore } from './app-store';
+
+/** A problem a call of the page's own answered, drawn as the attention phase until the app's state catches up. */
+export type AnsweredProblem = Extract<PageState, { phase: 'attention' }>;
 
 /**
  * The confirm call's own outcome. Passwords are never here: they stay in the form
@@ -9,7 +12,7 @@ import type { AppStore } from './app-store';
 export interface ChangeSlice {
   submitting: boolean;
   /** A problem confirmChange answered, shown at once rather than after the state push. */
-  answeredProblem: Problem | null;
+  answered: AnsweredProblem | null;
   /** The call itself failed, so nobody knows yet what happened: the next state decides. */
   answerUncertain: boolean;
   /** The last sync sent was a start-over with a new keychain, so the done screen says so. */
@@ -27,24 +30,28 @@ export interface ChangeSlice {
   problemDismissed(): void;
 }
 
+/** The problem as the window draws it, about the change the app's state holds. */
+function answer(store: AppStore, problem: Problem): AnsweredProblem {
+  return { phase: 'attention', problem, change: changeOf(store.appState) };
+}
+
 export const createChangeSlice: StateCreator<AppStore, [], [], ChangeSlice> = (set) => ({
   submitting: false,
-  answeredProblem: null,
+  answered: null,
   answerUncertain: false,
   startedOver: false,
   rekeySent: false,
   confirmSubmitted: () =>
     set((store) => ({
       submitting: true,
-      answeredProblem: null,
+      answered: null,
       answerUncertain: false,
       startedOver: false,
-      rekeySent: store.appState?.pendingChange?.mode === 'applied',
+      rekeySent: changeOf(store.appState)?.mode === 'applied',
     })),
-  startOverSubmitted: () =>
-    set({ submitting: true, answeredProblem: null, answerUncertain: false, startedOver: true, rekeySent: false }),
+  startOverSubmitted: () => set({ submitting: true, answered: null, answerUncertain: false, startedOver: true, rekeySent: false }),
   confirmAnswered: (outcome) =>
-    set({ submitting: false, answeredProblem: outcome.ok ? null : outcome.problem, answerUncertain: false }),
-  confirmCallFailed: (problem, uncertain) => set({ submitting: false, answeredProblem: problem, answerUncertain: uncertain }),
-  problemDismissed: () => set({ answeredProblem: null, answerUncertain: false, confirmStep: 'new' }),
+    set((store) => ({ submitting: false, answered: outcome.ok ? null : answer(store, outcome.problem), answerUncertain: false })),
+  confirmCallFailed: (problem, uncertain) => set((store) => ({ submitting: false, answered: answer(store, problem), answerUncertain: uncertain })),
+  problemDismissed: () => set({ answered: null, answerUncertain: false, confirmStep: 'new' }),
 });

@@ -1,27 +1,13 @@
 /** Small selector hooks, so components re-render only for what they show. */
-import type { AppState, Phase, Problem } from '../app-types';
+import type { AppState, PendingChange, WindowState } from '../app-types';
 import { useAppStore } from './app-store';
-import {
-  selectPhase,
-  selectProblem,
-  selectProvider,
-  selectSyncWords,
-  selectUnreachable,
-  type ShownUnreachable,
-  type SyncWords,
-} from './selectors';
+import { selectProvider, type SyncWords, syncWords } from './selectors';
 import type { ConfirmStep, View } from './ui-slice';
+import { selectWindowState } from './window-state';
 
-export function usePhase(): Phase {
-  return useAppStore(selectPhase);
-}
-
-export function useUnreachable(): ShownUnreachable {
-  return useAppStore(selectUnreachable);
-}
-
-export function useProblem(): Problem | null {
-  return useAppStore(selectProblem);
+/** The state the window draws (the app's, or the page's own knowledge over it): screens switch on its phase. */
+export function useWindowState(): WindowState {
+  return useAppStore(selectWindowState);
 }
 
 export function useProvider(): string {
@@ -34,14 +20,6 @@ export function useIsDemo(): boolean {
 
 export function useAgentInfo(): AppState['agent'] {
   return useAppStore((store) => store.appState?.agent ?? null);
-}
-
-export function usePendingChange(): AppState['pendingChange'] {
-  return useAppStore((store) => store.appState?.pendingChange ?? null);
-}
-
-export function useProgress(): AppState['progress'] | undefined {
-  return useAppStore((store) => store.appState?.progress);
 }
 
 export function useLastCheckIn(): string | null {
@@ -76,8 +54,9 @@ export function useLastResult(): AppState['lastResult'] {
   return useAppStore((store) => store.appState?.lastResult ?? null);
 }
 
-export function useSyncWords(): SyncWords {
-  return useAppStore(selectSyncWords);
+/** The words for a sync of `change` (the one the screen is about, or null where it has none). */
+export function useSyncWords(change: PendingChange | null): SyncWords {
+  return useAppStore((store) => syncWords(store.appState, change, store.rekeySent));
 }
 
 export function useStartedOver(): boolean {
