@@ -19,9 +19,11 @@ import type { SyncStep } from '@pwsync/agent-protocol';
 import { seedDemo } from './demo-seed';
 import { DirectoryClient } from './directory-client';
 import { connectDirectory } from './directory-sync';
+import { ensureSafeFolder, trustedOwners, UnsafeFolderError } from './folder-safety';
 import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { AgentServer } from './server';
+import { SocketPathError } from './socket-file';
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
 import { AGENT_VERSION } from './version';
 
@@ -165,6 +167,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
     return 2;
   }
+  try {
+    // Where pending changes and the journal live: nobody but root (or the sandbox's own user) may write there.
+    await ensureSafeFolder(options.stateDir, { purpose: 'state folder', owners: trustedOwners(), createMode: 0o700 });
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
+    return 2;
+  }
   const service = new AgentService({
     stateDir: options.stateDir,
     user: options.user,
@@ -200,6 +209,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await server.listen();
   } catch (error) {
+    // A folder or path the agent will not use is the administrator's to fix: exit 2, which the service unit does not restart.
+    if (error instanceof UnsafeFolderError || error instanceof SocketPathError) {
+      process.stderr.write(`pwsync-agent: ${error.message}\n`);
+      return 2;
+    }
     process.stderr.write(`pwsync-agent: cannot listen on ${options.socket}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
     return 1;
   }
