@@ -150,6 +150,11 @@ export class AgentServer {
     for (const name of Object.keys(Methods) as MethodName[]) {
       connection.onRequest(name, (params: unknown) => this.handle(session, name, params));
     }
+    // Any other method: the library's own answer would quote the method's name back.
+    connection.onRequest(() => {
+      if (!session.initialized) throw new ResponseError(ErrorCode.notInitialized, 'Call initialize first');
+      throw new ResponseError(ErrorCode.methodNotFound, 'Method not found');
+    });
     socket.on('close', () => {
       this.sessions.delete(session);
       connection.dispose();
@@ -160,15 +165,16 @@ export class AgentServer {
   }
 
   private async handle(session: Session, name: MethodName, params: unknown): Promise<unknown> {
+    // Before anything else, as the protocol promises: no call but initialize is looked at before the handshake.
+    if (name !== 'initialize' && !session.initialized) {
+      throw new ResponseError(ErrorCode.notInitialized, 'Call initialize first');
+    }
     const spec = Methods[name];
     const parsed = (spec.params as z.ZodType).safeParse(params ?? {});
     if (!parsed.success) {
       // Only paths and issue codes: a value could be a password.
       const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), code: issue.code }));
       throw new ResponseError(ErrorCode.invalidParams, `Invalid params for ${name}`, { issues });
-    }
-    if (name !== 'initialize' && !session.initialized) {
-      throw new ResponseError(ErrorCode.notInitialized, 'Call initialize first');
     }
     try {
       const result = await this.dispatch(session, name, parsed.data);

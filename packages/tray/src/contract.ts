@@ -84,7 +84,8 @@ export const AppState = z.strictObject({
   /** The identity provider's name as people know it ("Okta"). */
   provider: z.string(),
   pendingChange: PendingChange.nullable(),
-  progress: z.array(z.strictObject({ step: SyncStep, state: StepState })),
+  /** Each step as the window shows it: pending until the agent's first push about it. */
+  progress: z.array(z.strictObject({ step: SyncStep, state: z.enum(['pending', ...StepState.options]) })),
   lastResult: SyncResult.nullable(),
   lastCheckIn: z.string().nullable(),
   /** The directory as the agent sees it: reachable, the person's account, and whether sync is on. */
