@@ -54,7 +54,8 @@ export async function checkSafeFolder(folder: string, rule: FolderRule): Promise
   }
   if (!itself.isDirectory()) throw new UnsafeFolderError(`the ${rule.purpose} ${absolute} is not a folder; remove it or choose another path`);
   if (!rule.owners.includes(itself.uid)) {
-    throw new UnsafeFolderError(`the ${rule.purpose} ${absolute} belongs to uid ${itself.uid}; it must belong to ${ownerName(rule.owners)} (chown ${rule.owners[rule.owners.length - 1]} ${absolute})`);
+    const owner = rule.owners[rule.owners.length - 1];
+    throw new UnsafeFolderError(`the ${rule.purpose} ${absolute} belongs to uid ${itself.uid}; it must belong to ${ownerName(rule.owners)} (chown ${owner} ${absolute})`);
   }
   if ((itself.mode & 0o022) !== 0) {
     throw new UnsafeFolderError(`group or others can write in the ${rule.purpose} ${absolute}; make it writable by its owner only (chmod go-w ${absolute})`);

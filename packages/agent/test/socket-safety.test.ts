@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '@pwsync/testing/processes';
-import { type AgentRun, handshakeAs, isRoot, NOBODY, raceAs, runAs, startBuiltAgent, STRANGER } from './as-user';
+import { type AgentRun, handshakeAs, isRoot, NOBODY, raceAs, runAs, startBuiltAgent, STRANGER } from '@pwsync/testing/as-user';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -66,6 +66,8 @@ describe.skipIf(!isRoot)('the socket, between two real users', () => {
     // The kernel now lets the other user in; the agent does not serve them.
     expect(await handshakeAs(STRANGER, socketPath)).toEqual({ outcome: 'closed' });
     expect((await fs.stat(socketPath)).mode & 0o777).toBe(0o600);
+    // The log line travels through a pipe: wait for it rather than race it.
+    for (let i = 0; i < 100 && !agent.output().includes('the socket had been opened to others'); i += 1) await new Promise((r) => setTimeout(r, 20));
     expect(agent.output()).toContain('the socket had been opened to others');
     // The person's own connection works again, and the other user is back to EACCES.
     expect(await handshakeAs(NOBODY, socketPath)).toMatchObject({ outcome: 'answered' });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { makeTempDir } from '@pwsync/testing/processes';
 import { createNewFile, readJson, writeJsonAtomic } from '../src/atomic-file';
 import { checkSafeFolder, trustedOwners, UnsafeFolderError } from '../src/folder-safety';
-import { isRoot, NOBODY } from './as-user';
+import { isRoot, NOBODY } from '@pwsync/testing/as-user';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { BUILT } from '@pwsync/testing/processes';
+import { BUILT } from './processes';
 
 const run = promisify(execFile);
 
@@ -46,7 +46,7 @@ socket.on('error', (e) => report({ outcome: 'refused', code: e.code }));
 socket.on('connect', () => socket.write('Content-Length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body));
 socket.on('data', (d) => { text += d; const at = text.indexOf('\\r\\n\\r\\n'); if (at !== -1 && text.length > at + 4) { try { report({ outcome: 'answered', reply: JSON.parse(text.slice(at + 4)) }); } catch {} } });
 socket.on('close', () => report({ outcome: 'closed' }));
-setTimeout(() => report({ outcome: 'silent' }), 3000);
+setTimeout(() => report({ outcome: 'silent' }), 15000);
 `;
 
 export type HandshakeOutcome = { outcome: 'refused'; code: string } | { outcome: 'answered'; reply: Record<string, unknown> } | { outcome: 'closed' } | { outcome: 'silent' };
