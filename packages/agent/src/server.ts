@@ -46,6 +46,7 @@ export class AgentServer {
   private readonly detach: Array<() => void> = [];
   /** The socket file's identity once listening, to know it is still ours. */
   private socketFile: { dev: number; ino: number; uid: number } | undefined;
+  private closing = false;
 
   constructor(private readonly options: AgentServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -71,6 +72,7 @@ export class AgentServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const undo of this.detach) undo();
     for (const session of this.sessions) {
       session.connection.dispose();
@@ -115,7 +117,11 @@ export class AgentServer {
   private accept(socket: net.Socket): void {
     socket.on('error', () => undefined);
     // Nothing is read from the connection until the socket file is known to be private still.
-    void this.stillPrivate().then((ok) => (ok ? this.serve(socket) : socket.destroy()));
+    void this.stillPrivate().then((ok) => {
+      // A client that left while it was checked, or an agent that is stopping, needs no session.
+      if (ok && !socket.destroyed && !this.closing) this.serve(socket);
+      else socket.destroy();
+    });
   }
 
   /**

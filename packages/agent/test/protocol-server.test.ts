@@ -193,6 +193,15 @@ describe('the agent protocol server', () => {
     actor.socket.destroy();
   });
 
+  it('keeps no session for a client that leaves before it is served', async () => {
+    const net = await import('node:net');
+    for (let i = 0; i < 20; i += 1) net.createConnection(harness.socketPath).on('connect', function (this: import('node:net').Socket) { this.destroy(); }).on('error', () => undefined);
+    const client = await initialized();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.server.connectionCount).toBe(1);
+    client.socket.destroy();
+  });
+
   it('never writes a password to its log', async () => {
     const client = await initialized();
     await call(client, 'confirmChange', { changeId: harness.change.id, previousPassword: 'wrong one', newPassword: NEXT });
