@@ -5,7 +5,7 @@
 // PWSYNC_TEST_ROOT_CACHE sets the cache folder (default /var/cache/pwsync-test).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -53,7 +53,12 @@ export function cachedRootPath() {
 /** The cached root, made when missing; returns its path and how long making it took (0 when cached). */
 export function ensureTestRoot({ quiet = false } = {}) {
   const root = cachedRootPath();
-  if (existsSync(path.join(root, '.complete'))) return { root, seconds: 0 };
+  if (existsSync(path.join(root, '.complete'))) {
+    // Marks it as in use, for the week-old clean-up above.
+    const now = new Date();
+    utimesSync(root, now, now);
+    return { root, seconds: 0 };
+  }
   const started = Date.now();
   const partial = `${root}.partial-${process.pid}`;
   mkdirSync(CACHE, { recursive: true, mode: 0o755 });
@@ -61,11 +66,17 @@ export function ensureTestRoot({ quiet = false } = {}) {
   if (!quiet) console.error(`debootstrap ${SUITE} (minbase) into ${partial}: a few minutes, once`);
   execFileSync('debootstrap', ['--variant=minbase', `--include=${INCLUDE.join(',')}`, SUITE, partial, debianMirror()], { stdio: quiet ? 'ignore' : ['ignore', 'ignore', 'inherit'] });
   execFileSync('touch', [path.join(partial, '.complete')]);
-  rmSync(root, { recursive: true, force: true });
-  renameSync(partial, root);
-  // Roots made for an earlier list of packages are of no more use.
+  // Another run may have finished first, and tests may be copying its root: keep that one.
+  if (existsSync(path.join(root, '.complete'))) rmSync(partial, { recursive: true, force: true });
+  else {
+    rmSync(root, { recursive: true, force: true });
+    renameSync(partial, root);
+  }
+  // Roots for another list of packages (another branch's) that no run has used for a week.
+  const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
   for (const name of readdirSync(CACHE)) {
-    if (name.startsWith(`${SUITE}-`) && path.join(CACHE, name) !== root) rmSync(path.join(CACHE, name), { recursive: true, force: true });
+    const other = path.join(CACHE, name);
+    if (name.startsWith(`${SUITE}-`) && other !== root && statSync(other).mtimeMs < weekAgo) rmSync(other, { recursive: true, force: true });
   }
   return { root, seconds: (Date.now() - started) / 1000 };
 }

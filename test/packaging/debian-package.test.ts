@@ -6,7 +6,7 @@
  * that root: it serves its socket, and applies a change to that root's account with
  * chpasswd. Then removed (data kept) and purged (data gone).
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -100,15 +100,13 @@ describe.skipIf(!isRoot || !onDebian)('the Debian package', () => {
     work = makeTempDir('pwsdeb-');
     await fs.chmod(work, 0o755);
     const started = Date.now();
-    const made = execFileSync(process.execPath, [path.join(ROOT, 'scripts/debian-test-root.mjs')], { encoding: 'utf8' }).trim();
+    // Not execFileSync: a cold debootstrap takes minutes, and the worker must keep answering vitest.
+    const made = (await run(process.execPath, [path.join(ROOT, 'scripts/debian-test-root.mjs')], { maxBuffer: 1 << 24 })).stdout.trim();
     debootstrapSeconds = (Date.now() - started) / 1000;
-    const built = execFileSync(process.execPath, [path.join(ROOT, 'scripts/package-linux.mjs'), '--no-build', '--stand-in-electron', '--out', path.join(work, 'dist')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    deb = built.trim().split('\n').at(-1)!;
+    const built = await run(process.execPath, [path.join(ROOT, 'scripts/package-linux.mjs'), '--no-build', '--stand-in-electron', '--out', path.join(work, 'dist')], { maxBuffer: 1 << 24 });
+    deb = built.stdout.trim().split('\n').at(-1)!;
     chroot = path.join(work, 'root');
-    execFileSync('cp', ['-a', '--reflink=auto', made, chroot]);
+    await run('cp', ['-a', '--reflink=auto', made, chroot]);
     await fs.chmod(chroot, 0o755);
   }, 15 * 60_000);
 
