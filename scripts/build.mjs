@@ -16,7 +16,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root, outExtension: { '.js': '.cjs' } };
 const parts = {
   // dbus-next requires x11 (X session bus discovery) and usocket only on paths we never take.
-  agent: () => build({ ...node, entryPoints: { cli: 'packages/agent/src/cli.ts' }, outdir: 'packages/agent/dist', external: ['x11', 'usocket'] }),
+  // Node 18: the Debian package runs it with Debian 12's nodejs (packaging/README.md).
+  agent: () => build({ ...node, target: 'node18', entryPoints: { cli: 'packages/agent/src/cli.ts' }, outdir: 'packages/agent/dist', external: ['x11', 'usocket'] }),
   // The reference directory (better-sqlite3 is native: loaded from node_modules at run time).
   directory: () => build({ ...node, entryPoints: { cli: 'packages/directory/src/cli.ts' }, outdir: 'packages/directory/dist', external: ['better-sqlite3'] }),
   // The demo (never shipped): its back end for npm start, the browser demo's host, the

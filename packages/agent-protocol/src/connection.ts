@@ -70,9 +70,8 @@ export class FrameScanner {
       if (end > MAX_HEADER_BYTES) return this.fail(frameStart, new FrameError('Frame header too long', ErrorCode.invalidRequest));
       const length = contentLength(joined.subarray(0, end).toString('ascii'));
       if (length === undefined) return this.fail(frameStart, new FrameError('Frame header has no valid Content-Length', ErrorCode.invalidRequest));
-      if (length > this.maxBytes) {
-        return this.fail(frameStart, new FrameError(`Message of ${length} bytes is over the limit of ${this.maxBytes}`, ErrorCode.messageTooLarge));
-      }
+      // A fixed message: never the length the peer declared.
+      if (length > this.maxBytes) return this.fail(frameStart, new FrameError('Message too large', ErrorCode.messageTooLarge));
       // What followed the header in this chunk is body (or the next frame).
       offset += end + HEADER_END.length - this.header.length;
       this.header = Buffer.alloc(0);
@@ -192,7 +191,9 @@ export function createProtocolConnection(socket: Duplex, options: ProtocolOption
         if (kind !== undefined && options.accepts.includes(kind)) return next(message);
         const id = idOf(message);
         options.events.refused(kind === undefined ? 'Not a JSON-RPC 2.0 message' : `Unexpected ${kind}`, ErrorCode.invalidRequest);
-        if (kind !== 'response') void sendError(id, ErrorCode.invalidRequest, 'Invalid JSON-RPC 2.0 request');
+        // An error response is the one thing never answered: two peers that each refuse
+        // the other's errors would otherwise answer each other for ever.
+        if (!(kind === 'response' && hasOwn(message, 'error'))) void sendError(id, ErrorCode.invalidRequest, 'Invalid JSON-RPC 2.0 request');
       },
     },
   });

@@ -19,8 +19,22 @@ const errorData = {
   passwordNotAccepted: s.PasswordNotAcceptedData,
 } as const;
 
+/**
+ * Params are read as input and every object in them is strict (additionalProperties:
+ * false). Results, pushes and error data are read as output, where zod would call
+ * every object closed; but a receiver drops fields it does not know (z.object strips
+ * them), so those objects are open, and the schema says so by leaving
+ * additionalProperties out. Only an object declared strict stays closed.
+ */
 function schema(type: z.ZodType, io: 'input' | 'output'): unknown {
-  return z.toJSONSchema(type, { io, unrepresentable: 'any' });
+  return z.toJSONSchema(type, {
+    io,
+    unrepresentable: 'any',
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def as { type: string; catchall?: unknown };
+      if (def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
+    },
+  });
 }
 
 export function protocolJsonSchemas(): Record<string, unknown> {

@@ -12,7 +12,8 @@ export const SyncStep = z.enum(['verifyNew', 'verifyPrevious', 'account', 'keych
 export type SyncStep = z.infer<typeof SyncStep>;
 export const SYNC_STEPS: readonly SyncStep[] = SyncStep.options;
 
-export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
+/** What a syncProgress push says of a step. A step not yet heard of is the receiver's to show (the tray app calls it pending). */
+export const StepState = z.enum(['running', 'done', 'failed', 'skipped']);
 export type StepState = z.infer<typeof StepState>;
 
 export const Platform = z.enum(['darwin', 'linux', 'win32']);
@@ -102,7 +103,8 @@ const Software = z.object({ name: ShortText, version: ShortText });
 
 export const InitializeParams = z.strictObject({
   protocolVersion: z.string().min(1).max(20),
-  client: Software,
+  // Params are strict all the way down.
+  client: z.strictObject(Software.shape),
 });
 export const InitializeResult = z.object({
   protocolVersion: z.string(),

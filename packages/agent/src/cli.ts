@@ -2,9 +2,10 @@
 /**
  * pwsync-agent: the reference device agent.
  *
- *   pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [--directory URL]
+ *   pwsync-agent [--socket PATH] --backend sandbox|linux|darwin --state-dir DIR [--user NAME] [--directory URL]
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,14 +16,16 @@ import { DarwinBackend } from './backends/darwin';
 import { LinuxBackend } from './backends/linux';
 import { SafeRunner } from './backends/safe-runner';
 import { SandboxBackend } from './backends/sandbox';
-import type { SyncStep } from '@pwsync/agent-protocol';
+import { systemSocketPath, type SyncStep } from '@pwsync/agent-protocol';
 import { seedDemo } from './demo-seed';
 import { DirectoryClient } from './directory-client';
 import { connectDirectory } from './directory-sync';
+import { ensureSafeFolder, trustedOwners, UnsafeFolderError } from './folder-safety';
 import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
 import { isLogLevel } from '@pwsync/node-kit/log';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { AgentServer } from './server';
+import { SocketPathError } from './socket-file';
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
 import { AGENT_VERSION } from './version';
 
@@ -31,11 +34,15 @@ const USAGE = `Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin 
 Serves the pwsync agent protocol to the tray app of one user on a local socket.
 
 Options:
-  --socket PATH       the Unix socket (or Windows named pipe) to listen on
+  --socket PATH       the Unix socket (or Windows named pipe) to listen on; with the linux
+                      and darwin backends, the system socket of --user by default
+                      (/run/pwsync/UID.sock on Linux, docs/agent-protocol.md)
   --backend NAME      sandbox (a practice account in the state folder), linux or darwin
                       (the real ones: as root, on their own system; docs/backends.md)
   --state-dir DIR     where pending changes, the journal and history are kept
-  --user NAME         whose changes this socket serves (default: the user running the agent)
+  --user NAME         whose changes this socket serves (default with the sandbox: the user
+                      running the agent); required with the linux and darwin backends,
+                      which never serve root or a system account
   --directory URL     the directory to check in with (http or https)
   --device-token-file FILE  this device's token for the directory (with --directory)
   --checkin-interval S  seconds between check-ins (default 60); changes also arrive at once
@@ -70,9 +77,12 @@ function parse(argv: string[]) {
     },
   });
   if (values.help) return undefined;
-  if (!values.socket) throw new UsageError('--socket is required');
+  const real = values.backend === 'linux' || values.backend === 'darwin';
+  if (!values.socket && !real) throw new UsageError('--socket is required (it has a default only with --backend linux or darwin)');
   if (!values.backend) throw new UsageError('--backend is required');
   if (!['sandbox', 'linux', 'darwin'].includes(values.backend)) throw new UsageError(`--backend must be sandbox, linux or darwin, not "${values.backend}"`);
+  // A root agent without --user would serve root, and set root's password to the person's.
+  if (real && !values.user) throw new UsageError(`--user is required with the ${values.backend} backend: the person whose password the agent keeps in step`);
   if (!values['state-dir']) throw new UsageError('--state-dir is required');
   if (values['seed-demo'] && values.backend !== 'sandbox') throw new UsageError('--seed-demo works only with --backend sandbox');
   let directory: { url: string; tokenFile: string; intervalMs: number } | undefined;
@@ -96,7 +106,7 @@ function parse(argv: string[]) {
   const level = values['log-level'] ?? 'info';
   if (!isLogLevel(level)) throw new UsageError(`--log-level must be fatal, error, warn, info or debug`);
   return {
-    socket: path.resolve(values.socket),
+    socket: values.socket === undefined ? undefined : path.resolve(values.socket),
     backend: values.backend,
     stateDir: path.resolve(values['state-dir']),
     user: values.user ?? os.userInfo().username,
@@ -134,6 +144,10 @@ function crashPoint(spec: string | undefined): ((step: SyncStep, moment: 'before
  */
 function socketOwnerFor(user: string): { uid: number; gid: number } | undefined {
   if (process.platform === 'win32' || user === os.userInfo().username) return undefined;
+  return accountOf(user);
+}
+
+function accountOf(user: string): { uid: number; gid: number } {
   if (process.getuid?.() !== 0) throw new UsageError(`only root can serve another user's socket (--user ${user})`);
   const id = (flag: string) => {
     try {
@@ -143,6 +157,29 @@ function socketOwnerFor(user: string): { uid: number; gid: number } | undefined 
     }
   };
   return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * The real backends change an account's password: never root's, never a system
+ * account's. People's uids are those login.defs gives them (UID_MIN to UID_MAX, 1000
+ * to 60000 by default); macOS gives people 501 and up.
+ */
+function refuseSystemAccount(user: string): void {
+  const { uid } = accountOf(user);
+  if (uid === 0) throw new UsageError('the agent never serves root: give --user the person whose password it keeps in step');
+  const [min, max] = process.platform === 'darwin' ? [501, 2 ** 31 - 1] : peopleUids();
+  if (uid < min || uid > max) throw new UsageError(`--user ${user} is a system account (uid ${uid}); the agent serves only people, uids ${min} to ${max}`);
+}
+
+function peopleUids(): [number, number] {
+  let text = '';
+  try {
+    text = readFileSync('/etc/login.defs', 'utf8');
+  } catch {
+    // No login.defs: the defaults below are shadow's own.
+  }
+  const value = (key: string, fallback: number) => Number(new RegExp(`^\\s*${key}\\s+(\\d+)`, 'm').exec(text)?.[1] ?? fallback);
+  return [value('UID_MIN', 1000), value('UID_MAX', 60000)];
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -157,11 +194,28 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  let socketOwner: { uid: number; gid: number } | undefined;
+  let socketPath: string;
+  try {
+    if (options.backend !== 'sandbox') refuseSystemAccount(options.user);
+    socketOwner = socketOwnerFor(options.user);
+    socketPath = options.socket ?? systemSocketPath(process.platform, options.user, socketOwner?.uid ?? os.userInfo().uid);
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
+    return 2;
+  }
   const stopped = stopSignal();
   const logger = createLogger({ name: 'pwsync-agent', level: options.level });
   let backend: PlatformBackend;
   try {
     backend = createBackend(options.backend, options.stateDir);
+  } catch (error) {
+    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    // Where pending changes and the journal live: nobody but root (or the sandbox's own user) may write there.
+    await ensureSafeFolder(options.stateDir, { purpose: 'state folder', owners: trustedOwners(), createMode: 0o700 });
   } catch (error) {
     process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
     return 2;
@@ -190,18 +244,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   // With a directory the demo change comes from it, as from the identity provider.
   if (options.seedDemo) await seedDemo(options.stateDir, service, { queueChange: !directoryClient });
-  let socketOwner: { uid: number; gid: number } | undefined;
-  try {
-    socketOwner = socketOwnerFor(options.user);
-  } catch (error) {
-    process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const server = new AgentServer({ socketPath: options.socket, service, logger, demo: options.backend === 'sandbox', socketOwner });
+  const server = new AgentServer({ socketPath, service, logger, demo: options.backend === 'sandbox', socketOwner });
   try {
     await server.listen();
   } catch (error) {
-    process.stderr.write(`pwsync-agent: cannot listen on ${options.socket}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+    // A folder or path the agent will not use is the administrator's to fix: exit 2, which the service unit does not restart.
+    if (error instanceof UnsafeFolderError || error instanceof SocketPathError) {
+      process.stderr.write(`pwsync-agent: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`pwsync-agent: cannot listen on ${socketPath}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
     return 1;
   }
   directoryClient?.start();

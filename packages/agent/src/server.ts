@@ -11,6 +11,8 @@ import { ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { z } from 'zod';
 import { AgentError } from './agent-error';
 import type { AgentService } from './agent-service';
+import { ensureSafeFolder, trustedOwners } from './folder-safety';
+import { bindSocket, listenPrivately } from './socket-file';
 import type { Logger } from '@pwsync/node-kit/log';
 import { createProtocolConnection } from '@pwsync/agent-protocol';
 import { ErrorCode } from '@pwsync/agent-protocol';
@@ -23,11 +25,12 @@ export interface AgentServerOptions {
   service: AgentService;
   logger: Logger;
   demo: boolean;
-  /** Unix mode of the socket file; 0600 so only its owner can connect. */
-  socketMode?: number;
   /** The user the socket is for: a root agent hands the socket file to them (see docs/agent-protocol.md, "Trust"). */
   socketOwner?: { uid: number; gid: number };
 }
+
+/** The socket file as the agent made it: whoever can open it is, for the agent, the person it serves. */
+const SOCKET_MODE = 0o600;
 
 interface Session {
   id: number;
@@ -41,6 +44,9 @@ export class AgentServer {
   private readonly sessions = new Set<Session>();
   private nextId = 1;
   private readonly detach: Array<() => void> = [];
+  /** The socket file's identity once listening, to know it is still ours. */
+  private socketFile: { dev: number; ino: number; uid: number } | undefined;
+  private closing = false;
 
   constructor(private readonly options: AgentServerOptions) {
     this.server = net.createServer((socket) => this.accept(socket));
@@ -53,35 +59,32 @@ export class AgentServer {
 
   async listen(): Promise<void> {
     const { socketPath } = this.options;
-    if (process.platform !== 'win32') {
+    if (process.platform === 'win32') {
+      await listenPrivately(this.server, socketPath);
+    } else {
       // The folder of a system socket: root's, and no one else may write in it.
-      await fs.mkdir(path.dirname(socketPath), { recursive: true, mode: 0o755 });
-      // A socket file left by a killed agent makes listen fail with EADDRINUSE.
-      await fs.rm(socketPath, { force: true });
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(socketPath, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    if (process.platform !== 'win32') {
-      await fs.chmod(socketPath, this.options.socketMode ?? 0o600);
-      const owner = this.options.socketOwner;
-      if (owner) await fs.chown(socketPath, owner.uid, owner.gid);
+      await ensureSafeFolder(path.dirname(socketPath), { purpose: 'socket folder', owners: trustedOwners(), createMode: 0o755 });
+      await bindSocket(this.server, socketPath, this.options.socketOwner);
+      const stats = await fs.lstat(socketPath);
+      this.socketFile = { dev: stats.dev, ino: stats.ino, uid: stats.uid };
     }
     this.options.logger.info('listening', { socket: socketPath });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     for (const undo of this.detach) undo();
     for (const session of this.sessions) {
       session.connection.dispose();
       session.socket.destroy();
     }
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (process.platform !== 'win32') await fs.rm(this.options.socketPath, { force: true });
+    // Only our own socket file: never one another agent made at this path since.
+    if (this.socketFile) {
+      const stats = await fs.lstat(this.options.socketPath).catch(() => undefined);
+      if (stats && stats.dev === this.socketFile.dev && stats.ino === this.socketFile.ino) await fs.rm(this.options.socketPath, { force: true });
+      this.socketFile = undefined;
+    }
   }
 
   get connectionCount(): number {
@@ -112,6 +115,36 @@ export class AgentServer {
   }
 
   private accept(socket: net.Socket): void {
+    socket.on('error', () => undefined);
+    // Nothing is read from the connection until the socket file is known to be private still.
+    void this.stillPrivate().then((ok) => {
+      // A client that left while it was checked, or an agent that is stopping, needs no session.
+      if (ok && !socket.destroyed && !this.closing) this.serve(socket);
+      else socket.destroy();
+    });
+  }
+
+  /**
+   * The person owns their socket file and so can widen its mode. A connection that
+   * arrives while it is open to others may come from another user: it is refused, and
+   * the mode set back to 0600 (docs/agent-protocol.md, "Trust").
+   */
+  private async stillPrivate(): Promise<boolean> {
+    const expected = this.socketFile;
+    if (!expected) return true;
+    const { socketPath, logger } = this.options;
+    const stats = await fs.lstat(socketPath).catch(() => undefined);
+    if (!stats || stats.dev !== expected.dev || stats.ino !== expected.ino || !stats.isSocket()) {
+      logger.warn('refused a connection: the socket file was removed or replaced', { socket: socketPath });
+      return false;
+    }
+    if ((stats.mode & 0o7777) === SOCKET_MODE && stats.uid === expected.uid) return true;
+    logger.warn('refused a connection: the socket had been opened to others; set it back to 0600', { socket: socketPath, mode: (stats.mode & 0o7777).toString(8) });
+    await fs.chmod(socketPath, SOCKET_MODE).catch(() => undefined);
+    return false;
+  }
+
+  private serve(socket: net.Socket): void {
     const { logger } = this.options;
     const id = this.nextId++;
     const { connection } = createProtocolConnection(socket, {
@@ -123,7 +156,11 @@ export class AgentServer {
     for (const name of Object.keys(Methods) as MethodName[]) {
       connection.onRequest(name, (params: unknown) => this.handle(session, name, params));
     }
-    socket.on('error', () => undefined);
+    // Any other method: the library's own answer would quote the method's name back.
+    connection.onRequest(() => {
+      if (!session.initialized) throw new ResponseError(ErrorCode.notInitialized, 'Call initialize first');
+      throw new ResponseError(ErrorCode.methodNotFound, 'Method not found');
+    });
     socket.on('close', () => {
       this.sessions.delete(session);
       connection.dispose();
@@ -134,15 +171,16 @@ export class AgentServer {
   }
 
   private async handle(session: Session, name: MethodName, params: unknown): Promise<unknown> {
+    // Before anything else, as the protocol promises: no call but initialize is looked at before the handshake.
+    if (name !== 'initialize' && !session.initialized) {
+      throw new ResponseError(ErrorCode.notInitialized, 'Call initialize first');
+    }
     const spec = Methods[name];
     const parsed = (spec.params as z.ZodType).safeParse(params ?? {});
     if (!parsed.success) {
       // Only paths and issue codes: a value could be a password.
       const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), code: issue.code }));
       throw new ResponseError(ErrorCode.invalidParams, `Invalid params for ${name}`, { issues });
-    }
-    if (name !== 'initialize' && !session.initialized) {
-      throw new ResponseError(ErrorCode.notInitialized, 'Call initialize first');
     }
     try {
       const result = await this.dispatch(session, name, parsed.data);

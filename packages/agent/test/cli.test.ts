@@ -37,6 +37,11 @@ describe('pwsync-agent', () => {
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file and --checkin-interval go with --directory'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
+    // The real backends change an account's password: whose must be said, and never root's or a system account's.
+    [['--backend', 'linux', '--state-dir', '/tmp/s'], '--user is required with the linux backend: the person whose password the agent keeps in step'],
+    [['--backend', 'linux', '--state-dir', '/tmp/s', '--user', 'root'], 'the agent never serves root: give --user the person whose password it keeps in step'],
+    [['--backend', 'linux', '--state-dir', '/tmp/s', '--user', 'daemon'], '--user daemon is a system account (uid 1); the agent serves only people, uids 1000 to 60000'],
+    [['--backend', 'linux', '--state-dir', '/tmp/s', '--user', 'nobody'], '--user nobody is a system account (uid 65534)'],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);
     expect(result.code).toBe(2);

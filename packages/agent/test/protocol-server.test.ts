@@ -55,6 +55,24 @@ describe('the agent protocol server', () => {
     client.socket.destroy();
   });
 
+  it('answers notInitialized before the handshake even for a method it does not know or params it would refuse', async () => {
+    const client = await connectRaw(harness.socketPath);
+    expect((await call(client, 'noSuchMethod')).error).toMatchObject({ code: ErrorCode.notInitialized });
+    expect((await call(client, 'status', { unknown: 1 })).error).toMatchObject({ code: ErrorCode.notInitialized });
+    expect((await call(client, 'confirmChange', { changeId: 42 })).error).toMatchObject({ code: ErrorCode.notInitialized });
+    // initialize itself is still checked: its params are refused as such.
+    expect((await call(client, 'initialize', { protocolVersion: '1.0', client: { name: 'test', version: '0', extra: true } })).error).toMatchObject({ code: ErrorCode.invalidParams });
+    client.socket.destroy();
+  });
+
+  it('says truly which system it runs on, also with the sandbox backend', async () => {
+    const client = await connectRaw(harness.socketPath);
+    const reply = await call(client, 'initialize', { protocolVersion: '1.0', client: { name: 'test', version: '0' } });
+    expect(reply.result).toMatchObject({ platform: process.platform, backend: 'sandbox' });
+    expect((await call(client, 'diagnostics')).result).toMatchObject({ platform: process.platform });
+    client.socket.destroy();
+  });
+
   it('reports the pending change in its status', async () => {
     const client = await initialized();
     const reply = await call(client, 'status');
@@ -93,10 +111,22 @@ describe('the agent protocol server', () => {
     client.socket.destroy();
   });
 
-  it('answers an unknown method with methodNotFound and keeps serving', async () => {
+  it('answers an unknown method with methodNotFound in a fixed message that does not quote it, and keeps serving', async () => {
     const client = await initialized();
-    expect((await call(client, 'rm -rf')).error).toMatchObject({ code: ErrorCode.methodNotFound });
+    expect((await call(client, 'rm -rf')).error).toEqual({ code: ErrorCode.methodNotFound, message: 'Method not found' });
     expect((await call(client, 'status')).result).toBeDefined();
+    client.socket.destroy();
+  });
+
+  it('answers a response sent to it with invalidRequest, but never answers an error response', async () => {
+    const client = await initialized();
+    client.send({ jsonrpc: '2.0', id: 41, result: { ok: true } });
+    expect(await client.next()).toMatchObject({ id: 41, error: { code: ErrorCode.invalidRequest } });
+    client.send({ jsonrpc: '2.0', id: 42, error: { code: -32000, message: 'x' } });
+    // The next thing it says is the answer to the next call: the error response went unanswered.
+    const id = nextId++;
+    client.send({ jsonrpc: '2.0', id, method: 'status', params: {} });
+    expect(await client.next()).toMatchObject({ id, result: { user: expect.any(String) } });
     client.socket.destroy();
   });
 
@@ -131,8 +161,9 @@ describe('the agent protocol server', () => {
   it('refuses an oversized message before reading it, closes only that connection, and keeps serving others', async () => {
     const bad = await initialized();
     const good = await initialized();
-    bad.sendRaw(`Content-Length: ${MAX_MESSAGE_BYTES + 1}\r\n\r\n`);
-    expect(await bad.next()).toMatchObject({ id: null, error: { code: ErrorCode.messageTooLarge } });
+    bad.sendRaw(`Content-Length: ${MAX_MESSAGE_BYTES + 12345}\r\n\r\n`);
+    // A fixed message: not the length the client declared.
+    expect(await bad.next()).toEqual({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.messageTooLarge, message: 'Message too large' } });
     await bad.closed;
     expect((await call(good, 'status')).result).toBeDefined();
     good.socket.destroy();
@@ -160,6 +191,15 @@ describe('the agent protocol server', () => {
     expect(seen.some((m) => m.method === 'statusChanged')).toBe(true);
     watcher.socket.destroy();
     actor.socket.destroy();
+  });
+
+  it('keeps no session for a client that leaves before it is served', async () => {
+    const net = await import('node:net');
+    for (let i = 0; i < 20; i += 1) net.createConnection(harness.socketPath).on('connect', function (this: import('node:net').Socket) { this.destroy(); }).on('error', () => undefined);
+    const client = await initialized();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.server.connectionCount).toBe(1);
+    client.socket.destroy();
   });
 
   it('never writes a password to its log', async () => {

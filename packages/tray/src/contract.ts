@@ -86,7 +86,8 @@ export const DirectoryView = z.strictObject({
 });
 export type DirectoryView = z.infer<typeof DirectoryView>;
 
-export const ProgressEntry = z.strictObject({ step: SyncStep, state: StepState });
+/** Each step as the window shows it: pending until the agent's first push about it (the wire's states have no `pending`). */
+export const ProgressEntry = z.strictObject({ step: SyncStep, state: z.enum(['pending', ...StepState.options]) });
 export type ProgressEntry = z.infer<typeof ProgressEntry>;
 
 /** What holds in every phase: where the app runs, the policy, and what the agent last said about itself and the directory. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readJson, writeJsonAtomic } from '../atomic-file';
 import { pbkdf2Sha512, sha512Crypt, verifyPassword } from '@pwsync/passwords';
+import { Platform } from '@pwsync/agent-protocol';
 import { StepError, type PlatformBackend } from './backend';
 
 const Record = z.strictObject({ hash: z.string().min(1) });
@@ -17,9 +18,19 @@ type Part = 'account' | 'keychain' | 'filevault';
 /** Few iterations: the sandbox protects nothing, and the demo should feel instant. */
 const SANDBOX_PBKDF2_ITERATIONS = 10_000;
 
+/**
+ * The sandbox plays the Mac's confirm flow (account, keychain, FileVault) on any system,
+ * but the handshake says truly which system it runs on; `backend: sandbox` says the rest.
+ */
+function hostPlatform(): Platform {
+  const known = Platform.safeParse(process.platform);
+  if (!known.success) throw new Error(`the agent runs on ${Platform.options.join(', ')}, not on ${process.platform}`);
+  return known.data;
+}
+
 export class SandboxBackend implements PlatformBackend {
   readonly name = 'sandbox' as const;
-  readonly platform = 'darwin' as const;
+  readonly platform: Platform = hostPlatform();
   readonly mode = 'confirm' as const;
   readonly newPasswordHash = 'pbkdf2' as const;
 

@@ -16,7 +16,7 @@ afterEach(() => fs.rm(home, { recursive: true, force: true }));
 
 describe('open at login', () => {
   it('on Linux, writes and removes an XDG autostart entry in ~/.config/autostart', async () => {
-    const item = createLoginItem({ platform: 'linux', app, executable: '/opt/pw sync/pwsync', env: {}, home });
+    const item = createLoginItem({ platform: 'linux', app, executable: '/opt/pw sync/pwsync', env: {}, home, systemAutostartFile: path.join(home, 'none') });
     const file = path.join(home, '.config', 'autostart', 'pwsync.desktop');
     expect(item.get()).toBe(false);
     item.set(true);
@@ -29,6 +29,20 @@ describe('open at login', () => {
     expect(item.get()).toBe(false);
     await expect(fs.stat(file)).rejects.toThrow();
     expect(fake.called('app.setLoginItemSettings')).toEqual([]);
+  });
+
+  it('on Linux, where the package installed an entry for everyone, turns it off for the person with Hidden=true', async () => {
+    const systemAutostartFile = path.join(home, 'etc-xdg-autostart-pwsync.desktop');
+    await fs.writeFile(systemAutostartFile, '[Desktop Entry]\nType=Application\nName=pwsync\nExec=/usr/bin/pwsync\n');
+    const item = createLoginItem({ platform: 'linux', app, executable: '/usr/bin/pwsync', env: {}, home, systemAutostartFile });
+    const file = path.join(home, '.config', 'autostart', 'pwsync.desktop');
+    expect(item.get()).toBe(true);
+    item.set(false);
+    expect(item.get()).toBe(false);
+    expect((await fs.readFile(file, 'utf8')).split('\n')).toContain('Hidden=true');
+    item.set(true);
+    expect(item.get()).toBe(true);
+    expect(await fs.readFile(file, 'utf8')).not.toContain('Hidden=true');
   });
 
   it('on Linux, follows XDG_CONFIG_HOME when it is absolute', () => {

@@ -4,7 +4,7 @@
  * (https://specifications.freedesktop.org/autostart-spec/latest/), written and
  * removed here. The system is the source of truth: we ask it, we don't remember.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { App } from 'electron';
 
@@ -15,7 +15,11 @@ export interface LoginItemOptions {
   executable: string;
   env?: NodeJS.ProcessEnv;
   home: string;
+  /** The entry the Debian package installs for everyone (packaging/README.md); the person's own entry of the same name overrides it. */
+  systemAutostartFile?: string;
 }
+
+export const SYSTEM_AUTOSTART_FILE = '/etc/xdg/autostart/pwsync.desktop';
 
 export interface LoginItem {
   get(): boolean;
@@ -42,15 +46,24 @@ export function desktopEntry(executable: string): string {
   ].join('\n');
 }
 
+/** The person's entry that turns the system's off, as the XDG autostart spec has it. */
+const HIDDEN_ENTRY = ['[Desktop Entry]', 'Type=Application', 'Name=pwsync', 'Hidden=true', ''].join('\n');
+
 export function createLoginItem(options: LoginItemOptions): LoginItem {
   if (options.platform === 'linux') {
     const file = autostartFile(options.env ?? process.env, options.home);
+    const systemFile = options.systemAutostartFile ?? SYSTEM_AUTOSTART_FILE;
+    const write = (text: string) => {
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      writeFileSync(file, text, { mode: 0o644 });
+    };
     return {
-      get: () => existsSync(file),
+      get: () => (existsSync(file) ? !/^Hidden=true$/m.test(readFileSync(file, 'utf8')) : existsSync(systemFile)),
       set(enabled) {
-        if (!enabled) return rmSync(file, { force: true });
-        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        writeFileSync(file, desktopEntry(options.executable), { mode: 0o644 });
+        if (enabled) return write(desktopEntry(options.executable));
+        // Removing the person's entry would leave the system's in force.
+        if (existsSync(systemFile)) return write(HIDDEN_ENTRY);
+        rmSync(file, { force: true });
       },
     };
   }

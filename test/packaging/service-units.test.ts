@@ -1,0 +1,117 @@
+/**
+ * The service definitions in packaging/ (packaging/README.md): the systemd unit's
+ * hardening, and the launchd property lists, read by a strict XML parser and a plist
+ * parser. `systemd-analyze verify` runs on the unit as installed, in
+ * debian-package.test.ts.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { BUILT, makeTempDir, ROOT } from '@pwsync/testing/processes';
+import { unitKeys } from './unit-file';
+
+const require = createRequire(import.meta.url);
+const plist = require('plist') as { parse(xml: string): unknown };
+const sax = require('sax') as { parser(strict: boolean): { write(s: string): { close(): void }; onerror: ((e: Error) => void) | null } };
+const run = promisify(execFile);
+
+/** Well-formed XML (comments included: no "--" in them), then a property list. */
+function readPlist(file: string): Record<string, unknown> {
+  const text = readFileSync(file, 'utf8');
+  const parser = sax.parser(true);
+  parser.write(text).close();
+  return plist.parse(text) as Record<string, unknown>;
+}
+
+const UNIT = path.join(ROOT, 'packaging/linux/pwsync-agent.service');
+
+describe('the systemd unit', () => {
+  const keys = unitKeys(readFileSync(UNIT, 'utf8'));
+  const one = (key: string) => {
+    const values = keys.get(key);
+    expect(values, key).toBeDefined();
+    return values!.at(-1) ?? '';
+  };
+
+  it('restarts on failure but not on a configuration the administrator must fix, and logs to the journal', () => {
+    expect(one('Restart')).toBe('on-failure');
+    expect(one('RestartPreventExitStatus')).toBe('2');
+    expect(one('StandardOutput')).toBe('journal');
+    expect(one('StandardError')).toBe('journal');
+  });
+
+  it('is confined: a read-only system but for what it changes, its own /tmp, no new privileges, five capabilities', () => {
+    expect(one('ProtectSystem')).toBe('strict');
+    expect(keys.get('ReadWritePaths')).toEqual(['/etc', '-/run/cryptsetup']);
+    expect(one('PrivateTmp')).toBe('yes');
+    expect(one('NoNewPrivileges')).toBe('yes');
+    expect(one('CapabilityBoundingSet').split(' ').sort()).toEqual(['CAP_CHOWN', 'CAP_FOWNER', 'CAP_IPC_LOCK', 'CAP_SETGID', 'CAP_SETUID']);
+    expect(one('AmbientCapabilities')).toBe('');
+    expect(one('UMask')).toBe('0077');
+    expect({ run: one('RuntimeDirectory'), runMode: one('RuntimeDirectoryMode'), state: one('StateDirectory'), stateMode: one('StateDirectoryMode') }).toEqual({
+      run: 'pwsync',
+      runMode: '0755',
+      state: 'pwsync',
+      stateMode: '0700',
+    });
+    for (const key of ['ProtectKernelTunables', 'ProtectKernelModules', 'ProtectControlGroups', 'RestrictSUIDSGID', 'LockPersonality']) expect(one(key), key).toBe('yes');
+    // Node's JIT writes the code it runs: this one would stop the agent at start.
+    expect(keys.has('MemoryDenyWriteExecute')).toBe(false);
+  });
+
+  it('starts the agent with options it accepts, and without a person to serve it refuses with a sentence, exit 2', async () => {
+    const [program, ...args] = one('ExecStart').split(/\s+/).filter((word) => word !== '$PWSYNC_AGENT_OPTIONS');
+    expect(program).toBe('/usr/sbin/pwsync-agent');
+    const dir = makeTempDir();
+    const result = await run(process.execPath, [BUILT.agent, ...args.map((a) => (a === '/var/lib/pwsync' ? path.join(dir, 'state') : a))]).catch((e: { code: number; stderr: string }) => e);
+    expect((result as { code: number }).code).toBe(2);
+    expect((result as { stderr: string }).stderr).toContain('--user is required with the linux backend');
+  });
+});
+
+describe('the launchd property lists', () => {
+  const daemon = readPlist(path.join(ROOT, 'packaging/macos/org.pwsync.agent.plist'));
+  const agent = readPlist(path.join(ROOT, 'packaging/macos/org.pwsync.tray.plist'));
+
+  it('a strict parser refuses what plutil would (a "--" inside a comment, say)', () => {
+    const parser = sax.parser(true);
+    expect(() => parser.write('<?xml version="1.0"?><plist><!-- a --flag --><dict/></plist>').close()).toThrow(/comment/i);
+  });
+
+  it('the agent: a root daemon, started at boot, restarted when it fails, umask 077, logging to the unified log', () => {
+    expect(daemon).toMatchObject({ Label: 'org.pwsync.agent', RunAtLoad: true, KeepAlive: { SuccessfulExit: false }, Umask: 0o077, UserName: 'root' });
+    const args = daemon.ProgramArguments as string[];
+    expect(args.slice(0, 2)).toEqual(['/bin/bash', '-c']);
+    expect(args[2]).toContain('/usr/bin/logger -t pwsync-agent');
+    expect(args.slice(3)).toEqual(['/usr/local/libexec/pwsync/pwsync-agent', '--backend', 'darwin', '--state-dir', '/Library/Application Support/pwsync/agent']);
+    expect(daemon).not.toHaveProperty('StandardOutPath');
+  });
+
+  it('the tray app: in every graphical session, started again if it crashes, logging to the unified log', () => {
+    expect(agent).toMatchObject({ Label: 'org.pwsync.tray', LimitLoadToSessionType: 'Aqua', RunAtLoad: true, KeepAlive: { SuccessfulExit: false } });
+    const args = agent.ProgramArguments as string[];
+    expect(args[2]).toContain('/usr/bin/logger -t pwsync-tray');
+    expect(args[3]).toBe('/Applications/pwsync.app/Contents/MacOS/pwsync');
+  });
+
+  it('the wrapper execs the program: its exit code and signals are the program\'s, its output goes to logger, not to launchd', async () => {
+    const wrapper = (daemon.ProgramArguments as string[])[2]!;
+    const fake = 'echo "hello from the agent"; trap "exit 143" TERM; [ "$1" = wait ] && { while :; do sleep 0.05; done; }; exit 3';
+    const exits = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn('/bin/bash', ['-c', wrapper, '/bin/bash', '-c', fake, 'fake']);
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+    expect(exits).toEqual({ code: 3, out: '' });
+    const signalled = await new Promise<number | null>((resolve) => {
+      const child = spawn('/bin/bash', ['-c', wrapper, '/bin/bash', '-c', fake, 'fake', 'wait']);
+      setTimeout(() => child.kill('SIGTERM'), 300);
+      child.once('exit', (code) => resolve(code));
+    });
+    expect(signalled).toBe(143);
+  });
+});
