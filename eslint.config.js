@@ -78,7 +78,8 @@ export const ALLOWED = {
   'demo-tests': ['demo', 'testing', 'tray-core', 'tray-contract', ...SHARED],
   'shared-tests': ['testing', ...SHARED],
   'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tools', ...SHARED],
-  tools: ['agent-protocol'],
+  // The tools generate docs from the code's own schemas: the protocol's, and the tray policy's (npm run profiles).
+  tools: ['agent-protocol', 'tray-core'],
 };
 
 const noElectron = { name: 'electron', message: 'Only the tray app\'s shell (packages/tray/src/main, src/preload) imports electron: this code is plain TypeScript.' };

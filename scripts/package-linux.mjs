@@ -37,9 +37,17 @@ function electronDist(work) {
   }
   const dir = path.join(work, 'electron-stand-in');
   mkdirSync(dir);
+  // electron-builder flips the fuses (packages/tray/package.json build.electronFuses), so
+  // the stand-in carries Electron 45's fuse wire in its default state, in a comment line:
+  // the sentinel, the wire's version and length, a '0'/'1' a fuse (as packages/tray/test/fuse-wire.ts).
+  const wire = Buffer.concat([Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, 9]), Buffer.from('101100011')]);
   writeFileSync(
     path.join(dir, 'electron'),
-    '#!/bin/sh\necho "pwsync: this package was built with a stand-in for Electron; install one built with Electron\'s binary" >&2\nexit 1\n',
+    Buffer.concat([
+      Buffer.from('#!/bin/sh\necho "pwsync: this package was built with a stand-in for Electron; install one built with Electron\'s binary" >&2\nexit 1\n# '),
+      wire,
+      Buffer.from('\n'),
+    ]),
     { mode: 0o755 },
   );
   return { dir, standIn: true };

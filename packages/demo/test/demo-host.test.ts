@@ -22,7 +22,7 @@ describe('the demo host', () => {
     host = await startDemoHost(path.join(dir, 'no-agent.sock'), ['--policy', policy]);
     await vi.waitUntil(() => host!.output().includes('policy loaded'), { timeout: 5000 });
     const lines = host.output().trim().split('\n').filter((line) => line.startsWith('{"level"')).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines.find((line) => line.msg === 'policy loaded')).toMatchObject({ level: 30, name: 'pwsync-app', file: path.join(dir, 'token=[redacted]') });
+    expect(lines.find((line) => line.msg === 'policy loaded')).toMatchObject({ level: 30, name: 'pwsync-app', source: path.join(dir, 'token=[redacted]') });
     expect(host.output()).not.toContain(secret);
   });
 });

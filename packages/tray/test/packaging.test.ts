@@ -4,6 +4,11 @@
  * no package, native module or unpacked file may ship beside it. Packaged here with
  * electron-builder as a release would be (--dir, Linux), with a stand-in for Electron's
  * binary so nothing is downloaded; then app.asar is listed with @electron/asar.
+ *
+ * The same package shows the Electron fuses the release flips (package.json
+ * build.electronFuses): the stand-in carries Electron 45's fuse wire in its default
+ * state, as the real binary does (fuse-wire.ts), and @electron/fuses reads it back from
+ * the packaged executable. macos-app.test.ts checks the real, signed app on a Mac.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +17,7 @@ import { promisify } from 'node:util';
 import { listPackage, extractFile, statFile } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT, makeTempDir, ROOT } from '@pwsync/testing/processes';
+import { defaultFuseWire, ELECTRON_45_DEFAULTS, FUSE_SENTINEL, PACKAGED_FUSES, readFuses } from './fuse-wire';
 
 const TRAY = path.join(ROOT, 'packages/tray');
 const pkg = JSON.parse(readFileSync(path.join(TRAY, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
@@ -29,17 +35,21 @@ const ALLOWED: readonly RegExp[] = [
 const NOT_THE_TRAYS = /^packages\/(agent|directory|demo|testing)\//;
 
 let dir: string;
+let standIn: string;
+let executable: string;
 let resources: string;
 let archive: string;
 let files: string[];
 
 beforeAll(async () => {
   dir = makeTempDir('pwp-');
-  // Any executable named electron will do: electron-builder copies it, and nothing runs it.
+  // Any executable named electron will do: electron-builder copies it and flips its fuses;
+  // the wire sits in a comment the shell never reaches.
   const electronDist = path.join(dir, 'electron-dist');
   mkdirSync(electronDist);
-  writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\nexit 0\n');
+  writeFileSync(path.join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), defaultFuseWire(), Buffer.from('\n')]));
   chmodSync(path.join(electronDist, 'electron'), 0o755);
+  standIn = path.join(electronDist, 'electron');
   const output = path.join(dir, 'release');
   await promisify(execFile)(
     path.join(ROOT, 'node_modules/.bin/electron-builder'),
@@ -55,6 +65,7 @@ beforeAll(async () => {
     { cwd: ROOT, env: { ...process.env, CI: '1' }, timeout: 60_000 },
   );
   resources = path.join(output, 'linux-unpacked', 'resources');
+  executable = path.join(output, 'linux-unpacked', 'pwsync');
   archive = path.join(resources, 'app.asar');
   // Files, not the folders between them (a folder's entry lists what is in it).
   files = listPackage(archive, { isPack: false }).filter((entry) => !('files' in statFile(archive, entry.slice(1), false)));
@@ -91,5 +102,25 @@ describe('the packaged tray app', () => {
       expect(ours.length, bundle).toBeGreaterThan(0);
       expect(ours.filter((source) => NOT_THE_TRAYS.test(source)), bundle).toEqual([]);
     }
+  });
+});
+
+describe('the packaged executable’s fuses', () => {
+  it('start from Electron 45’s defaults in the stand-in, as in the real binary', async () => {
+    expect(await readFuses(standIn)).toEqual(ELECTRON_45_DEFAULTS);
+  });
+
+  it('are flipped at packaging: no Node mode, no NODE_OPTIONS or --inspect, only the integrity-checked app.asar, encrypted cookies, no file:// privileges', async () => {
+    expect(await readFuses(executable)).toEqual(PACKAGED_FUSES);
+  });
+
+  it('and only the wire changed: the rest of the executable is as it was', () => {
+    const before = readFileSync(standIn);
+    const after = readFileSync(executable);
+    expect(after.length).toBe(before.length);
+    const differing = [...after.keys()].filter((i) => after[i] !== before[i]);
+    const wireStart = before.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
+    expect(differing.length).toBeGreaterThan(0);
+    expect(differing.every((i) => i >= wireStart && i < wireStart + Object.keys(ELECTRON_45_DEFAULTS).length)).toBe(true);
   });
 });

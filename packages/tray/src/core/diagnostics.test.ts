@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Diagnostics, ErrorCode } from '@pwsync/agent-protocol';
 import type { Problem } from '../contract';
 import { buildDiagnostics } from './diagnostics';
-import { DEFAULT_POLICY } from './policy';
+import { defaultPolicy } from './policy';
 import { appState, change } from '../../test/core/states';
 
 const REASON = 'fdesetup isactive exit 2';
@@ -26,7 +26,7 @@ const AGENT: Diagnostics = {
 };
 
 function report(state = appState(), agent: Diagnostics | null = AGENT): string {
-  return buildDiagnostics({ appVersion: '0.1.0', state, agent, policy: { policy: DEFAULT_POLICY, source: 'defaults', problems: [] }, history: [], now: new Date('2025-03-01T09:10:00.000Z'), code: 'K7QM-4XPD' }).text;
+  return buildDiagnostics({ appVersion: '0.1.0', state, agent, policy: defaultPolicy(), history: [], now: new Date('2025-03-01T09:10:00.000Z'), code: 'K7QM-4XPD' }).text;
 }
 
 describe('the diagnostics text', () => {

@@ -9,7 +9,7 @@ import type { Diagnostics as AgentDiagnostics, PendingChange, SyncStep } from '@
 import type { AppState, DiagnosticsReport } from '../contract';
 import { waitingChange } from './app-state';
 import type { HistoryEntry } from './history';
-import type { LoadedPolicy } from './policy';
+import { DEFAULT_SOURCE, type LoadedPolicy } from './policy';
 import { redactText } from '@pwsync/node-kit/redact';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud on the phone
@@ -65,9 +65,7 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
       lines.push(`  ${result.finishedAt} ${result.changeId} ${result.outcome}${failedAt(result.failedStep, result.failureReason)} [${result.completedSteps.join(', ')}]`);
     }
   }
-  lines.push('', '[Policy]', `Source: ${policy.source}`);
-  for (const [field, value] of Object.entries(policy.policy)) lines.push(`${field}: ${JSON.stringify(value)}`);
-  for (const problem of policy.problems) lines.push(`Not used: ${problem.field} (${problem.problem}); the default applies`);
+  lines.push('', '[Policy]', `Source: ${policy.source}`, ...policyLines(policy));
   lines.push('', '[History on this computer]');
   if (input.history.length === 0) lines.push('none');
   for (const entry of input.history.slice(0, 20)) {
@@ -97,4 +95,17 @@ function pendingLine(change: PendingChange | null | undefined): string {
 /** " at keychain: The login keychain is not on the previous password", or as much of it as is known. */
 function failedAt(step: SyncStep | null, reason: string | undefined): string {
   return `${step ? ` at ${step}` : ''}${reason ? `: ${reason}` : ''}`;
+}
+
+/**
+ * Each field with where its value came from, then what could not be used and where it
+ * was: with a profile over a file, support must see which of the two set a value.
+ */
+export function policyLines(policy: LoadedPolicy, indent = ''): string[] {
+  const lines = Object.entries(policy.policy).map(([field, value]) => {
+    const from = policy.fieldSources[field as keyof LoadedPolicy['fieldSources']];
+    return `${indent}${field}: ${JSON.stringify(value)} (${from === DEFAULT_SOURCE ? 'default' : `from ${from}`})`;
+  });
+  for (const problem of policy.problems) lines.push(`${indent}Not used: ${problem.field} (${problem.problem}) in ${problem.source}`);
+  return lines;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingLogger } from '@pwsync/testing/recording-logger';
-import { DEFAULT_POLICY } from './policy';
+import { DEFAULT_POLICY, defaultPolicy } from './policy';
 import { loadPolicy, policyPath } from './policy-loader';
 
 let dir: string;
@@ -28,8 +28,8 @@ describe('the policy file', () => {
 
   it('missing: the defaults, from "defaults", with no problems', async () => {
     const logger = recordingLogger();
-    expect(await loadPolicy(path.join(dir, 'none.json'), logger)).toEqual({ policy: DEFAULT_POLICY, source: 'defaults', problems: [] });
-    expect(logger.text()).toContain('no policy file');
+    expect(await loadPolicy(path.join(dir, 'none.json'), logger)).toEqual(defaultPolicy());
+    expect(logger.text()).toContain('no policy; the defaults apply');
   });
 
   it('good: every field applies, and the source is the file', async () => {
@@ -38,22 +38,26 @@ describe('the policy file', () => {
     expect(loaded.source).toBe(file);
     expect(loaded.problems).toEqual([]);
     expect(loaded.policy).toMatchObject({ organization: 'Example Corp', identityProvider: 'Okta', supportUrl: 'https://help.example.com/pw', reminderIntervalHours: 2, language: 'nl' });
+    expect(loaded.fieldSources).toMatchObject({ organization: file, reminderIntervalHours: file, supportContact: 'default', newKeychainOffered: 'default' });
   });
 
   it('partly bad: good fields apply, bad ones fall back and are logged by name only', async () => {
-    const file = await write('mixed.json', JSON.stringify({ identityProvider: 'Okta', supportUrl: 'http://plain.example.com', reminderIntervalHours: -1, colour: 'red' }));
+    // toString: a name every object inherits, which must count as unknown like any other.
+    const file = await write('mixed.json', JSON.stringify({ identityProvider: 'Okta', supportUrl: 'http://plain.example.com', reminderIntervalHours: -1, colour: 'red', toString: 'x' }));
     const logger = recordingLogger();
     const loaded = await loadPolicy(file, logger);
     expect(loaded.policy.identityProvider).toBe('Okta');
     expect(loaded.policy.supportUrl).toBeNull();
     expect(loaded.policy.reminderIntervalHours).toBe(4);
     expect(loaded.problems).toEqual([
-      { field: 'supportUrl', problem: 'invalid' },
-      { field: 'reminderIntervalHours', problem: 'invalid' },
-      { field: 'colour', problem: 'unknown' },
+      { field: 'supportUrl', problem: 'invalid', source: file },
+      { field: 'reminderIntervalHours', problem: 'invalid', source: file },
+      { field: 'colour', problem: 'unknown', source: file },
+      { field: 'toString', problem: 'unknown', source: file },
     ]);
+    expect(loaded.fieldSources).toMatchObject({ identityProvider: file, supportUrl: 'default', reminderIntervalHours: 'default' });
     const warnings = logger.entries.filter((entry) => entry.level === 'warn');
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
     expect(JSON.stringify(warnings)).not.toContain('plain.example.com');
   });
 
@@ -65,7 +69,7 @@ describe('the policy file', () => {
     const file = await write(`bad-${_name.replace(/\W/g, '')}.json`, text);
     const loaded = await loadPolicy(file, recordingLogger());
     expect(loaded.policy).toEqual(DEFAULT_POLICY);
-    expect(loaded.problems).toEqual([{ field: '(file)', problem: 'invalid' }]);
+    expect(loaded.problems).toEqual([{ field: '(file)', problem: 'invalid', source: file }]);
     expect(loaded.source).toBe(file);
   });
 });

@@ -23,7 +23,7 @@ import { buildDiagnostics } from './diagnostics';
 import { type HistoryEntry, type HistoryStore, MemoryHistory } from './history';
 import { type Clock, isoTime, systemClock } from '@pwsync/node-kit/clock';
 import type { Logger } from '@pwsync/node-kit/log';
-import { DEFAULT_POLICY, type LoadedPolicy } from './policy';
+import { defaultPolicy, type LoadedPolicy } from './policy';
 import { problemFrom } from './problems';
 
 /** What the core needs of its agent client (tests pass a scripted one). */
@@ -55,7 +55,8 @@ function policyView(loaded: LoadedPolicy): PolicyView {
     supportContact: policy.supportContact,
     newKeychainOffered: policy.newKeychainOffered,
     language: policy.language,
-    problems: loaded.problems,
+    // The window says which fields were not used; where they were is for the diagnostics.
+    problems: loaded.problems.map(({ field, problem }) => ({ field, problem })),
   };
 }
 
@@ -94,7 +95,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     this.client = options.client;
     this.logger = options.logger;
     this.history = options.history ?? new MemoryHistory();
-    this.policy = options.policy ?? { policy: DEFAULT_POLICY, source: 'defaults', problems: [] };
+    this.policy = options.policy ?? defaultPolicy();
     this.clock = options.clock ?? systemClock;
     this.shared = initialShared(options.demo, options.platform, this.policy, options.demo && options.simulatePasswordChange !== undefined);
     this.state = { ...this.shared, ...this.phase };

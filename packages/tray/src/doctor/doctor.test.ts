@@ -126,6 +126,7 @@ describe('pwsync doctor', () => {
       agent: { version: '0.1.0', backend: 'sandbox', pendingChange: { id: h.change.id, provider: 'Okta' } },
       policy: { source: 'defaults', problems: [] },
     });
+    expect(Object.values(report.policy.sources)).toEqual(Array(7).fill('default'));
     expect(typeof report.logs.app).toBe('string');
   });
 
@@ -180,8 +181,9 @@ describe('pwsync doctor', () => {
     await fs.writeFile(file, JSON.stringify({ organization: 'Example Corp', reminderIntervalHours: 'often' }));
     const { out } = await doctor('--socket', path.join(dir, 'none.sock'), '--policy', file);
     expect(out).toContain(`Policy:     from ${file}`);
-    expect(out).toContain('organization: "Example Corp"');
-    expect(out).toContain('not used: reminderIntervalHours (invalid); the default applies');
+    expect(out).toContain(`organization: "Example Corp" (from ${file})`);
+    expect(out).toContain('reminderIntervalHours: 4 (default)');
+    expect(out).toContain(`Not used: reminderIntervalHours (invalid) in ${file}`);
   });
 
   it('refuses unknown options with the usage, exit 2', async () => {

@@ -11,7 +11,8 @@ import { appLogFile } from '../core/log-paths';
 import { isoTime, systemClock, type Clock } from '@pwsync/node-kit/clock';
 import { silentLogger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
-import { loadPolicy, policyPath } from '../core/policy-loader';
+import { policyLines } from '../core/diagnostics';
+import { loadSystemPolicy, policySources } from '../core/policy-loader';
 import { redactText, redactValue } from '@pwsync/node-kit/redact';
 import { EXIT_CODES, probeAgent, type ProbeResult, type Verdict } from './probe';
 
@@ -24,7 +25,8 @@ logs are. It never prints a password.
   --json          one JSON object instead of text (for scripts and support tools)
   --socket PATH   the agent's socket (default: this user's system socket)
   --demo          trust a development socket in your own folder, as demo mode does
-  --policy FILE   read this policy file instead of the system one
+  --policy FILE   read this policy file instead of the system one (on macOS a
+                  profile's managed preferences still apply over it)
   --help          this text
 
 Exit codes: 0 healthy, 1 doctor failed, 2 usage, 3 no socket, 4 socket not trusted,
@@ -57,7 +59,7 @@ export interface DoctorReport {
     attempts: { left: number; lockedUntil: string | null } | null;
     lastResults: Array<{ changeId: string; outcome: string; finishedAt: string; failedStep: string | null; failureReason: string | null }>;
   };
-  policy: { source: string; values: LoadedPolicy['policy']; problems: LoadedPolicy['problems'] };
+  policy: { source: string; values: LoadedPolicy['policy']; sources: LoadedPolicy['fieldSources']; problems: LoadedPolicy['problems'] };
   logs: { app: string; agent: string };
   nextStep: string | null;
 }
@@ -89,7 +91,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
   const socketPath = values.socket ?? io.env.PWSYNC_SOCKET ?? (demo ? `${demoRuntimeDir(io.env, user.uid)}/agent.sock` : systemSocketPath(platform, user.username, user.uid));
 
   const probe = await probeAgent({ socketPath, demo, clientVersion: io.appVersion, platform });
-  const policy = await loadPolicy(values.policy ?? policyPath(platform, io.env), silentLogger);
+  const policy = await loadSystemPolicy(policySources(platform, { env: io.env, username: user.username, file: values.policy }), silentLogger);
   const report = buildReport(probe, policy, io, platform);
   io.write(values.json ? `${JSON.stringify(redactValue(report), null, 2)}\n` : `${redactText(formatReport(report))}\n`);
   return report.exitCode;
@@ -127,7 +129,7 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
         .slice(0, 5)
         .map((r) => ({ changeId: r.changeId, outcome: r.outcome, finishedAt: r.finishedAt, failedStep: r.failedStep, failureReason: r.failureReason ?? null })),
     },
-    policy: { source: policy.source, values: policy.policy, problems: policy.problems },
+    policy: { source: policy.source, values: policy.policy, sources: policy.fieldSources, problems: policy.problems },
     logs: { app: appLogFile(platform, io.env), agent: "the agent service's own log (docs/deployment.md, Logs)" },
     nextStep: NEXT_STEPS[probe.verdict],
   };
@@ -161,8 +163,7 @@ export function formatReport(report: DoctorReport): string {
     lines.push('Agent:      not reached');
   }
   lines.push(`Policy:     from ${policy.source}`);
-  for (const [field, value] of Object.entries(policy.values)) lines.push(`  ${field}: ${JSON.stringify(value)}`);
-  for (const problem of policy.problems) lines.push(`  not used: ${problem.field} (${problem.problem}); the default applies`);
+  lines.push(...policyLines({ policy: policy.values, source: policy.source, fieldSources: policy.sources, problems: policy.problems }, '  '));
   lines.push('Logs:', `  app:    ${report.logs.app}`, `  agent:  ${report.logs.agent}`, '');
   lines.push(`Result:     ${report.verdict} (exit ${report.exitCode})`);
   if (report.nextStep) lines.push(`Next step:  ${report.nextStep}`);

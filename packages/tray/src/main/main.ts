@@ -18,7 +18,7 @@ import { createCore, hostPlatform } from '../core/create-core';
 import { createTranslator } from '../core/i18n';
 import type { Logger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
-import { demoPolicy, loadPolicy, policyPath } from '../core/policy-loader';
+import { demoPolicy, loadPolicy, loadSystemPolicy, policySources } from '../core/policy-loader';
 import { Reminders } from '../core/reminders';
 import { trayView } from '../core/tray-view';
 import { runDoctor } from '../doctor/run-doctor';
@@ -187,10 +187,10 @@ export function main(environment: ShellEnvironment = {}): void {
   });
 }
 
-/** Demo mode plays an administrator (or reads the policy file it was given); otherwise the system's policy file. */
+/** Demo mode plays an administrator (or reads the policy file it was given); otherwise the system's policy file and, on macOS, the profile over it. */
 async function policyFor(demo: DemoOptions | undefined, platform: ReturnType<typeof hostPlatform>, logger: Logger): Promise<LoadedPolicy> {
   if (demo) return demo.policyFile ? loadPolicy(demo.policyFile, logger) : demoPolicy();
-  return loadPolicy(policyPath(platform), logger);
+  return loadSystemPolicy(policySources(platform, { username: os.userInfo().username }), logger);
 }
 
 /** The environment without our own variables (PWSYNC_*), so that nothing set around an installed app steers it. */
