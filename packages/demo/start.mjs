@@ -97,8 +97,14 @@ const record = {
   policy: policyFile ? { file: policyFile } : { identityProvider: 'Okta' },
 };
 
-mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
-const claim = claimDemoFolder(runtimeDir, record);
+let claim;
+try {
+  mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
+  claim = claimDemoFolder(runtimeDir, record);
+} catch (error) {
+  console.error(`pwsync: the demo's folder ${runtimeDir} cannot be used (${error.code ?? error.message}); nothing was started.`);
+  process.exit(1);
+}
 if (!claim.claimed) {
   console.error(refusal(claim.current));
   process.exit(1);
