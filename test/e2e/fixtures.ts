@@ -2,7 +2,8 @@
  * The end-to-end world: a real agent (the built CLI) on a real socket, the browser
  * demo host (the same core the tray app runs), and Debian's Chromium on the page it
  * serves. After each test every output — both programs' logs, every file the agent
- * wrote, the page's HTML and console — is searched for the test's passwords.
+ * and the host wrote (the app's log file with its support codes among them), the page's
+ * HTML and console — is searched for the test's passwords.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { promises as fs } from 'node:fs';
@@ -19,6 +20,8 @@ export interface World {
   dir: string;
   agent: (Running & { socketPath: string; stateDir: string }) | undefined;
   host: Running & { url: string };
+  /** The tray app's log as the demo host keeps it (its --log-file), inside `dir`. */
+  appLog: string;
   changeId: string;
   /** Starts (or restarts) the agent on the same socket and state; with no arguments, with the options' flags and environment. */
   startAgent(extra?: string[], env?: Record<string, string>): Promise<void>;
@@ -62,6 +65,7 @@ export const test = base.extend<{ world: World; worldOptions: WorldOptions }>({
       dir,
       agent: undefined,
       host: undefined as never,
+      appLog: path.join(dir, 'logs', 'main.log'),
       changeId: change?.id ?? '',
       secrets: [PASSWORDS.previous, PASSWORDS.next],
       async startAgent(extra = worldOptions.agentArgs ?? [], env = worldOptions.agentEnv ?? {}) {
@@ -88,7 +92,7 @@ export const test = base.extend<{ world: World; worldOptions: WorldOptions }>({
       },
     };
     if (worldOptions.agent) await world.startAgent();
-    const hostArgs: string[] = [];
+    const hostArgs: string[] = ['--log-file', world.appLog];
     if (worldOptions.policy) {
       const policyFile = path.join(dir, 'policy.json');
       await fs.writeFile(policyFile, JSON.stringify(worldOptions.policy));

@@ -7,6 +7,7 @@
  *   PWSYNC_DEMO_TRAY_ROOT   the tray package's folder, with its built preload, page and icons (required:
  *                           Electron's app path is this package's, not the tray's)
  *   PWSYNC_DEMO_POLICY      a policy file to play the administrator with (optional)
+ *   PWSYNC_DEMO_LOG_DIR     where the tray app's main.log goes (optional; npm start: the demo's folder)
  *   PWSYNC_DEMO_DIRECTORY, PWSYNC_DEMO_TOKEN_FILE, PWSYNC_DEMO_USER
  *                           where the simulated identity provider sends its changes (demo-identity-provider.ts)
  */
@@ -25,6 +26,7 @@ export function demoShellEnvironment(env: NodeJS.ProcessEnv): ShellEnvironment {
       appRoot: path.resolve(trayRoot),
       simulatePasswordChange: demoIdentityProvider(env),
       policyFile: env.PWSYNC_DEMO_POLICY || undefined,
+      logFolder: env.PWSYNC_DEMO_LOG_DIR || undefined,
     },
   };
 }

@@ -5,9 +5,15 @@
  *   set-password USER   the new password from standard input, or typed (not shown) on a terminal
  *   create-user USER    [--password: also read a password as set-password does]
  *   deactivate USER / activate USER
+ *
+ * Without --directory (or PWSYNC_DIRECTORY_URL) it talks to the demo npm start runs, found
+ * in the demo's runtime folder (demo.json: the directory's address and its SCIM token's
+ * file), not by looking for processes; and says so when no demo is running.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { demoRuntimeDir } from '@pwsync/agent-protocol';
+import { readDemoState } from '@pwsync/agent-protocol/demo-state';
 import { IdpError, type IdpTarget, createUser, setActive, setPassword } from './idp-client';
 
 const USAGE = `Usage: npm run idp -- COMMAND USER [--directory URL] [--token-file FILE]
@@ -22,8 +28,10 @@ Commands:
   activate USER       reactivate USER
 
 Options:
-  --directory URL     the directory (default: $PWSYNC_DIRECTORY_URL)
-  --token-file FILE   the file holding the directory's SCIM token (default: $PWSYNC_TOKEN_FILE)
+  --directory URL     the directory (default: $PWSYNC_DIRECTORY_URL, else the demo npm start
+                      runs, as its demo.json in the demo's runtime folder says)
+  --token-file FILE   the file holding the directory's SCIM token (default: $PWSYNC_TOKEN_FILE,
+                      else, for the demo's directory, the demo's own)
   -h, --help          show this help
 `;
 
@@ -89,17 +97,37 @@ function parse(argv: string[]) {
   if (!command || !['set-password', 'create-user', 'deactivate', 'activate'].includes(command)) throw new UsageError('COMMAND must be set-password, create-user, deactivate or activate');
   if (!user || extra.length) throw new UsageError('give exactly one USER');
   if (values.password && command !== 'create-user') throw new UsageError('--password goes with create-user only');
-  const directory = values.directory ?? process.env.PWSYNC_DIRECTORY_URL;
-  if (!directory || !/^https?:\/\//.test(directory)) throw new UsageError('--directory URL (http:// or https://) is required, or set PWSYNC_DIRECTORY_URL');
-  const tokenFile = values['token-file'] ?? process.env.PWSYNC_TOKEN_FILE;
-  if (!tokenFile) throw new UsageError('--token-file FILE is required, or set PWSYNC_TOKEN_FILE');
+  const given = values.directory ?? process.env.PWSYNC_DIRECTORY_URL;
+  // The demo's token file goes only with the demo's directory: never to a directory named here.
+  const demo = given === undefined ? runningDemo() : undefined;
+  const directory = given ?? demo!.url;
+  if (!/^https?:\/\//.test(directory)) throw new UsageError('--directory URL must start with http:// or https://');
+  const tokenFile = values['token-file'] ?? process.env.PWSYNC_TOKEN_FILE ?? demo?.scimTokenFile;
+  if (!tokenFile) throw new UsageError('--token-file FILE is required with --directory, or set PWSYNC_TOKEN_FILE');
   let token: string;
   try {
     token = readFileSync(tokenFile, 'utf8').trim();
   } catch (error) {
     throw new UsageError(`cannot read --token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  return { command, user, withPassword: values.password ?? false, target: { directory, token } satisfies IdpTarget };
+  return { command, user, withPassword: values.password ?? false, target: { directory, token } satisfies IdpTarget, fromDemo: demo?.file };
+}
+
+/** The directory of the demo npm start runs, from the record it keeps in its runtime folder. */
+function runningDemo(): { url: string; scimTokenFile: string; file: string } {
+  const run = readDemoState(demoRuntimeDir());
+  const otherwise = 'Start the demo with npm start, or name a directory with --directory URL and --token-file FILE.';
+  switch (run.kind) {
+    case 'none':
+      throw new UsageError(`no demo is running (there is no ${run.file}). ${otherwise}`);
+    case 'stale':
+      throw new UsageError(`no demo is running: the one that wrote ${run.file} (npm start, process ${run.demo.pid}) has stopped. ${otherwise}`);
+    case 'unreadable':
+      throw new UsageError(`${run.file} cannot be read, so the demo's directory is not known. ${otherwise}`);
+    case 'running':
+      if (!run.demo.directory) throw new UsageError(`the demo in ${run.demo.folder} is still starting; try again in a moment.`);
+      return { ...run.demo.directory, file: run.file };
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -115,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const { command, user, target } = options;
+  if (options.fromDemo) console.log(`Using the demo's directory at ${target.directory} (from ${options.fromDemo}).`);
   try {
     if (command === 'set-password') {
       await setPassword(target, user, await readPassword());

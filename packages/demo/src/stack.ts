@@ -15,8 +15,10 @@ import { createUser, type IdpTarget, setPassword } from './idp-client';
 import { demoRuntimeDir } from '@pwsync/agent-protocol';
 import { DEMO_PASSWORD_CYCLE } from './demo-identity-provider';
 
-// The folder npm start uses is the one `pwsync doctor --demo` looks in: one definition.
+// The folder npm start uses is the one `pwsync doctor --demo` looks in: one definition;
+// and what npm start says there about itself, read by npm run idp and the doctor.
 export { DEMO_PASSWORD_CYCLE, demoRuntimeDir };
+export { claimDemoFolder, DEMO_STATE_FILE, writeDemoState } from '@pwsync/agent-protocol/demo-state';
 export const DEMO_USER = 'alex@example.com';
 
 export interface DemoProcess {

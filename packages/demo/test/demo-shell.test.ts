@@ -24,6 +24,12 @@ describe("the demo's tray app", () => {
     expect(demo).toMatchObject({ policyFile: '/etc/policy.json', simulatePasswordChange: undefined });
   });
 
+  it("logs into the demo's folder npm start names, where pwsync doctor --demo finds the log", () => {
+    const { demo } = demoShellEnvironment({ PWSYNC_DEMO_SOCKET: '/s.sock', PWSYNC_DEMO_TRAY_ROOT: '/t', PWSYNC_DEMO_LOG_DIR: '/run/user/1000/pwsync-demo/logs' });
+    expect(demo).toMatchObject({ logFolder: '/run/user/1000/pwsync-demo/logs' });
+    expect(demoShellEnvironment({ PWSYNC_DEMO_SOCKET: '/s.sock', PWSYNC_DEMO_TRAY_ROOT: '/t' }).demo!.logFolder).toBeUndefined();
+  });
+
   it('says which of its variables is missing, and reads no other program’s', () => {
     expect(() => demoShellEnvironment({ PWSYNC_SOCKET: '/s.sock', PWSYNC_DEMO_TRAY_ROOT: '/t' })).toThrow(/needs PWSYNC_DEMO_SOCKET \(npm start sets them\)/);
     expect(() => demoShellEnvironment({})).toThrow(/PWSYNC_DEMO_SOCKET and PWSYNC_DEMO_TRAY_ROOT/);

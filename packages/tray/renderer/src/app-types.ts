@@ -34,11 +34,13 @@ export type LastResult = NonNullable<SharedState['lastResult']>;
 
 /**
  * What the page knows first-hand, drawn as the app's own phases are: nothing yet (before
- * the first state), that it lost its own link to the app (browser demo), or a problem a
- * call of its own answered before the app's state said so.
+ * the first state), that the browser demo's server does not accept it (addressNeeded:
+ * opened without its token), that it lost its own link to the app (browser demo), or a
+ * problem a call of its own answered before the app's state said so.
  */
 export type PageState =
   | { phase: 'connecting' }
+  | { phase: 'addressNeeded' }
   | { phase: 'unreachable'; reason: 'appConnectionLost' }
   | { phase: 'attention'; problem: Problem; change: PendingChange | null };
 

@@ -2,6 +2,7 @@ import type { WindowState } from './app-types';
 import { AppFooter } from './components/app-footer';
 import { AppHeader } from './components/app-header';
 import { DemoBanner } from './components/demo-banner';
+import { AddressNeededScreen } from './demo/address-needed-screen';
 import { useEscapeCloses } from './hooks/use-escape-closes';
 import { usePolicyLanguage } from './i18n/use-policy-language';
 import { AttentionScreen } from './screens/attention-screen';
@@ -19,8 +20,12 @@ import { useIsDemo, useView, useWindowState } from './store/hooks';
 /** The tray window: a header, the demo notice when it applies, the screen for the phase (or the status or support view), a footer. */
 export function App() {
   const state = useWindowState();
-  const demo = useIsDemo();
-  const view = useView();
+  const addressNeeded = state.phase === 'addressNeeded';
+  // Only the browser demo's page can be refused its address, so it is the demo even before any state says so.
+  const demo = useIsDemo() || addressNeeded;
+  const chosenView = useView();
+  // Such a page has no facts for Status and no report for Help: it keeps to what to do.
+  const view = addressNeeded ? 'main' : chosenView;
   usePolicyLanguage();
   useEscapeCloses();
   return (
@@ -43,6 +48,8 @@ function PhaseScreen({ state }: { state: WindowState }) {
   switch (state.phase) {
     case 'connecting':
       return <ConnectingScreen />;
+    case 'addressNeeded':
+      return <AddressNeededScreen />;
     case 'unreachable':
       return <UnreachableScreen reason={state.reason} />;
     case 'idle':

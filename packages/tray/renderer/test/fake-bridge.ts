@@ -11,6 +11,8 @@ export type FakeBridge = RendererBridge & { [K in InvokeName]: Mock<PwsyncBridge
   showView(view: View): void;
   /** The page's own connection dropped, as the HTTP bridge reports it. */
   loseConnection(): void;
+  /** The demo server does not accept the page (no token, or an earlier run's), as the HTTP bridge reports it. */
+  refuseAddress(): void;
 };
 
 export const DIAGNOSTICS: DiagnosticsReport = {
@@ -37,6 +39,7 @@ function synced(changeId: string): ConfirmOutcome {
 export function createFakeBridge(initial: AppState): FakeBridge {
   const stateListeners = new Set<(state: AppState) => void>();
   const lostListeners = new Set<() => void>();
+  const refusedListeners = new Set<() => void>();
   const viewListeners = new Set<(view: View) => void>();
   return {
     getState: vi.fn(async () => initial),
@@ -61,6 +64,10 @@ export function createFakeBridge(initial: AppState): FakeBridge {
       lostListeners.add(listener);
       return () => lostListeners.delete(listener);
     },
+    onAddressRefused(listener) {
+      refusedListeners.add(listener);
+      return () => refusedListeners.delete(listener);
+    },
     push(state) {
       for (const listener of stateListeners) listener(state);
     },
@@ -69,6 +76,9 @@ export function createFakeBridge(initial: AppState): FakeBridge {
     },
     loseConnection() {
       for (const listener of lostListeners) listener();
+    },
+    refuseAddress() {
+      for (const listener of refusedListeners) listener();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Diagnostics, ErrorCode } from '@pwsync/agent-protocol';
-import type { Problem } from '../contract';
+import type { DiagnosticsReport, Problem } from '../contract';
 import { buildDiagnostics } from './diagnostics';
 import { defaultPolicy } from './policy';
 import { appState, change } from '../../test/core/states';
@@ -25,8 +25,12 @@ const AGENT: Diagnostics = {
   policy: { newKeychainAllowed: false },
 };
 
+function build(state = appState(), agent: Diagnostics | null = AGENT, now = new Date('2025-03-01T09:10:00.000Z')): DiagnosticsReport {
+  return buildDiagnostics({ appVersion: '0.1.0', state, agent, policy: defaultPolicy(), history: [], now });
+}
+
 function report(state = appState(), agent: Diagnostics | null = AGENT): string {
-  return buildDiagnostics({ appVersion: '0.1.0', state, agent, policy: defaultPolicy(), history: [], now: new Date('2025-03-01T09:10:00.000Z'), code: 'K7QM-4XPD' }).text;
+  return build(state, agent).text;
 }
 
 describe('the diagnostics text', () => {
@@ -46,5 +50,37 @@ describe('the diagnostics text', () => {
     expect(text).toContain('Connected: no (untrusted)');
     expect(report(appState({ phase: 'idle' }))).toContain('Pending change: none');
     expect(report(appState({ phase: 'synced' }))).toMatch(/State: synced\n/);
+  });
+});
+
+describe('the support code', () => {
+  it('is one per state: the same at every report of it, whenever made, however long the agent has run and whenever it last checked in', () => {
+    const first = build(appState({ phase: 'pending', change: change('chg_1') }));
+    const later = build(
+      appState({ phase: 'pending', change: change('chg_1') }),
+      { ...AGENT, uptimeSeconds: 7260, directory: { ...AGENT.directory, lastCheckIn: '2025-03-01T11:00:00.000Z' } },
+      new Date('2025-03-01T11:01:00.000Z'),
+    );
+    expect(first.supportCode).toMatch(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
+    expect(later.supportCode).toBe(first.supportCode);
+    expect(first.text.split('\n')[0]).toBe(`pwsync diagnostics — support code ${first.supportCode}`);
+    expect(later.text.split('\n')[0]).toBe(`pwsync diagnostics — support code ${first.supportCode}`);
+    // The changing lines are still there for support to read.
+    expect(later.text).toContain('Up for: 7260 s');
+    expect(later.text).toContain('Last check-in: 2025-03-01T11:00:00.000Z');
+  });
+
+  it('changes with any fact of the state: the phase, the change waiting, the tries left, the directory', () => {
+    const base = build(appState({ phase: 'pending', change: change('chg_1') })).supportCode;
+    const others = [
+      build(appState({ phase: 'attention', problem: { code: 'previousPasswordWrong', attemptsLeft: 4 }, change: change('chg_1') })),
+      build(appState({ phase: 'pending', change: change('chg_2') })),
+      build(appState({ phase: 'pending', change: change('chg_1') }), { ...AGENT, attempts: { left: 4, lockedUntil: null } }),
+      build(appState({ phase: 'pending', change: change('chg_1') }), { ...AGENT, directory: { ...AGENT.directory, state: 'offline' } }),
+      build(appState({ phase: 'pending', change: change('chg_1') }), { ...AGENT, directory: { ...AGENT.directory, lastCheckIn: null } }),
+      build(appState({ phase: 'unreachable', reason: 'notRunning' }), null),
+    ].map((r) => r.supportCode);
+    for (const code of others) expect(code).not.toBe(base);
+    expect(new Set(others).size).toBe(others.length);
   });
 });

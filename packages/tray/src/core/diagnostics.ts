@@ -3,8 +3,16 @@
  * history, and a short support code that also goes to the log, so a report and the
  * log lines around it can be matched. Built from data that holds no secret, then
  * passed through redaction anyway.
+ *
+ * The support code is derived from the report's facts (a hash of its redacted text
+ * without the lines that change by the minute: when it was made, the agent's uptime,
+ * its last check-in), not drawn at random or stored. So every report of the same state
+ * carries the same code, wherever it is read (Help, the copied text, the log, `pwsync
+ * doctor`), and a new code means the state changed. Nothing has to be kept in step for
+ * that: a code someone reads out on the phone matches the report support receives as
+ * long as the two describe the same state.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Diagnostics as AgentDiagnostics, PendingChange, SyncStep } from '@pwsync/agent-protocol';
 import type { AppState, DiagnosticsReport } from '../contract';
 import { waitingChange } from './app-state';
@@ -12,12 +20,27 @@ import type { HistoryEntry } from './history';
 import { DEFAULT_SOURCE, type LoadedPolicy } from './policy';
 import { redactText } from '@pwsync/node-kit/redact';
 
+/** The log line that carries a report's code, as the core writes it and `pwsync doctor` finds it. */
+export const DIAGNOSTICS_LOGGED = 'diagnostics generated';
+
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I: read aloud on the phone
 
-export function supportCode(bytes = randomBytes(8)): string {
-  const chars = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+/** Eight characters of the alphabet (32 = 5 bits each) from the first 40 bits of the facts' SHA-256. */
+export function supportCode(facts: string): string {
+  let bits = createHash('sha256').update(facts, 'utf8').digest().readUIntBE(0, 5);
+  let chars = '';
+  for (let i = 0; i < 8; i += 1) {
+    chars = CODE_ALPHABET[bits % 32] + chars;
+    bits = Math.floor(bits / 32);
+  }
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}`;
 }
+
+/** A line of the report that changes while the state it describes does not: shown, but not part of the code. */
+interface Changing {
+  changing: string;
+}
+type Line = string | Changing;
 
 export interface DiagnosticsInput {
   appVersion: string;
@@ -26,16 +49,13 @@ export interface DiagnosticsInput {
   policy: LoadedPolicy;
   history: HistoryEntry[];
   now: Date;
-  code?: string;
   logLocation?: string | null;
 }
 
 export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
-  const code = input.code ?? supportCode();
   const { state, agent, policy } = input;
-  const lines: string[] = [
-    `pwsync diagnostics — support code ${code}`,
-    `Generated: ${input.now.toISOString()}`,
+  const lines: Line[] = [
+    { changing: `Generated: ${input.now.toISOString()}` },
     '',
     '[App]',
     `Version: ${input.appVersion}`,
@@ -55,8 +75,10 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
       `Version: ${agent.agent.version} (protocol ${agent.protocolVersion})`,
       `Backend: ${agent.backend} on ${agent.platform}`,
       `User: ${agent.user}`,
-      `Up for: ${agent.uptimeSeconds} s`,
-      `Directory: ${agent.directory.state}, last check-in ${agent.directory.lastCheckIn ?? 'never'}`,
+      { changing: `Up for: ${agent.uptimeSeconds} s` },
+      `Directory: ${agent.directory.state}`,
+      // Never checked in is a fact of the state; the time of the latest check-in is not.
+      agent.directory.lastCheckIn ? { changing: `Last check-in: ${agent.directory.lastCheckIn}` } : 'Last check-in: never',
       `Attempts left: ${agent.attempts.left}${agent.attempts.lockedUntil ? `, locked until ${agent.attempts.lockedUntil}` : ''}`,
       `Journal: ${agent.journal.changeId ? `change ${agent.journal.changeId}, done [${agent.journal.completedSteps.join(', ')}]${agent.journal.interruptedStep ? `, cut short at ${agent.journal.interruptedStep}` : ''}` : 'empty'}`,
       `New keychain allowed by the agent: ${agent.policy.newKeychainAllowed ? 'yes' : 'no'}`,
@@ -71,7 +93,11 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
   for (const entry of input.history.slice(0, 20)) {
     lines.push(`${entry.at} ${entry.changeId} ${entry.outcome}${entry.failedStep ? ` at ${entry.failedStep}` : ''}${entry.errorCode ? ` (${entry.errorCode})` : ''}`);
   }
-  return { supportCode: code, generatedAt: input.now.toISOString(), text: redactText(lines.join('\n')) };
+  // Redacted before hashing: the code is derived from what support receives.
+  const facts = redactText(lines.filter((line): line is string => typeof line === 'string').join('\n'));
+  const code = supportCode(facts);
+  const text = [`pwsync diagnostics — support code ${code}`, ...lines.map((line) => (typeof line === 'string' ? line : line.changing))].join('\n');
+  return { supportCode: code, generatedAt: input.now.toISOString(), text: redactText(text) };
 }
 
 /** The phase, and what it is about where that helps support: the problem (with the agent's reason), or why the agent is out of reach. */

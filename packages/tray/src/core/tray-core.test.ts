@@ -156,6 +156,26 @@ describe('the tray core against a real agent', () => {
     expect(lines.some((l) => l.includes(report.supportCode))).toBe(true);
   });
 
+  it('gives every report of one state the same support code, logged once, and a new one once the state changes', async () => {
+    const h = await harness();
+    const { core, lines } = coreFor(h.socketPath);
+    await until(core, (s) => s.phase === 'pending');
+    const first = await core.diagnostics();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const again = await core.diagnostics();
+    // A second later: another time and uptime in the text, the same code.
+    expect(again.generatedAt).not.toBe(first.generatedAt);
+    expect(again.supportCode).toBe(first.supportCode);
+    expect(again.text).toContain(`support code ${first.supportCode}`);
+    const logged = () => lines.filter((l) => l.startsWith('info diagnostics generated')).map((l) => (JSON.parse(l.slice(l.indexOf('{'))) as { supportCode: string }).supportCode);
+    expect(logged()).toEqual([first.supportCode]);
+
+    await core.confirmChange({ changeId: h.change.id, previousPassword: 'wrong-Passw0rd', newPassword: NEXT });
+    const after = await core.diagnostics();
+    expect(after.supportCode).not.toBe(first.supportCode);
+    expect(logged()).toEqual([first.supportCode, after.supportCode]);
+  });
+
   it('offers starting over only where both the policy and the agent allow it', async () => {
     const h = await harness();
     const { core } = coreFor(h.socketPath);

@@ -19,7 +19,7 @@ import type {
   UnreachableReason,
 } from '../contract';
 import { type AgentClient, type AgentClientEvents, ConnectionLostError } from './agent-client';
-import { buildDiagnostics } from './diagnostics';
+import { buildDiagnostics, DIAGNOSTICS_LOGGED } from './diagnostics';
 import { type HistoryEntry, type HistoryStore, MemoryHistory } from './history';
 import { type Clock, isoTime, systemClock } from '@pwsync/node-kit/clock';
 import type { Logger } from '@pwsync/node-kit/log';
@@ -89,6 +89,8 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   private readonly clock: Clock;
   /** The change whose confirmation was in flight when the connection dropped. */
   private unknownOutcomeFor: string | null = null;
+  /** The support code last written to the log. */
+  private loggedSupportCode: string | null = null;
 
   constructor(private readonly options: TrayCoreOptions) {
     super();
@@ -199,7 +201,13 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
       now: new Date(this.clock.now()),
       logLocation: this.options.logLocation ?? null,
     });
-    this.logger.info('diagnostics generated', { supportCode: report.supportCode });
+    // Once per code: the window asks again at every state change while Help is open, and
+    // a report of the same state has the same code. The line is what `pwsync doctor`
+    // reads to show the code of the app's latest report (doctor/app-log.ts).
+    if (report.supportCode !== this.loggedSupportCode) {
+      this.loggedSupportCode = report.supportCode;
+      this.logger.info(DIAGNOSTICS_LOGGED, { supportCode: report.supportCode });
+    }
     return report;
   }
 

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@pwsync/agent-protocol';
+import { type DemoState, writeDemoState } from '@pwsync/agent-protocol/demo-state';
+import { createLogger } from '@pwsync/node-kit/logger';
+import { rotatingFile } from '@pwsync/node-kit/rotating-file';
 import { type Harness, startHarness, USER } from '@pwsync/testing/agent-harness';
 import { BUILT, makeTempDir } from '@pwsync/testing/processes';
 import { frame } from '@pwsync/testing/raw-socket';
@@ -19,10 +22,53 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/**
+ * This test's own runtime and configuration folders, so the doctor finds no demo and no
+ * app log of anyone else's on this machine (another npm start, a real tray app).
+ */
+let env: { XDG_RUNTIME_DIR: string; XDG_CONFIG_HOME: string };
+beforeEach(() => {
+  const dir = makeTempDir('pwv-');
+  env = { XDG_RUNTIME_DIR: path.join(dir, 'run'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+  mkdirSync(env.XDG_RUNTIME_DIR, { mode: 0o700 });
+  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+});
+
 async function doctor(...argv: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const code = await runDoctor(argv, { write: (text) => (out += text), env: {}, appVersion: '9.9.9', platform: 'linux' });
+  const code = await runDoctor(argv, { write: (text) => (out += text), env, appVersion: '9.9.9', platform: 'linux' });
   return { code, out };
+}
+
+/** The folder npm start would use under this test's runtime folder, and a record in it as npm start writes one. */
+function demoRecord(fields: Partial<DemoState> = {}): { folder: string; record: DemoState } {
+  const folder = path.join(env.XDG_RUNTIME_DIR, 'pwsync-demo');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // This process stands in for npm start, so the demo counts as running.
+  const record: DemoState = { pid: process.pid, startedAt: '2025-03-01T09:00:00.000Z', folder, ...fields };
+  writeDemoState(folder, record);
+  return { folder, record };
+}
+
+/** A tray app's core logging as the app does (JSON lines, as pwsync-app) to `file`, against the agent at `socketPath`. */
+async function appLoggingTo(file: string, socketPath: string) {
+  const logger = createLogger({ name: 'pwsync-app', destination: rotatingFile({ file, maxBytes: 1024 * 1024 }) });
+  const core = createCore({ socketPath, demo: true, appVersion: '9.9.9', logger, retryDelaysMs: [50] });
+  cleanups.push(() => core.stop());
+  core.start();
+  await new Promise<void>((resolve) => core.on('stateChanged', (s) => s.phase === 'pending' && resolve()));
+  return core;
+}
+
+/** Accepts a connection and hangs up at once: a socket that is there, with nothing behind it that speaks. */
+async function silentSocket(): Promise<string> {
+  const dir = makeTempDir('pwd-');
+  const socketPath = path.join(dir, 'agent.sock');
+  const server = net.createServer((s) => s.destroy());
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  await fs.chmod(socketPath, 0o600);
+  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }), () => new Promise((r) => server.close(r)));
+  return socketPath;
 }
 
 async function harness(): Promise<Harness> {
@@ -86,8 +132,9 @@ describe('pwsync doctor', () => {
     expect(out).toMatch(/Agent: +0\.1\.0, sandbox backend, user \S+, demo/);
     expect(out).toContain(`pending:    ${h.change.id} from Okta since ${h.change.createdAt} (confirm)`);
     expect(out).toMatch(/attempts: +\d+ left/);
-    expect(out).toContain('Policy:     from defaults');
-    expect(out).toContain('app:    ');
+    // Demo mode: the policy npm start's tray app uses, not the defaults.
+    expect(out).toContain('Policy:     from demo policy');
+    expect(out).toContain('app:    none yet');
     expect(out).toContain('Result:     healthy (exit 0)');
     expect(out).not.toContain(PREVIOUS);
     expect(out).not.toContain(NEXT);
@@ -125,9 +172,12 @@ describe('pwsync doctor', () => {
       socket: { path: h.socketPath, exists: true, trusted: true, reachable: true, protocolVersion: PROTOCOL_VERSION },
       agent: { version: '0.1.0', backend: 'sandbox', pendingChange: { id: h.change.id, provider: 'Okta' } },
       policy: { source: 'defaults', problems: [] },
+      demo: null,
+      supportCode: null,
     });
     expect(Object.values(report.policy.sources)).toEqual(Array(7).fill('default'));
-    expect(typeof report.logs.app).toBe('string');
+    // No tray app has run for this user here: no log is named that is not there.
+    expect(report.logs.app).toBeNull();
   });
 
   it('with no socket: exit 3 and what to do', async () => {
@@ -186,10 +236,114 @@ describe('pwsync doctor', () => {
     expect(out).toContain(`Not used: reminderIntervalHours (invalid) in ${file}`);
   });
 
-  it('refuses unknown options with the usage, exit 2', async () => {
+  it('refuses unknown options, naming the option, with the usage, exit 2', async () => {
     const { code, out } = await doctor('--frobnicate');
     expect(code).toBe(2);
-    expect(out).toContain('Usage: pwsync doctor');
+    expect(out).toMatch(/^pwsync doctor: unknown option --frobnicate\n\nUsage: pwsync doctor/);
+    for (const [argv, problem] of [
+      [['--demo', '-x'], 'unknown option -x'],
+      [['--socket'], '--socket needs a value'],
+      [['--socket', '--json'], '--socket needs a value'],
+      [['--json=yes'], '--json takes no value'],
+      [['status'], 'unexpected argument status'],
+    ] as const) {
+      const refused = await doctor(...argv);
+      expect(refused.code, argv.join(' ')).toBe(2);
+      expect(refused.out, argv.join(' ')).toContain(`pwsync doctor: ${problem}\n`);
+    }
+    expect((await doctor('--socket=/tmp/none.sock', '--json')).code).toBe(3);
+  });
+
+  it('never says reachable above an agent it did not reach: a refused version is an answer, a socket that hangs up is not', async () => {
+    const refusing = await doctor('--socket', await futureAgent(), '--demo');
+    expect(refusing.code).toBe(6);
+    expect(refusing.out).toContain(`  reachable:  yes (the agent answered, and refused this app's protocol version ${PROTOCOL_VERSION})`);
+    expect(refusing.out).toContain("Agent:      answered, but refused this protocol version; nothing more was asked");
+    const silent = await doctor('--socket', await silentSocket(), '--demo');
+    expect(silent.code).toBe(5);
+    expect(silent.out).toContain('  reachable:  no (the socket takes connections, but no agent answered the handshake)');
+    expect(silent.out).toContain('Agent:      not reached');
+    const missing = await doctor('--socket', path.join(env.XDG_RUNTIME_DIR, 'none.sock'));
+    for (const { out } of [refusing, silent, missing]) expect(/reachable: +yes/.test(out) && /Agent: +not reached/.test(out)).toBe(false);
+    expect(JSON.parse((await doctor('--socket', await silentSocket(), '--demo', '--json')).out).socket).toMatchObject({ reachable: false, reachDetail: 'the socket takes connections, but no agent answered the handshake' });
+  });
+
+  it("in demo mode reports the policy the demo's tray app uses: its own, or the file npm start gave it", async () => {
+    const dir = makeTempDir('pwd-');
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const none = await doctor('--demo', '--socket', path.join(dir, 'none.sock'));
+    expect(none.out).toContain('Policy:     from demo policy');
+    expect(none.out).toContain('  organization: "Example Corp"');
+    expect(none.out).toContain('  supportContact: "IT Help Desk, extension 4357"');
+    const file = path.join(dir, 'policy.json');
+    await fs.writeFile(file, JSON.stringify({ organization: 'Acme Ltd', identityProvider: 'Entra ID' }));
+    demoRecord({ policy: { file } });
+    const given = await doctor('--demo', '--socket', path.join(dir, 'none.sock'));
+    expect(given.out).toContain(`Policy:     from ${file}`);
+    expect(given.out).toContain('  organization: "Acme Ltd"');
+    // Without --demo it is the installed app's: the system's file, or the defaults.
+    expect((await doctor('--socket', path.join(dir, 'none.sock'))).out).toContain('Policy:     from defaults');
+  });
+
+  it("names the app's log only when it is there, and shows the support code of the app's latest report from it", async () => {
+    const h = await harness();
+    const none = await doctor('--socket', h.socketPath);
+    expect(none.out).toContain('  app:    none yet\n');
+    expect(none.out).toContain('Support:    no code yet: there is no app log to read it from');
+    // The installed app's log where Electron puts it (XDG_CONFIG_HOME/pwsync/logs on Linux).
+    const file = path.join(env.XDG_CONFIG_HOME, 'pwsync', 'logs', 'main.log');
+    const core = await appLoggingTo(file, h.socketPath);
+    const quiet = await doctor('--socket', h.socketPath);
+    expect(quiet.out).toContain(`  app:    ${file}\n`);
+    expect(quiet.out).toContain("Support:    no code yet: the app's log holds no diagnostics report. Open Help in pwsync to make one, then run this again.");
+    const report = await core.diagnostics();
+    const { out } = await doctor('--socket', h.socketPath);
+    expect(out).toMatch(new RegExp(`Support: +code ${report.supportCode}, of the app's latest diagnostics report \\(made \\d{4}-\\d\\d-\\d\\dT`));
+    expect(JSON.parse((await doctor('--socket', h.socketPath, '--json')).out).supportCode).toMatchObject({ code: report.supportCode });
+    // The same state, asked again: the same code, in the report and from the doctor.
+    expect((await core.diagnostics()).supportCode).toBe(report.supportCode);
+    // A wrong try changes the state: the doctor follows the app's newest report.
+    await core.confirmChange({ changeId: h.change.id, previousPassword: 'wrong-Previous-9', newPassword: NEXT });
+    const after = await core.diagnostics();
+    expect(after.supportCode).not.toBe(report.supportCode);
+    const later = await doctor('--socket', h.socketPath);
+    expect(later.out).toContain(`code ${after.supportCode}`);
+    for (const text of [out, later.out, await fs.readFile(file, 'utf8')]) {
+      expect(text).not.toContain(NEXT);
+      expect(text).not.toContain('wrong-Previous-9');
+    }
+  });
+
+  it('in demo mode finds the demo from its record: its socket, its log and the code logged there, and says which demo it is', async () => {
+    const h = await harness();
+    const { folder } = demoRecord({ socketPath: h.socketPath, appLog: path.join(env.XDG_RUNTIME_DIR, 'pwsync-demo', 'logs', 'main.log') });
+    const core = await appLoggingTo(path.join(folder, 'logs', 'main.log'), h.socketPath);
+    const report = await core.diagnostics();
+    const { code, out } = await doctor('--demo');
+    expect(code).toBe(0);
+    expect(out).toContain(`Demo:       npm start, process ${process.pid}, since 2025-03-01T09:00:00.000Z, in ${folder}`);
+    expect(out).toContain(`Socket:     ${h.socketPath}`);
+    expect(out).toContain(`  app:    ${path.join(folder, 'logs', 'main.log')}\n`);
+    expect(out).toContain("  agent:  none: the demo's agent keeps no log file");
+    expect(out).toContain(`Support:    code ${report.supportCode},`);
+  });
+
+  it('with no demo running: says so, and that npm start starts one, not to restart the computer or reinstall', async () => {
+    const { code, out } = await doctor('--demo');
+    expect(code).toBe(3);
+    const folder = path.join(env.XDG_RUNTIME_DIR, 'pwsync-demo');
+    expect(out).toContain(`Demo:       none running (there is no ${folder}/demo.json)`);
+    expect(out).toContain(`Socket:     ${folder}/agent.sock`);
+    expect(out).toContain("Next step:  No demo agent is running for this user. Start the demo with npm start (in pwsync's source folder), then run this again.");
+    expect(out).not.toMatch(/[Rr]estart the computer|reinstall/);
+    // Nor for a demo that stopped without cleaning up: it is named as stopped.
+    const gone = await new Promise<number>((resolve) => {
+      const child = execFile(process.execPath, ['-e', ''], () => resolve(child.pid!));
+    });
+    demoRecord({ pid: gone });
+    const stale = await doctor('--demo');
+    expect(stale.out).toContain(`Demo:       none running: the one that wrote ${folder}/demo.json (process ${gone}) has stopped`);
+    expect(stale.out).toContain('Start the demo with npm start');
   });
 
   it('ships as dist/doctor.cjs, runnable with plain Node, exit code and all', async () => {

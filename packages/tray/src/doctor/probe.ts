@@ -31,7 +31,10 @@ export interface SocketFindings {
   trustKind: 'system' | 'demo' | null;
   /** Why it is not trusted, in words. */
   trustDetail: string | null;
+  /** The agent answered (its handshake, or a refusal of this app's protocol version); null when not tried. */
   reachable: boolean | null;
+  /** What was seen instead of an answer, or what the answer was, in words. */
+  reachDetail: string | null;
   protocolVersion: string | null;
 }
 
@@ -58,6 +61,7 @@ export async function probeAgent(options: ProbeOptions): Promise<ProbeResult> {
     trustKind: null,
     trustDetail: null,
     reachable: null,
+    reachDetail: null,
     protocolVersion: null,
   };
   const result = (verdict: Verdict, init: InitializeResult | null = null, diagnostics: Diagnostics | null = null): ProbeResult => ({
@@ -90,18 +94,32 @@ export async function probeAgent(options: ProbeOptions): Promise<ProbeResult> {
   try {
     const outcome = await firstOutcome(client, options.timeoutMs ?? 8000);
     if (outcome.kind === 'unreachable') {
-      socket.reachable = outcome.reason !== 'notRunning';
+      // "Reachable" only when the agent answered, so the report never says yes above an
+      // agent it could not reach: a refused version is an answer, a socket that takes the
+      // connection and then says nothing (or nothing the protocol knows) is not.
+      socket.reachable = outcome.reason === 'versionMismatch';
+      socket.reachDetail = REACH_DETAIL[outcome.reason];
       return result(outcome.reason === 'versionMismatch' ? 'versionMismatch' : 'agentUnreachable');
     }
     socket.reachable = true;
     socket.protocolVersion = outcome.init.protocolVersion;
-    if (!isCompatible(PROTOCOL_VERSION, outcome.init.protocolVersion)) return result('versionMismatch', outcome.init);
+    if (!isCompatible(PROTOCOL_VERSION, outcome.init.protocolVersion)) {
+      socket.reachDetail = `the agent answered with protocol ${outcome.init.protocolVersion}, which this app (${PROTOCOL_VERSION}) does not speak`;
+      return result('versionMismatch', outcome.init);
+    }
     const diagnostics = outcome.init.capabilities.diagnostics ? await client.request('diagnostics', {}).catch(() => null) : null;
     return result('healthy', outcome.init, diagnostics);
   } finally {
     client.stop();
   }
 }
+
+const REACH_DETAIL: Record<UnreachableReason, string> = {
+  notRunning: 'nothing accepts connections on the socket',
+  untrusted: 'the socket is not trusted',
+  handshakeFailed: 'the socket takes connections, but no agent answered the handshake',
+  versionMismatch: `the agent answered, and refused this app's protocol version ${PROTOCOL_VERSION}`,
+};
 
 type Outcome = { kind: 'connected'; init: InitializeResult } | { kind: 'unreachable'; reason: UnreachableReason };
 

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   app.paths.userData = path.join(dir, 'userData');
   ({ main } = await import('./main'));
   // As the demo's entry starts it (packages/demo/src/electron-main.ts).
-  main({ demo: { socketPath: '/tmp/pwsync-test.sock', appRoot: trayRoot } });
+  main({ demo: { socketPath: '/tmp/pwsync-test.sock', appRoot: trayRoot, logFolder: path.join(dir, 'demo-logs') } });
 });
 afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
@@ -94,7 +94,7 @@ describe('main, on load', () => {
     expect(fake.names()).toContain('app.dock.hide');
     expect(createCore).toHaveBeenCalledTimes(1);
     const options = vi.mocked(createCore).mock.calls[0]![0];
-    expect(options).toMatchObject({ socketPath: '/tmp/pwsync-test.sock', demo: true, appVersion: '0.1.0-test', logLocation: path.join(dir, 'logs', 'main.log') });
+    expect(options).toMatchObject({ socketPath: '/tmp/pwsync-test.sock', demo: true, appVersion: '0.1.0-test', logLocation: path.join(dir, 'demo-logs', 'main.log') });
     expect(options.policy).toMatchObject({ source: 'demo policy', policy: { identityProvider: 'Okta', supportUrl: 'https://support.example.com/pwsync' } });
     expect(options.history?.list()).toEqual([]);
     expect(theCore().start).toHaveBeenCalledTimes(1);
@@ -199,9 +199,10 @@ describe('main, on load', () => {
     expect(BrowserWindow.instances).toHaveLength(1);
   });
 
-  it('writes its log lines to the log folder', async () => {
-    const text = await fs.readFile(path.join(dir, 'logs', 'main.log'), 'utf8');
+  it("writes its log lines to the log folder the demo named (Electron's own stays empty)", async () => {
+    const text = await fs.readFile(path.join(dir, 'demo-logs', 'main.log'), 'utf8');
     expect(text).toContain('starting');
+    expect(existsSync(path.join(dir, 'logs', 'main.log'))).toBe(false);
   });
 
   it('"Quit" quits; before quitting the core stops, the tray goes and the window may close', () => {

@@ -42,6 +42,8 @@ export interface DemoOptions {
   simulatePasswordChange?: () => Promise<void>;
   /** A policy file to play the administrator with, instead of the demo's own policy. */
   policyFile?: string;
+  /** Where main.log goes: the demo's own folder, which npm start names to `pwsync doctor --demo` and removes when it stops. */
+  logFolder?: string;
 }
 
 /** What the entry that starts the shell passes to it. */
@@ -104,7 +106,7 @@ export function main(environment: ShellEnvironment = {}): void {
   void app.whenReady().then(async () => {
     // No Dock icon: pwsync lives in the menu bar (LSUIElement in the packaged app, too).
     app.dock?.hide();
-    const logger = createFileLogger({ folder: app.getPath('logs'), console: !app.isPackaged });
+    const logger = createFileLogger({ folder: demoOptions?.logFolder ?? app.getPath('logs'), console: !app.isPackaged });
     logger.info('starting', { version: app.getVersion(), platform, demo });
     if (demoRefused) logger.warn('a packaged app does not run in demo mode: the demo options it was started with are ignored');
     const policy = await policyFor(demoOptions, platform, logger);

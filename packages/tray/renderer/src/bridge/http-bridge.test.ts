@@ -23,12 +23,24 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 }
 
-function environment(search = '?token=s3cr3t-t0ken', hash = '') {
+/** A tab's sessionStorage: kept across the page's loads in that tab, as the browser keeps it. */
+function tabStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+}
+
+function environment(search = '?token=s3cr3t-t0ken', hash = '', storage: ReturnType<typeof tabStorage> | null = tabStorage()) {
   const sources: FakeEventSource[] = [];
   const timers: (() => void)[] = [];
   const env = {
     location: { hash, pathname: '/', search },
     history: { state: null, replaceState: vi.fn() },
+    storage,
     fetch: vi.fn<HttpBridgeEnvironment['fetch']>(async () => json(200, appState())),
     createEventSource: (url: string) => {
       const source = new FakeEventSource(url);
@@ -60,6 +72,70 @@ describe('the HTTP bridge', () => {
     const { env } = environment('');
     createHttpBridge(env);
     expect(env.history.replaceState).not.toHaveBeenCalled();
+  });
+
+  it('keeps the token for a reload: the page loaded again in the same tab, at the address without it, still calls with it', async () => {
+    const storage = tabStorage();
+    createHttpBridge(environment('?token=s3cr3t-t0ken', '', storage).env);
+    const { env: reloaded, sources } = environment('', '', storage);
+    const bridge = createHttpBridge(reloaded);
+    const refused = vi.fn();
+    bridge.onAddressRefused?.(refused);
+    await expect(bridge.getState()).resolves.toEqual(appState());
+    expect(reloaded.fetch.mock.calls[0]![1].headers).toMatchObject({ 'X-Pwsync-Token': 's3cr3t-t0ken' });
+    bridge.onStateChanged(vi.fn());
+    expect(sources[0]!.url).toBe('/api/events?token=s3cr3t-t0ken');
+    expect(refused).not.toHaveBeenCalled();
+  });
+
+  it("prefers a new address's token to the one an earlier run left in the tab", async () => {
+    const storage = tabStorage();
+    storage.setItem('pwsync-demo-token', 'earlier-run');
+    const { env } = environment('?token=this-run', '', storage);
+    await createHttpBridge(env).getState();
+    expect(env.fetch.mock.calls[0]![1].headers).toMatchObject({ 'X-Pwsync-Token': 'this-run' });
+    expect(storage.items.get('pwsync-demo-token')).toBe('this-run');
+  });
+
+  it('opened without a token: says the address is needed (not that a connection was lost), and sends nothing', async () => {
+    const { env, sources } = environment('', '', tabStorage());
+    const bridge = createHttpBridge(env);
+    const lost = vi.fn();
+    bridge.onConnectionLost?.(lost);
+    await expect(bridge.getState()).rejects.toThrow(new Error('forbiddenSender'));
+    // Told even to a listener that comes after the first call failed, as the store's does.
+    const refused = vi.fn();
+    bridge.onAddressRefused?.(refused);
+    expect(refused).toHaveBeenCalledTimes(1);
+    bridge.onStateChanged(vi.fn());
+    expect(sources).toHaveLength(0);
+    expect(env.fetch).not.toHaveBeenCalled();
+    expect(lost).not.toHaveBeenCalled();
+  });
+
+  it("with a token the server refuses (an earlier run's): forgets it, says the address is needed, and stops asking", async () => {
+    const storage = tabStorage();
+    const { env, sources, timers } = environment('?token=earlier-run', '', storage);
+    env.fetch.mockResolvedValue(json(403, { error: 'forbiddenSender' }));
+    const bridge = createHttpBridge(env);
+    const refused = vi.fn();
+    bridge.onAddressRefused?.(refused);
+    bridge.onStateChanged(vi.fn());
+    await expect(bridge.getState()).rejects.toThrow(new Error('forbiddenSender'));
+    expect(refused).toHaveBeenCalledTimes(1);
+    expect(storage.items.has('pwsync-demo-token')).toBe(false);
+    expect(sources[0]!.closed).toBe(true);
+    // The stream's own refusal opens no new one, and later calls are not sent.
+    sources[0]!.emit('error');
+    expect(timers).toHaveLength(0);
+    await expect(bridge.checkIn()).rejects.toThrow(new Error('forbiddenSender'));
+    expect(env.fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('works without storage where the browser refuses it, until a reload', async () => {
+    const { env } = environment('?token=s3cr3t-t0ken', '', null);
+    await createHttpBridge(env).getState();
+    expect(env.fetch.mock.calls[0]![1].headers).toMatchObject({ 'X-Pwsync-Token': 's3cr3t-t0ken' });
   });
 
   it('invokes by POST with the token header and the arguments as a JSON array', async () => {

@@ -6,7 +6,7 @@
  */
 import type { AppState, DiagnosticsReport, PwsyncBridge } from '../app-types';
 import { EVENT_NAMES, type EventName, INVOKE_NAMES, type InvokeName, listenerName } from '../../../src/contract-names';
-import { type AddressHistory, type AddressLocation, takeTokenFromAddress } from './address-token';
+import { type AddressHistory, type AddressLocation, forgetToken, takeTokenFromAddress, type TokenStorage } from './address-token';
 import { BRIDGE_ERROR_CODES, type BridgeErrorCode, type RendererBridge, UNREACHABLE_ERROR } from './bridge-types';
 
 /** The part of EventSource the bridge uses, so tests can pass a fake. */
@@ -19,6 +19,8 @@ export interface EventSourceLike {
 export interface HttpBridgeEnvironment {
   location: AddressLocation;
   history: AddressHistory;
+  /** This tab's sessionStorage, where the token waits for a reload (null where the browser refuses storage). */
+  storage: TokenStorage | null;
   fetch: (input: string, init: RequestInit) => Promise<Response>;
   createEventSource: (url: string) => EventSourceLike;
   setTimeout: (callback: () => void, ms: number) => unknown;
@@ -36,17 +38,30 @@ const REOPEN_DELAY_MS = 3000;
 const STREAMED: ReadonlySet<EventName> = new Set<EventName>(['stateChanged']);
 
 export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
-  const token = takeTokenFromAddress(env.location, env.history);
+  const token = takeTokenFromAddress(env.location, env.history, env.storage);
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>(EVENT_NAMES.map((event) => [event, new Set()]));
   const lostListeners = new Set<() => void>();
+  const addressListeners = new Set<() => void>();
   let source: EventSourceLike | undefined;
   let lost = false;
+  // Without a token the server answers nothing, so the page is not told it lost a
+  // connection it never had: it is told to open the address npm start printed.
+  let addressRefused = token === '';
   // The latest state seen, for the support address openSupport needs.
   let latest: AppState | undefined;
 
   function connectionLost(): void {
     lost = true;
     for (const listener of lostListeners) listener();
+  }
+
+  /** The server does not know this page's token (none, or an earlier run's), or its address (another host name). */
+  function refuseAddress(): void {
+    if (!addressRefused) forgetToken(env.storage);
+    addressRefused = true;
+    source?.close();
+    source = undefined;
+    for (const listener of addressListeners) listener();
   }
 
   function emit(event: EventName, payload: unknown): void {
@@ -62,6 +77,8 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
   }
 
   async function invoke(name: InvokeName, args: unknown[]): Promise<unknown> {
+    // Nothing is sent that the server would refuse: the listeners know already (onAddressRefused).
+    if (addressRefused) throw new Error('forbiddenSender' satisfies BridgeErrorCode);
     let response: Response;
     try {
       response = await env.fetch(`/api/invoke/${name}`, {
@@ -76,7 +93,11 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
       connectionLost();
       throw new Error(UNREACHABLE_ERROR);
     }
-    if (response.status !== 200) throw new Error(await errorCodeOf(response));
+    if (response.status !== 200) {
+      const code = await errorCodeOf(response);
+      if (code === 'forbiddenSender') refuseAddress();
+      throw new Error(code);
+    }
     try {
       return await response.json();
     } catch {
@@ -107,14 +128,14 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
       );
     });
     opened.addEventListener('error', () => {
-      if (source !== opened) return;
+      if (source !== opened || addressRefused) return;
       connectionLost();
       // EventSource retries by itself unless the server refused the stream (a stale
       // token, a restarted server): then it is closed for good and we open a new one.
       if (opened.readyState === EVENT_SOURCE_CLOSED) {
         source = undefined;
         env.setTimeout(() => {
-          if (!source && listening()) openEvents();
+          if (!source && !addressRefused && listening()) openEvents();
         }, REOPEN_DELAY_MS);
       }
     });
@@ -129,7 +150,7 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
   function subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
     if (!STREAMED.has(event)) return () => undefined;
     listeners.get(event)?.add(listener);
-    if (!source) openEvents();
+    if (!source && !addressRefused) openEvents();
     return () => {
       listeners.get(event)?.delete(listener);
       closeEventsIfUnused();
@@ -170,7 +191,13 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
     lostListeners.add(listener);
     return () => void lostListeners.delete(listener);
   };
-  return { ...(bridge as PwsyncBridge), ...ownCalls, onConnectionLost };
+  // Told at once to a listener that comes after the fact: the first call is made before the store listens (boot.ts).
+  const onAddressRefused = (listener: () => void) => {
+    addressListeners.add(listener);
+    if (addressRefused) listener();
+    return () => void addressListeners.delete(listener);
+  };
+  return { ...(bridge as PwsyncBridge), ...ownCalls, onConnectionLost, onAddressRefused };
 }
 
 function isHttps(url: string): boolean {
@@ -208,10 +235,20 @@ export function browserEnvironment(): HttpBridgeEnvironment {
   return {
     location: window.location,
     history: window.history,
+    storage: sessionStorageOrNull(),
     fetch: (input, init) => window.fetch(input, init),
     createEventSource: (url) => new EventSource(url),
     setTimeout: (callback, ms) => window.setTimeout(callback, ms),
     writeClipboard: (text) => navigator.clipboard.writeText(text),
     openWindow: (url) => void window.open(url, '_blank', 'noopener,noreferrer'),
   };
+}
+
+/** Reading window.sessionStorage itself throws where the browser blocks storage. */
+function sessionStorageOrNull(): TokenStorage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
 }

@@ -7,8 +7,15 @@ export interface AgentSlice {
   appState: AppState | null;
   /** The page lost its own link to the app (browser demo): shown as unreachable until a new state comes. */
   connectionLost: boolean;
+  /**
+   * The browser demo's server does not accept this page (opened without its token, with
+   * an earlier run's, or at another host name): nothing about the app is known, and the
+   * window says which address to open. No state can come to this page, so it stays.
+   */
+  addressNeeded: boolean;
   stateReceived(state: AppState): void;
   appConnectionLost(): void;
+  addressRefused(): void;
 }
 
 const REKEY_PHASES: ReadonlySet<AppState['phase']> = new Set(['pending', 'informed', 'confirming', 'attention']);
@@ -16,6 +23,7 @@ const REKEY_PHASES: ReadonlySet<AppState['phase']> = new Set(['pending', 'inform
 export const createAgentSlice: StateCreator<AppStore, [], [], AgentSlice> = (set) => ({
   appState: null,
   connectionLost: false,
+  addressNeeded: false,
   stateReceived: (state) =>
     set((store) => ({
       appState: state,
@@ -36,4 +44,5 @@ export const createAgentSlice: StateCreator<AppStore, [], [], AgentSlice> = (set
       rekeyOpen: REKEY_PHASES.has(state.phase) ? store.rekeyOpen : false,
     })),
   appConnectionLost: () => set({ connectionLost: true }),
+  addressRefused: () => set({ addressNeeded: true }),
 });

@@ -8,7 +8,7 @@ import { useAppStore } from './app-store';
  * because it is newer.
  */
 export function connectBridge(bridge: RendererBridge, first: Promise<AppState> = bridge.getState()): () => void {
-  const { stateReceived, appConnectionLost, viewRequested } = useAppStore.getState();
+  const { stateReceived, appConnectionLost, addressRefused, viewRequested } = useAppStore.getState();
   let pushed = false;
   const stopStates = bridge.onStateChanged((state) => {
     pushed = true;
@@ -16,6 +16,7 @@ export function connectBridge(bridge: RendererBridge, first: Promise<AppState> =
   });
   const stopViews = bridge.onShowView(viewRequested);
   const stopLost = bridge.onConnectionLost?.(appConnectionLost);
+  const stopRefused = bridge.onAddressRefused?.(addressRefused);
   first.then(
     (state) => {
       if (!pushed) stateReceived(state);
@@ -26,13 +27,17 @@ export function connectBridge(bridge: RendererBridge, first: Promise<AppState> =
     stopStates();
     stopViews();
     stopLost?.();
+    stopRefused?.();
   };
 }
 
 /** Resolves once the store knows something (a state, or that the app is out of reach), or after `ms`. */
 export function firstState(ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const known = () => useAppStore.getState().appState !== null || useAppStore.getState().connectionLost;
+    const known = () => {
+      const store = useAppStore.getState();
+      return store.appState !== null || store.connectionLost || store.addressNeeded;
+    };
     if (known()) return resolve();
     const timer = setTimeout(done, ms);
     const stop = useAppStore.subscribe(() => {

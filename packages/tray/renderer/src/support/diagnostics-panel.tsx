@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DiagnosticsReport } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
+import { useAppStore } from '../store/app-store';
 import { usePolicy } from '../store/hooks';
 
 type CopyStatus = 'none' | 'copied' | 'failed';
@@ -9,16 +10,22 @@ type CopyStatus = 'none' | 'copied' | 'failed';
 /**
  * The report support reads: a short code to say on the phone, the text itself (built
  * and redacted by the app, never holding a secret), and a way to copy it.
+ *
+ * The app derives the code from the state the report describes (core/diagnostics.ts),
+ * so the panel asks again whenever the app's state changes: the code on screen is then
+ * always the one a copy made now carries, and the one the app logs.
  */
 export function DiagnosticsPanel() {
   const { t } = useTranslation();
   const bridge = useBridge();
   const policyProblems = usePolicy()?.problems ?? [];
+  const appState = useAppStore((store) => store.appState);
   const [report, setReport] = useState<DiagnosticsReport | null | 'failed'>(null);
   const [copy, setCopy] = useState<CopyStatus>('none');
 
   useEffect(() => {
     let current = true;
+    // The report shown stays until the new one is in, so the code does not flicker.
     bridge.getDiagnostics().then(
       (answer) => current && setReport(answer),
       () => current && setReport('failed'),
@@ -26,7 +33,7 @@ export function DiagnosticsPanel() {
     return () => {
       current = false;
     };
-  }, [bridge]);
+  }, [bridge, appState]);
 
   async function copyReport() {
     try {
