@@ -35,6 +35,10 @@ export function connectDirectory(service: AgentService, client: DirectoryClient,
       await link.report(change.id, 'synced', null).catch(() => logger.warn({ changeId: change.id }, 'could not report a sync to the directory yet'));
       return;
     }
+    if (!change.hashes[service.backend.newPasswordHash]) {
+      logger.warn({ changeId: change.id, needed: service.backend.newPasswordHash }, "the directory sent a change without the hash this computer verifies with; it is ignored");
+      return;
+    }
     await service.receiveChange({ id: change.id, createdAt: change.createdAt, provider: change.provider, mode: service.backend.mode }, change.hashes);
   };
 

@@ -33,9 +33,11 @@ describe('pwsync-agent', () => {
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox'], '--state-dir is required'],
     [['--bogus'], "Unknown option '--bogus'"],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'not a url'], '--directory must be a URL, not "not a url"'],
-    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'ftp://x'], '--directory must be an http or https URL'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'ftp://x'], '--directory must be an https URL'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://directory.example.com', '--device-token-file', '/tmp/t'], '--directory must be https: plain http is accepted only to a directory on this computer'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://10.0.0.5:8443', '--device-token-file', '/tmp/t'], '--directory must be https'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
-    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file and --checkin-interval go with --directory'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file, --directory-ca and --checkin-interval go with --directory'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);

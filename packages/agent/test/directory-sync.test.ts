@@ -125,6 +125,7 @@ describe('the agent and its directory', () => {
     const backend = harness.service.backend as SandboxBackend & { mode: string; applyDirectoryHash?: (user: string, hashes: { sha512crypt: string }) => Promise<void> };
     Object.assign(backend, {
       mode: 'applied',
+      newPasswordHash: 'sha512crypt',
       applyDirectoryHash: async (user: string, hashes: { sha512crypt: string }) => {
         await fs.writeFile(path.join(SandboxBackend.folder(harness!.stateDir, user), 'account.json'), JSON.stringify({ hash: hashes.sha512crypt }));
       },
