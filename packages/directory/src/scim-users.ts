@@ -97,7 +97,7 @@ export async function createUser(ctx: DirectoryContext, request: FastifyRequest,
   const change = await hashesForChange(ctx, undefined, user.password);
   const row = store.transaction(() => {
     if (store.q.userByName.get(userNameKey(user.userName))) throw conflict();
-    const now = new Date().toISOString();
+    const now = ctx.now().toISOString();
     const id = store.newUserId();
     const { last_modified: _unused, ...values } = rowValues(user, now);
     store.q.insertUser.run({ id, ...values, created: now });
@@ -126,7 +126,7 @@ async function updateUser(ctx: DirectoryContext, id: string, request: FastifyReq
     const user = next(current);
     const other = store.q.userByName.get(userNameKey(user.userName));
     if (other && other.id !== id) throw conflict();
-    const now = new Date().toISOString();
+    const now = ctx.now().toISOString();
     store.q.updateUser.run({ id, ...rowValues(user, now) });
     if (change) {
       // The superseded change's hashes go in the same transaction (addChange).
