@@ -165,10 +165,12 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
       // Malformed HTTP, headers over the limit, a request past its timeout: answered on the raw socket.
       logger.debug({ code: error.code ?? error.name }, 'bad request from a client');
-      if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+      // A TLS handshake that failed or never came has no HTTP to answer in.
+      if (!socket.writable || error.code === 'ECONNRESET' || error.code?.startsWith('ERR_TLS') || error.code?.startsWith('ERR_SSL')) return void socket.destroy();
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       const body = JSON.stringify({ schemas: [ERROR_SCHEMA], status: String(status), detail: 'The request could not be read.' });
-      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      // Answered, then closed for good: a client that keeps its side open must not keep the socket.
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
     },
   });
   const server = app.server;

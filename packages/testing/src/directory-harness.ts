@@ -99,7 +99,7 @@ function parsed(text: string): unknown {
 /** Over https, node:https with the test's CA (fetch cannot be given one); over http, fetch as clients use it. */
 function httpsCall(target: URL, method: string, headers: Record<string, string>, body: string | undefined, trust: TlsTrust): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const request = https.request(target, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, ca: trust.ca, agent: false }, (response) => {
+    const request = https.request(target, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, ca: trust.ca, servername: target.hostname, agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));

@@ -32,8 +32,8 @@ function openssl(args: string[], cwd: string): void {
 
 export function makeCa(dir: string, name = 'ca'): Ca {
   mkdirSync(dir, { recursive: true });
-  const certFile = path.join(dir, `${name}.pem`);
-  const keyFile = path.join(dir, `${name}.key`);
+  const certFile = path.join(dir, `${name}.ca.pem`);
+  const keyFile = path.join(dir, `${name}.ca.key`);
   openssl(
     ['req', '-x509', ...EC, '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', `/CN=pwsync test ${name}`,
       '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
