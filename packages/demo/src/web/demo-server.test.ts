@@ -164,6 +164,23 @@ describe('the browser demo server', () => {
     expect(plain.body.toString()).toBe('console.log("x");'.repeat(200));
   });
 
+  it('no request stops it: odd targets and a failing core each become an answer and a log line', async () => {
+    const errors: unknown[][] = [];
+    const { port } = await start({ logger: { debug() {}, info() {}, warn() {}, error: (...args: unknown[]) => void errors.push(args) } });
+    for (const target of ['//', '//evil.example/x', '/%', '/?token=%zz', '/api//invoke/getState', 'http://127.0.0.1/api/events', '/index.html?token=a&token=b']) {
+      expect((await request(port, { path: target })).status, target).toBeLessThan(500);
+    }
+    (core as unknown as { getState: () => never }).getState = () => {
+      throw new RangeError('a core that fails with secret-ish text');
+    };
+    expect((await request(port, { path: `/?token=${TOKEN}` })).status).toBe(500);
+    expect((await request(port, { method: 'POST', path: '/api/invoke/getState', headers: { 'x-pwsync-token': TOKEN }, body: '[]' })).status).toBe(500);
+    expect(JSON.stringify(errors)).toContain('RangeError');
+    expect(JSON.stringify(errors)).not.toContain('secret-ish');
+    // Still serving.
+    expect((await request(port, { path: '/' })).status).toBe(200);
+  });
+
   it('streams every new state to the page', async () => {
     const { port } = await start();
     const chunks: string[] = [];

@@ -71,10 +71,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     return candidate.length === token.length && timingSafeEqual(candidate, token);
   };
 
-  const server = http.createServer((request, response) => {
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     baseHeaders(response);
     if (request.headers.host !== host) return send(response, 421, { error: 'forbiddenSender' });
-    const url = new URL(request.url ?? '/', `http://${host}`);
+    // The target as sent, split by hand: `new URL` throws on targets such as `//`.
+    const url = targetOf(request.url ?? '/');
     if (url.pathname.startsWith('/api/')) {
       const origin = request.headers.origin;
       if (origin !== undefined && origin !== `http://${host}`) return send(response, 403, { error: 'forbiddenSender' });
@@ -85,11 +86,21 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       const match = /^\/api\/invoke\/([A-Za-z]+)$/.exec(url.pathname);
       if (!match || request.method !== 'POST' || !Object.hasOwn(Invokes, match[1]!)) return send(response, 404, { error: 'invalidPayload' });
       if (!tokenMatches(headerValue(request.headers['x-pwsync-token']))) return send(response, 403, { error: 'forbiddenSender' });
-      return void invoke(match[1] as InvokeName, request, response);
+      return invoke(match[1] as InvokeName, request, response);
     }
     if (request.method !== 'GET') return send(response, 405, { error: 'invalidPayload' });
-    if (url.pathname === '/' || url.pathname === '/index.html') return void servePage(url, request, response);
-    return void serveFile(url.pathname, request, response);
+    if (url.pathname === '/' || url.pathname === '/index.html') return servePage(url, request, response);
+    return serveFile(url.pathname, request, response);
+  };
+
+  // Loopback only, but any page in the browser can send here: timeouts bound what a request may hold.
+  const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 }, (request, response) => {
+    // No request stops the demo: whatever fails inside becomes a 500 and a log line.
+    handle(request, response).catch((error: unknown) => {
+      options.logger.error('a request to the demo host failed', { error: error instanceof Error ? error.name : 'unknown' });
+      if (response.headersSent) response.destroy();
+      else send(response, 500, { error: 'internal' });
+    });
   });
 
   const openEvents = (response: http.ServerResponse): void => {
@@ -135,7 +146,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
 
   const root = path.resolve(options.rendererDir);
   // Never cached: it carries the state it was drawn from.
-  const servePage = async (url: URL, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+  const servePage = async (url: Target, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     let template: string;
     try {
       template = await fs.readFile(path.join(root, 'index.html'), 'utf8');
@@ -172,7 +183,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     const compressible = /\.(js|css|html|json|svg)$/.test(file);
     if (!compressible || !/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
       response.writeHead(200, headers);
-      return void createReadStream(file).pipe(response);
+      // A file that goes between stat and read ends the answer, not the process.
+      return void createReadStream(file).on('error', () => response.destroy()).pipe(response);
     }
     let cached = gzipped.get(file);
     if (!cached || cached.mtimeMs !== stat.mtimeMs) {
@@ -244,6 +256,16 @@ function send(response: http.ServerResponse, status: number, body: unknown): voi
 
 function pushState(response: http.ServerResponse, state: AppState): void {
   response.write(`event: stateChanged\ndata: ${JSON.stringify(state)}\n\n`);
+}
+
+interface Target {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+function targetOf(raw: string): Target {
+  const end = raw.indexOf('?');
+  return { pathname: end === -1 ? raw : raw.slice(0, end), searchParams: new URLSearchParams(end === -1 ? '' : raw.slice(end + 1)) };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
