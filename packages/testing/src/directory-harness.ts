@@ -8,7 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -96,10 +98,16 @@ function parsed(text: string): unknown {
   }
 }
 
+/** Checks the certificate against the URL's host, never a Host header a test forges (SNI only for names: RFC 6066). */
+function serverIdentity(hostname: string): { servername?: string; checkServerIdentity: (host: string, cert: tls.PeerCertificate) => Error | undefined } {
+  const name = hostname.replace(/^\[|\]$/g, '');
+  return { ...(isIP(name) ? {} : { servername: name }), checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert) };
+}
+
 /** Over https, node:https with the test's CA (fetch cannot be given one); over http, fetch as clients use it. */
 function httpsCall(target: URL, method: string, headers: Record<string, string>, body: string | undefined, trust: TlsTrust): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const request = https.request(target, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, ca: trust.ca, servername: target.hostname, agent: false }, (response) => {
+    const request = https.request(target, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, ca: trust.ca, ...serverIdentity(target.hostname), agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
