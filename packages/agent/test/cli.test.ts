@@ -7,6 +7,14 @@ import { makeTempDir, BUILT } from '@pwsync/testing/processes';
 
 const run = promisify(execFile);
 const CLI = BUILT.agent;
+const files = makeTempDir();
+const openToken = path.join(files, 'open.token');
+const privateToken = path.join(files, 'private.token');
+const notPem = path.join(files, 'ca.txt');
+await fs.writeFile(openToken, 'a-device-token-anyone-can-read\n', { mode: 0o644 });
+await fs.writeFile(privateToken, 'a-device-token-of-its-own\n', { mode: 0o600 });
+await fs.writeFile(notPem, 'not a certificate\n');
+const withDirectory = ['--socket', path.join(files, 'x.sock'), '--backend', 'sandbox', '--state-dir', path.join(files, 'state'), '--directory', 'https://127.0.0.1:1'];
 
 
 async function agent(args: string[]) {
@@ -39,6 +47,9 @@ describe('pwsync-agent', () => {
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file, --directory-ca and --checkin-interval go with --directory'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
+    [[...withDirectory, '--device-token-file', openToken], `--device-token-file ${openToken} can be read by others than its owner; make it private with: chmod 600 ${openToken}`],
+    [[...withDirectory, '--device-token-file', privateToken, '--directory-ca', path.join(files, 'missing.pem')], 'cannot read --directory-ca'],
+    [[...withDirectory, '--device-token-file', privateToken, '--directory-ca', notPem], `--directory-ca ${notPem} must hold a PEM certificate`],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);
     expect(result.code).toBe(2);

@@ -136,7 +136,7 @@ async function updateUser(ctx: DirectoryContext, id: string, request: FastifyReq
     return store.q.userById.get(id)!;
   });
   if (change) {
-    ctx.logger.info({ userId: id, hashes: Object.keys(change.hashes).length }, 'password change stored');
+    ctx.logger.info({ userId: id, hashCount: Object.keys(change.hashes).length }, 'password change stored');
     ctx.hashesErased();
   }
   ctx.userChanged(id);
