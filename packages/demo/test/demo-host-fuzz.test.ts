@@ -11,7 +11,7 @@ import { demoHostFuzzTarget } from '@pwsync/testing/fuzz-targets';
 import { fuzz } from '@pwsync/testing/http-fuzz';
 import { makeTempDir, type Running, startDemoHost } from '@pwsync/testing/processes';
 
-const REQUESTS = Number(process.env.PWSYNC_FUZZ_REQUESTS ?? 1500);
+const REQUESTS = Number(process.env.PWSYNC_FUZZ_REQUESTS ?? 1000);
 const dir = makeTempDir('pwf-');
 let host: (Running & { url: string }) | undefined;
 afterAll(async () => {

@@ -48,7 +48,7 @@ describe('enrolment codes', () => {
     const listed = (await admin(directory.url, 'GET', '/enrolment-codes?userName=ana@example.com')).body.codes;
     expect(listed).toEqual([expect.objectContaining({ id: made.id, usesLeft: 0, state: 'usedUp' })]);
     expect(JSON.stringify(listed)).not.toContain(made.code);
-    expect(directory.output()).toMatch(/"reason":"usedUp".*"msg":"enrolment refused"/);
+    await expect.poll(() => directory.output()).toMatch(/"reason":"usedUp".*"msg":"enrolment refused"/);
   });
 
   it('a code for several uses enrols that many devices', async () => {

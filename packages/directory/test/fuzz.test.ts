@@ -11,7 +11,7 @@ import { type Directory, call, enrol, oktaUser, startDirectory } from '@pwsync/t
 import { directoryFuzzTarget } from '@pwsync/testing/fuzz-targets';
 import { fuzz } from '@pwsync/testing/http-fuzz';
 
-const REQUESTS = Number(process.env.PWSYNC_FUZZ_REQUESTS ?? 1500);
+const REQUESTS = Number(process.env.PWSYNC_FUZZ_REQUESTS ?? 1000);
 let directory: Directory | undefined;
 afterAll(async () => {
   await directory?.stop();

@@ -57,8 +57,11 @@ function servedSerial(url: string): Promise<string> {
 const serialOf = (pem: string) => new X509Certificate(pem).serialNumber;
 
 describe('the directory over TLS', () => {
+  let shared: (Directory & { certFile: string; keyFile: string }) | undefined;
+  const sharedTls = async () => (shared ??= await startTls());
+
   it("serves Okta's SCIM requests over https, with Locations under its own https URL", async () => {
-    const d = await startTls();
+    const d = await sharedTls();
     expect(d.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const scim = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => call(d.url, method, `/scim/v2${url}`, body, headers, TOKEN, trust);
     const find = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "tls@example.com"')}&startIndex=1&count=100`);
@@ -75,7 +78,7 @@ describe('the directory over TLS', () => {
   });
 
   it('answers no plain HTTP on its TLS port', async () => {
-    const d = await startTls();
+    const d = await sharedTls();
     const socket = net.connect(Number(new URL(d.url).port), '127.0.0.1');
     let text = '';
     socket.on('data', (c) => (text += c.toString('latin1')));
@@ -97,7 +100,7 @@ describe('the directory over TLS', () => {
     writeFileSync(d.keyFile, renewed.key, { mode: 0o600 });
     d.child.kill('SIGHUP');
     await expect.poll(() => servedSerial(d.url)).toBe(serialOf(renewed.cert));
-    expect(d.output()).toContain('TLS certificate and key reloaded');
+    await expect.poll(() => d.output()).toContain('TLS certificate and key reloaded');
 
     // A bad renewal (a key that is not the certificate's) keeps the working pair.
     copyFileSync(stray.certFile, d.certFile);
