@@ -18,7 +18,7 @@ import { issue, makeCa } from '@pwsync/testing/tls-fixtures';
 import type { BenchResult } from './run';
 
 const REQUESTS = Number(process.env.PWSYNC_FUZZ_REQUESTS ?? 50_000);
-const DEADLINE_MS = 240_000;
+const DEADLINE_MS = 420_000;
 
 async function bareFloor(): Promise<{ child: ChildProcess; port: number }> {
   const script = `const s=require('node:http').createServer((q,r)=>{q.resume();r.writeHead(404).end()});s.listen(0,'127.0.0.1',()=>console.log(s.address().port));process.on('SIGTERM',()=>process.exit(0));`;

@@ -35,6 +35,8 @@ export class DirectoryContext {
   /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
   publicUrl = '';
   private scrubQueued = false;
+  /** Check-in times not yet written: one transaction every few seconds, not an fsync per check-in. */
+  private readonly checkIns = new Map<string, string>();
 
   constructor(
     readonly store: Store,
@@ -82,6 +84,36 @@ export class DirectoryContext {
     const device = this.store.q.deviceById.get(deviceId);
     const user = device && this.store.q.userById.get(device.user_id);
     if (device && user && this.hub.isOnline(device.id)) this.hub.push(device.id, this.answerFor(device, user));
+  }
+
+  /** A device checked in now; written with the others by flushCheckIns(). */
+  recordCheckIn(deviceId: string): void {
+    this.checkIns.set(deviceId, this.now().toISOString());
+  }
+
+  /** The device's last check-in, written or not. */
+  lastCheckIn(device: DeviceRow): string | null {
+    return this.checkIns.get(device.id) ?? device.last_check_in;
+  }
+
+  forgetDevice(deviceId: string): void {
+    this.checkIns.delete(deviceId);
+    this.reports.forget(deviceId);
+  }
+
+  /**
+   * Writes the check-in times gathered since the last flush, in one transaction. A
+   * check-in time lost to a power cut costs nothing (the next check-in sets it again),
+   * so it does not pay for an fsync of its own: with one per check-in the disk, not the
+   * network, would bound how many devices a directory serves.
+   */
+  flushCheckIns(): void {
+    if (this.checkIns.size === 0) return;
+    const pending = [...this.checkIns];
+    this.checkIns.clear();
+    this.store.transaction(() => {
+      for (const [deviceId, at] of pending) this.store.q.checkedIn.run(at, deviceId);
+    });
   }
 
   /** After a transaction erased hashes: clear them out of the WAL too, once, soon. */

@@ -41,7 +41,7 @@ export function listDevices(ctx: DirectoryContext, userName: string, reply: Fast
       deviceName: d.device_name,
       platform: d.platform,
       syncEnabled: d.sync_enabled === 1,
-      lastCheckIn: d.last_check_in,
+      lastCheckIn: ctx.lastCheckIn(d),
       // `at` is what the device claims; `receivedAt` is the directory's own clock.
       lastResult: last ? { changeId: last.change_id, outcome: last.outcome, failedStep: last.failed_step, at: last.at, receivedAt: last.received_at } : null,
       online: ctx.hub.isOnline(d.id),
@@ -84,7 +84,7 @@ export function removeDevice(ctx: DirectoryContext, deviceId: string, reply: Fas
     return latest ? store.eraseUnneededHashes(latest) : false;
   });
   ctx.hub.disconnect(deviceId);
-  ctx.reports.forget(deviceId);
+  ctx.forgetDevice(deviceId);
   if (erased) ctx.hashesErased();
   ctx.logger.info({ deviceId, erasedHashes: erased }, 'device removed');
   reply.code(204).send();
@@ -105,7 +105,7 @@ export function authenticateDevice(ctx: DirectoryContext, request: FastifyReques
 }
 
 export function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): void {
-  ctx.store.q.checkedIn.run(ctx.now().toISOString(), device.id);
+  ctx.recordCheckIn(device.id);
   sendJson(reply, 200, ctx.answerFor(device, user), JSON_CONTENT_TYPE);
 }
 

@@ -165,7 +165,7 @@ export function deleteUser(ctx: DirectoryContext, id: string, reply: FastifyRepl
   });
   for (const device of devices) {
     ctx.hub.disconnect(device.id);
-    ctx.reports.forget(device.id);
+    ctx.forgetDevice(device.id);
   }
   // The user's changes went with them (ON DELETE CASCADE): their hashes leave the WAL too.
   ctx.hashesErased();

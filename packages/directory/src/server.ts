@@ -99,7 +99,7 @@ export interface StartOptions extends DirectoryOptions {
   /** The base of the URLs SCIM hands out; defaults to the listening address (loopback only). */
   publicUrl?: string;
   limits?: Partial<Limits>;
-  /** How often expired hashes are looked for (an hour; tests pass less). */
+  /** How often expired hashes are looked for (default: an hour). */
   sweepIntervalMs?: number;
   now?: () => Date;
 }
@@ -248,11 +248,21 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     }
   }, options.sweepIntervalMs ?? 60 * 60 * 1000);
   sweep.unref();
+  const flushCheckIns = () => {
+    try {
+      ctx.flushCheckIns();
+    } catch (error) {
+      logger.error({ err: { name: (error as Error).name } }, 'could not write check-in times');
+    }
+  };
+  const checkInWriter = setInterval(flushCheckIns, 5_000);
+  checkInWriter.unref();
 
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (error) {
     clearInterval(sweep);
+    clearInterval(checkInWriter);
     store.close();
     throw error;
   }
@@ -271,8 +281,10 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     },
     close: async () => {
       clearInterval(sweep);
+      clearInterval(checkInWriter);
       ctx.hub.close();
       await app.close();
+      flushCheckIns();
       store.close();
     },
   };
