@@ -14,17 +14,39 @@ const quiet = process.argv.includes('--quiet');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', absWorkingDir: root, outExtension: { '.js': '.cjs' } };
+// Programs that hash passwords (the agent, the directory) run sha512-crypt on worker threads
+// (packages/passwords/src/crypt-pool.ts): the worker ships beside the bundle, which finds it
+// from its own file as the sources do from import.meta.url.
+const withCryptWorker = (outdir) => ({
+  define: { 'import.meta.url': '__pwsyncModuleUrl' },
+  banner: { js: 'const __pwsyncModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  worker: () =>
+    build({ ...node, format: 'esm', outExtension: { '.js': '.mjs' }, sourcemap: false, entryPoints: { 'crypt-worker': 'packages/passwords/src/crypt-worker.mjs' }, outdir }),
+});
+const agentWorker = withCryptWorker('packages/agent/dist');
+const directoryWorker = withCryptWorker('packages/directory/dist');
 const parts = {
   // dbus-next requires x11 (X session bus discovery) and usocket only on paths we never take.
   // Node 18: the Debian package runs it with Debian 12's nodejs (packaging/README.md).
-  agent: () => build({ ...node, target: 'node18', entryPoints: { cli: 'packages/agent/src/cli.ts' }, outdir: 'packages/agent/dist', external: ['x11', 'usocket'] }),
+  agent: () =>
+    Promise.all([
+      build({ ...node, target: 'node18', define: agentWorker.define, banner: agentWorker.banner, entryPoints: { cli: 'packages/agent/src/cli.ts' }, outdir: 'packages/agent/dist', external: ['x11', 'usocket'] }),
+      agentWorker.worker(),
+    ]),
   // The reference directory (better-sqlite3 is native: loaded from node_modules at run time).
-  directory: () => build({ ...node, entryPoints: { cli: 'packages/directory/src/cli.ts' }, outdir: 'packages/directory/dist', external: ['better-sqlite3'] }),
+  directory: () =>
+    Promise.all([
+      build({ ...node, define: directoryWorker.define, banner: directoryWorker.banner, entryPoints: { cli: 'packages/directory/src/cli.ts' }, outdir: 'packages/directory/dist', external: ['better-sqlite3'] }),
+      directoryWorker.worker(),
+    ]),
   // The demo (never shipped): its back end for npm start, the browser demo's host, the
   // identity provider's command line.
   demo: () =>
     build({
       ...node,
+      // The device API's schema brings the hash checks of @pwsync/passwords; the demo never hashes, so no worker ships.
+      define: agentWorker.define,
+      banner: agentWorker.banner,
       entryPoints: { stack: 'packages/demo/src/stack.ts', 'demo-host': 'packages/demo/src/web/demo-host.ts', idp: 'packages/demo/src/idp.ts' },
       outdir: 'packages/demo/dist',
     }),

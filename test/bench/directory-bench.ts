@@ -21,6 +21,7 @@ import type { BenchResult } from './run';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'bench-token-0123456789abcdef';
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const ITERATIONS = 1000;
 const CHANGES = 200;
 const WARMUP = 20;
@@ -34,7 +35,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 
 function request(url: string, method = 'GET', body?: string, token = TOKEN): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+    const req = http.request(url, { method, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -55,8 +56,12 @@ async function spawnUrl(args: string[]): Promise<{ child: ChildProcess; url: str
 }
 
 function startDirectory(dir: string) {
-  writeFileSync(path.join(dir, 'token'), TOKEN);
-  return spawnUrl(['--import', 'tsx', path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', path.join(dir, 'd.db'), '--token-file', path.join(dir, 'token'), '--pbkdf2-iterations', String(ITERATIONS), '--log-level', 'warn']);
+  writeFileSync(path.join(dir, 'scim.token'), TOKEN, { mode: 0o600 });
+  writeFileSync(path.join(dir, 'admin.token'), ADMIN_TOKEN, { mode: 0o600 });
+  return spawnUrl([
+    '--import', 'tsx', path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', path.join(dir, 'd.db'),
+    '--scim-token-file', path.join(dir, 'scim.token'), '--admin-token-file', path.join(dir, 'admin.token'), '--pbkdf2-iterations', String(ITERATIONS), '--crypt-rounds', '5000', '--log-level', 'warn',
+  ]);
 }
 
 const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
@@ -87,7 +92,9 @@ async function throughput(next: (i: number) => { url: string; method?: string; b
 
 async function pushLatency(url: string): Promise<{ afterResponse: number[]; afterRequest: number[] }> {
   const created = JSON.parse((await request(`${url}/scim/v2/Users`, 'POST', JSON.stringify({ userName: 'bench@example.com', active: true }))).text) as { id: string };
-  const device = JSON.parse((await request(`${url}/api/v1/devices`, 'POST', JSON.stringify({ userName: 'bench@example.com', deviceName: 'bench', platform: 'darwin' }))).text) as { deviceToken: string };
+  // Enrolled as every device is: a code from the administrator, exchanged by the device.
+  const { code } = JSON.parse((await request(`${url}/api/v1/enrolment-codes`, 'POST', JSON.stringify({ userName: 'bench@example.com' }), ADMIN_TOKEN)).text) as { code: string };
+  const device = JSON.parse((await request(`${url}/api/v1/device/enrol`, 'POST', JSON.stringify({ code, deviceName: 'bench', platform: 'darwin' }), '')).text) as { deviceToken: string };
   let arrived: ((at: number) => void) | undefined;
   const stream = http.get(`${url}/api/v1/device/events`, { headers: { authorization: `Bearer ${device.deviceToken}` } });
   await new Promise<void>((resolve) =>

@@ -70,7 +70,7 @@ async function confirm(page: Page, next: string, previous = PREVIOUS): Promise<v
 
 async function devices(): Promise<Array<{ deviceName: string; lastResult: { outcome: string } | null }>> {
   const response = await fetch(new URL(`/api/v1/users/${encodeURIComponent(stack.userName)}/devices`, stack.directory.url), {
-    headers: { authorization: `Bearer ${stack.idp.token}` },
+    headers: { authorization: `Bearer ${stack.adminToken}` },
   });
   return ((await response.json()) as { devices: Array<{ deviceName: string; lastResult: { outcome: string } | null }> }).devices;
 }
@@ -145,7 +145,7 @@ test('a change withdrawn by turning sync off for the person leaves nothing to co
   await expect(page.locator('[data-phase="pending"]')).toBeVisible();
   const response = await fetch(new URL(`/api/v1/users/${encodeURIComponent(stack.userName)}`, stack.directory.url), {
     method: 'PATCH',
-    headers: { authorization: `Bearer ${stack.idp.token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ syncEnabled: false }),
   });
   expect(response.status).toBeLessThan(300);

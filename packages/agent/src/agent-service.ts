@@ -139,10 +139,18 @@ export class AgentService extends EventEmitter<AgentEvents> {
     };
   }
 
-  /** A change arrived from the directory (or the demo): it supersedes any older one. */
-  async receiveChange(arrived: PendingChange, hashes: ChangeHashes): Promise<void> {
+  /**
+   * A change arrived from the directory (or the demo): it supersedes any older one.
+   * Only the hash this computer's backend verifies with is kept; a change without it
+   * is refused (the directory sends each platform its own).
+   */
+  async receiveChange(arrived: PendingChange, received: ChangeHashes): Promise<void> {
     const previous = this.pending.current;
     if (previous?.change.id === arrived.id) return;
+    const kind = this.backend.newPasswordHash;
+    const hash = received[kind];
+    if (!hash) throw new Error('the change carries no hash this computer verifies with');
+    const hashes: ChangeHashes = kind === 'sha512crypt' ? { sha512crypt: hash } : { pbkdf2: hash };
     const supersededIds = previous ? [previous.change.id, ...this.pending.supersededIds].slice(0, 100) : this.pending.supersededIds;
     const change = await this.applyOnArrival(arrived, hashes);
     this.pending = { current: { change, hashes }, supersededIds };
@@ -158,9 +166,9 @@ export class AgentService extends EventEmitter<AgentEvents> {
    * the person to confirm it with both passwords, which sets the account from them.
    */
   private async applyOnArrival(change: PendingChange, hashes: ChangeHashes): Promise<PendingChange> {
-    if (this.backend.mode !== 'applied' || !this.backend.applyDirectoryHash) return change;
+    if (this.backend.mode !== 'applied' || !this.backend.applyDirectoryHash || !hashes.sha512crypt) return change;
     try {
-      await this.backend.applyDirectoryHash(this.user, hashes);
+      await this.backend.applyDirectoryHash(this.user, { sha512crypt: hashes.sha512crypt });
       this.logger.info('applied the directory\'s hash to the account', { changeId: change.id });
       // The account is in step: the directory hears so now (again at each check-in until it
       // stops offering the change). Keyring and disk stay for the person to confirm, if they wish.

@@ -2,11 +2,12 @@
 /**
  * pwsync-agent: the reference device agent.
  *
- *   pwsync-agent [--socket PATH] --backend sandbox|linux|darwin --state-dir DIR [--user NAME] [--directory URL]
+ *   pwsync-agent [--socket PATH] --backend sandbox|linux|darwin --state-dir DIR [--user NAME] [--directory URL …]
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { SecretFileError, readSecretFile } from '@pwsync/node-kit/secret-file';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import { SafeRunner } from './backends/safe-runner';
 import { SandboxBackend } from './backends/sandbox';
 import { systemSocketPath, type SyncStep } from '@pwsync/agent-protocol';
 import { seedDemo } from './demo-seed';
-import { DirectoryClient } from './directory-client';
+import { DirectoryClient, directoryUrlProblem } from './directory-client';
 import { connectDirectory } from './directory-sync';
 import { ensureSafeFolder, trustedOwners, UnsafeFolderError } from './folder-safety';
 import { DEFAULT_ATTEMPT_LIMIT } from './lockout';
@@ -43,8 +44,11 @@ Options:
   --user NAME         whose changes this socket serves (default with the sandbox: the user
                       running the agent); required with the linux and darwin backends,
                       which never serve root or a system account
-  --directory URL     the directory to check in with (http or https)
-  --device-token-file FILE  this device's token for the directory (with --directory)
+  --directory URL     the directory to check in with: https (plain http only to this computer)
+  --device-token-file FILE  this device's token for the directory (with --directory), in a
+                      file only its owner may read
+  --directory-ca FILE the CA certificate (PEM) the directory's certificate must chain to;
+                      only it is trusted then, not the system's CAs (with --directory)
   --checkin-interval S  seconds between check-ins (default 60); changes also arrive at once
                       over the directory's event stream while it can be reached
   --seed-demo         with --backend sandbox: create the practice account and a demo change
@@ -68,6 +72,7 @@ function parse(argv: string[]) {
       user: { type: 'string' },
       directory: { type: 'string' },
       'device-token-file': { type: 'string' },
+      'directory-ca': { type: 'string' },
       'checkin-interval': { type: 'string' },
       'seed-demo': { type: 'boolean' },
       'allow-new-keychain': { type: 'boolean' },
@@ -85,7 +90,7 @@ function parse(argv: string[]) {
   if (real && !values.user) throw new UsageError(`--user is required with the ${values.backend} backend: the person whose password the agent keeps in step`);
   if (!values['state-dir']) throw new UsageError('--state-dir is required');
   if (values['seed-demo'] && values.backend !== 'sandbox') throw new UsageError('--seed-demo works only with --backend sandbox');
-  let directory: { url: string; tokenFile: string; intervalMs: number } | undefined;
+  let directory: { url: string; tokenFile: string; caFile: string | undefined; intervalMs: number } | undefined;
   if (values.directory !== undefined) {
     let url: URL;
     try {
@@ -93,13 +98,15 @@ function parse(argv: string[]) {
     } catch {
       throw new UsageError(`--directory must be a URL, not "${values.directory}"`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('--directory must be an http or https URL');
+    const problem = directoryUrlProblem(url);
+    if (problem) throw new UsageError(`--directory ${problem}`);
     if (!values['device-token-file']) throw new UsageError('--directory needs --device-token-file');
     const seconds = Number(values['checkin-interval'] ?? 60);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) throw new UsageError('--checkin-interval must be a number of seconds from 1 to 86400');
-    directory = { url: url.toString(), tokenFile: path.resolve(values['device-token-file']), intervalMs: seconds * 1000 };
-  } else if (values['device-token-file'] || values['checkin-interval']) {
-    throw new UsageError('--device-token-file and --checkin-interval go with --directory');
+    const caFile = values['directory-ca'] === undefined ? undefined : path.resolve(values['directory-ca']);
+    directory = { url: url.toString(), tokenFile: path.resolve(values['device-token-file']), caFile, intervalMs: seconds * 1000 };
+  } else if (values['device-token-file'] || values['checkin-interval'] || values['directory-ca']) {
+    throw new UsageError('--device-token-file, --directory-ca and --checkin-interval go with --directory');
   }
   const attemptLimit = Number(values['attempt-limit'] ?? DEFAULT_ATTEMPT_LIMIT);
   if (!Number.isInteger(attemptLimit) || attemptLimit < 1 || attemptLimit > 100) throw new UsageError('--attempt-limit must be a whole number from 1 to 100');
@@ -233,13 +240,26 @@ export async function main(argv: string[]): Promise<number> {
   let directoryClient: DirectoryClient | undefined;
   if (options.directory) {
     let deviceToken: string;
+    let ca: string | undefined;
     try {
-      deviceToken = (await readFile(options.directory.tokenFile, 'utf8')).trim();
-    } catch {
-      process.stderr.write(`pwsync-agent: cannot read the device token file ${options.directory.tokenFile}\n`);
+      deviceToken = readSecretFile(options.directory.tokenFile, '--device-token-file').trim();
+    } catch (error) {
+      process.stderr.write(`pwsync-agent: ${error instanceof SecretFileError ? error.message : 'cannot read --device-token-file'}\n`);
       return 2;
     }
-    directoryClient = new DirectoryClient({ url: options.directory.url, deviceToken, logger, intervalMs: options.directory.intervalMs });
+    if (options.directory.caFile) {
+      try {
+        ca = await readFile(options.directory.caFile, 'utf8');
+      } catch (error) {
+        process.stderr.write(`pwsync-agent: cannot read --directory-ca ${options.directory.caFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+        return 2;
+      }
+      if (!/-----BEGIN CERTIFICATE-----/.test(ca)) {
+        process.stderr.write(`pwsync-agent: --directory-ca ${options.directory.caFile} must hold a PEM certificate\n`);
+        return 2;
+      }
+    }
+    directoryClient = new DirectoryClient({ url: options.directory.url, deviceToken, ca, logger, intervalMs: options.directory.intervalMs });
     connectDirectory(service, directoryClient, logger);
   }
   // With a directory the demo change comes from it, as from the identity provider.

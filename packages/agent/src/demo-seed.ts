@@ -8,14 +8,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentService } from './agent-service';
 import { SandboxBackend } from './backends/sandbox';
-import { pbkdf2Sha512, sha512Crypt } from '@pwsync/passwords';
-import type { ChangeHashes } from './user-state';
+import { SHA512_CRYPT_MIN_ROUNDS, pbkdf2Sha512, sha512Crypt } from '@pwsync/passwords';
 
 export const DEMO_PASSWORDS = { previous: 'autumn-leaves-42', next: 'winter-snow-77' } as const;
 export const DEMO_PROVIDER = 'Okta';
 
-export async function hashesFor(password: string, pbkdf2Iterations = 10_000): Promise<ChangeHashes> {
-  return { sha512crypt: sha512Crypt(password), pbkdf2: await pbkdf2Sha512(password, pbkdf2Iterations) };
+/** Both hashes, as a directory would make them for a user with a Mac and a Linux computer (each agent keeps the one it uses). */
+export async function hashesFor(password: string, pbkdf2Iterations = 10_000, cryptRounds = SHA512_CRYPT_MIN_ROUNDS): Promise<{ sha512crypt: string; pbkdf2: string }> {
+  const [sha512crypt, pbkdf2] = await Promise.all([sha512Crypt(password, cryptRounds), pbkdf2Sha512(password, pbkdf2Iterations)]);
+  return { sha512crypt, pbkdf2 };
 }
 
 export function newChangeId(): string {

@@ -2,10 +2,20 @@
  * The agent's side of the directory's device API (docs/directory.md): a check-in at
  * an interval (60 s by default, as the source article has it) and, beside it, the
  * directory's event stream, so a change arrives in under a second while online and at
- * the next check-in after being offline. Every answer is validated before use.
+ * the next check-in after being offline. Every answer is validated with the device
+ * API's schema before use, hashes included (their shape and cost: a hash outside the
+ * bounds @pwsync/passwords accepts makes the answer invalid, and nothing hashes with it).
+ *
+ * Over https, through undici, so the directory's CA can be pinned (--directory-ca:
+ * only that CA is trusted, not the system's); plain http only to this computer
+ * itself. A refused certificate is logged with what is wrong with it.
  */
 import { EventEmitter } from 'node:events';
+import { isIP } from 'node:net';
 import { EventSource } from 'eventsource';
+// undici 6, not 7: 7 needs Node 20.18 and node:sqlite, and the Debian package runs the agent
+// with Debian 12's Node 18 (packaging/README.md). It is what pins the directory's CA.
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { Logger } from '@pwsync/node-kit/log';
 import { CheckinAnswer, DEVICE_API, DeviceEvent, type DeviceResult } from '@pwsync/device-api';
 
@@ -15,6 +25,8 @@ export interface DirectoryClientOptions {
   url: string;
   deviceToken: string;
   logger: Logger;
+  /** The CA (PEM) the directory's certificate must chain to; without it, the system's CAs. */
+  ca?: string;
   intervalMs?: number;
   timeoutMs?: number;
 }
@@ -26,14 +38,53 @@ export interface DirectoryClientEvents {
 
 export const DEFAULT_CHECKIN_INTERVAL_MS = 60_000;
 
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/** Why a directory URL is refused, or undefined: https anywhere, http only to this computer. */
+export function directoryUrlProblem(url: URL): string | undefined {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return 'must be an https URL';
+  if (!isLoopbackHost(url.hostname)) return 'must be https: plain http is accepted only to a directory on this computer (127.0.0.1, ::1, localhost)';
+  return undefined;
+}
+
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+]);
+
+/** What went wrong reaching the directory, in words an administrator acts on, with the code it came from. */
+export function explainConnectionError(error: unknown): { code: string; message: string } {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  const code = cause?.code ?? (error as { code?: string }).code ?? (error as Error).name ?? 'error';
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return { code, message: "the directory's TLS certificate has expired or is not yet valid" };
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return { code, message: "the directory's TLS certificate is not for this host name" };
+  if (UNTRUSTED.has(code)) return { code, message: "the directory's TLS certificate is not signed by a trusted CA (is --directory-ca the directory's CA?)" };
+  if (code === 'TimeoutError' || code === 'AbortError') return { code, message: 'the directory did not answer in time' };
+  return { code, message: 'the directory cannot be reached' };
+}
+
 export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
   private stream: EventSource | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly base: string;
+  private readonly dispatcher: Agent;
 
   constructor(private readonly options: DirectoryClientOptions) {
     super();
+    const problem = directoryUrlProblem(new URL(options.url));
+    if (problem) throw new Error(`the directory URL ${problem}`);
     this.base = options.url.replace(/\/+$/, '');
+    this.dispatcher = new Agent({ connect: options.ca ? { ca: options.ca } : {} });
   }
 
   start(): void {
@@ -47,6 +98,7 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
     clearInterval(this.timer);
     this.stream?.close();
     this.stream = undefined;
+    void this.dispatcher.close().catch(() => undefined);
   }
 
   /** Checks in now; undefined when the directory cannot be reached or answers nonsense. */
@@ -59,7 +111,8 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
       }
       return this.accept(await response.json());
     } catch (error) {
-      this.options.logger.warn('the directory cannot be reached', { err: (error as Error).name });
+      const { code, message } = explainConnectionError(error);
+      this.options.logger.warn(`cannot check in: ${message}`, { reason: code });
       this.emit('connection', 'offline');
       return undefined;
     }
@@ -71,13 +124,16 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(result),
     });
+    await response.arrayBuffer();
     if (!response.ok) throw new Error(`the directory answered ${response.status}`);
   }
 
   private accept(body: unknown): CheckinAnswer | undefined {
     const parsed = CheckinAnswer.safeParse(body);
     if (!parsed.success) {
-      this.options.logger.warn('the directory sent an answer that does not match its API');
+      // The paths at fault, never the values (a hash is a value).
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))];
+      this.options.logger.warn('the directory sent an answer that does not match its API; it is ignored', { fields });
       return undefined;
     }
     this.emit('answer', parsed.data);
@@ -87,7 +143,8 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
   private openStream(): void {
     const token = this.options.deviceToken;
     const stream = new EventSource(`${this.base}${DEVICE_API.events}`, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, Authorization: `Bearer ${token}` } }),
+      fetch: (input, init) =>
+        undiciFetch(input, { ...init, dispatcher: this.dispatcher, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
     });
     stream.onopen = () => {
       this.emit('connection', 'online');
@@ -108,9 +165,10 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
     this.stream = stream;
   }
 
-  private fetch(pathname: string, init: RequestInit): Promise<Response> {
-    return fetch(`${this.base}${pathname}`, {
+  private fetch(pathname: string, init: { method: string; headers?: Record<string, string>; body?: string }) {
+    return undiciFetch(`${this.base}${pathname}`, {
       ...init,
+      dispatcher: this.dispatcher,
       headers: { ...init.headers, Authorization: `Bearer ${this.options.deviceToken}` },
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
     });

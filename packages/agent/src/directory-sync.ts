@@ -36,6 +36,10 @@ export function connectDirectory(service: AgentService, client: DirectoryClient,
       await link.report(change.id, 'synced', null).catch(() => logger.warn('could not report a sync to the directory yet', { changeId: change.id }));
       return;
     }
+    if (!change.hashes[service.backend.newPasswordHash]) {
+      logger.warn("the directory sent a change without the hash this computer verifies with; it is ignored", { changeId: change.id, needed: service.backend.newPasswordHash });
+      return;
+    }
     await service.receiveChange({ id: change.id, createdAt: change.createdAt, provider: change.provider, mode: service.backend.mode }, change.hashes);
   };
 

@@ -86,6 +86,9 @@ export class SyncEngine {
     let accountAlreadyMoved = false;
     await step('verifyNew', async () => {
       const hash = request.change.hashes[backend.newPasswordHash];
+      // receiveChange keeps only changes with this hash: a stored change without it was written by hand.
+      if (!hash) throw stepFailed('verifyNew', [], false, 'contactSupport');
+      // Off the event loop (a worker thread, or libuv's pool), and refused without hashing when its cost is out of bounds.
       if (!(await verifyPassword(request.newPassword, hash))) throw await this.deps.passwordRejected('new');
       return 'done';
     }, false);

@@ -7,6 +7,14 @@ import { makeTempDir, BUILT } from '@pwsync/testing/processes';
 
 const run = promisify(execFile);
 const CLI = BUILT.agent;
+const files = makeTempDir();
+const openToken = path.join(files, 'open.token');
+const privateToken = path.join(files, 'private.token');
+const notPem = path.join(files, 'ca.txt');
+await fs.writeFile(openToken, 'a-device-token-anyone-can-read\n', { mode: 0o644 });
+await fs.writeFile(privateToken, 'a-device-token-of-its-own\n', { mode: 0o600 });
+await fs.writeFile(notPem, 'not a certificate\n');
+const withDirectory = ['--socket', path.join(files, 'x.sock'), '--backend', 'sandbox', '--state-dir', path.join(files, 'state'), '--directory', 'https://127.0.0.1:1'];
 
 
 async function agent(args: string[]) {
@@ -33,15 +41,20 @@ describe('pwsync-agent', () => {
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox'], '--state-dir is required'],
     [['--bogus'], "Unknown option '--bogus'"],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'not a url'], '--directory must be a URL, not "not a url"'],
-    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'ftp://x'], '--directory must be an http or https URL'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'ftp://x'], '--directory must be an https URL'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://directory.example.com', '--device-token-file', '/tmp/t'], '--directory must be https: plain http is accepted only to a directory on this computer'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://10.0.0.5:8443', '--device-token-file', '/tmp/t'], '--directory must be https'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
-    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file and --checkin-interval go with --directory'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file, --directory-ca and --checkin-interval go with --directory'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
     // The real backends change an account's password: whose must be said, and never root's or a system account's.
     [['--backend', 'linux', '--state-dir', '/tmp/s'], '--user is required with the linux backend: the person whose password the agent keeps in step'],
     [['--backend', 'linux', '--state-dir', '/tmp/s', '--user', 'root'], 'the agent never serves root: give --user the person whose password it keeps in step'],
     [['--backend', 'linux', '--state-dir', '/tmp/s', '--user', 'daemon'], '--user daemon is a system account (uid 1); the agent serves only people, uids 1000 to 60000'],
     [['--backend', 'linux', '--state-dir', '/tmp/s', '--user', 'nobody'], '--user nobody is a system account (uid 65534)'],
+    [[...withDirectory, '--device-token-file', openToken], `--device-token-file ${openToken} can be read by others than its owner; make it private with: chmod 600 ${openToken}`],
+    [[...withDirectory, '--device-token-file', privateToken, '--directory-ca', path.join(files, 'missing.pem')], 'cannot read --directory-ca'],
+    [[...withDirectory, '--device-token-file', privateToken, '--directory-ca', notPem], `--directory-ca ${notPem} must hold a PEM certificate`],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);
     expect(result.code).toBe(2);

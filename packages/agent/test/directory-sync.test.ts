@@ -119,6 +119,36 @@ describe('the agent and its directory', () => {
     expect(h.service.status().pendingChange).toBeNull();
   });
 
+  it('refuses a hash of a cost or shape it does not accept, at once and without hashing', async () => {
+    const { h, d } = await setUp();
+    await until(h, (s) => s.directory.state === 'online');
+    const good = await change('chg_fine');
+    const digest = good.hashes.sha512crypt.slice(good.hashes.sha512crypt.lastIndexOf('$') + 1);
+    for (const hashes of [
+      { sha512crypt: `$6$rounds=999999999$abcdefgh$${digest}` },
+      { pbkdf2: good.hashes.pbkdf2.replace('$1000$', '$999999999$') },
+      { pbkdf2: '$pbkdf2-sha512$1000$AA$AA' },
+      {},
+    ]) {
+      d.set({ change: { ...good, id: 'chg_costly', hashes } as never });
+      const started = performance.now();
+      expect(await client!.checkIn()).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+    expect(h.service.status().pendingChange).toBeNull();
+    // The same change with hashes it accepts is taken.
+    d.set({ change: good });
+    await until(h, (s) => s.pendingChange?.id === 'chg_fine');
+  });
+
+  it('keeps only the hash its backend verifies with', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: await change('chg_one_hash') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_one_hash');
+    const pending = JSON.parse(await fs.readFile(path.join(h.stateDir, 'users', USER, 'pending.json'), 'utf8'));
+    expect(Object.keys(pending.current.hashes)).toEqual(['pbkdf2']);
+  });
+
   it('where the agent applies changes itself (Linux), reports the device synced at once and keeps the change for the optional keyring update', async () => {
     harness = await startHarness({ previous: PREVIOUS, next: NEXT });
     await harness.service.withdrawChange();
@@ -126,6 +156,7 @@ describe('the agent and its directory', () => {
     const backend = harness.service.backend as SandboxBackend & { mode: string; applyDirectoryHash?: (user: string, hashes: { sha512crypt: string }) => Promise<void> };
     Object.assign(backend, {
       mode: 'applied',
+      newPasswordHash: 'sha512crypt',
       applyDirectoryHash: async (user: string, hashes: { sha512crypt: string }) => {
         await fs.writeFile(path.join(SandboxBackend.folder(harness!.stateDir, user), 'account.json'), JSON.stringify({ hash: hashes.sha512crypt }));
       },

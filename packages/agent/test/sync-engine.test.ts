@@ -8,7 +8,7 @@ import { ErrorCode, type StepState, type SyncStep } from '@pwsync/agent-protocol
 import { SyncEngine } from '../src/sync-engine';
 import { UserState } from '../src/user-state';
 import { systemClock } from '@pwsync/node-kit/clock';
-import { verifyPassword } from '@pwsync/passwords';
+import { sha512Crypt, verifyPassword } from '@pwsync/passwords';
 import { makeTempDir } from '@pwsync/testing/processes';
 import { seedAccount } from '@pwsync/testing/seed';
 
@@ -50,7 +50,38 @@ async function engineWith(backend: SandboxBackend, stateDir: string) {
   return { engine, progress };
 }
 
+/** A backend that verifies the new password against the crypt hash, as Linux does. */
+class VerifiesWithCrypt extends SandboxBackend {
+  override readonly newPasswordHash = 'sha512crypt' as unknown as 'pbkdf2';
+}
+
 describe('the sync engine', () => {
+  it('verifies the new password off its event loop, so a slow hash never stalls the socket', async () => {
+    const dir = makeTempDir();
+    dirs.push(dir);
+    const stateDir = path.join(dir, 'state');
+    await seedAccount(stateDir, USER, 'p-prev', 'p-next');
+    const state = new UserState(stateDir, USER, () => undefined);
+    const stored = (await state.readPending()).current!;
+    // A hash at 200,000 rounds: a few hundred milliseconds of a thread.
+    const slow = { ...stored, hashes: { sha512crypt: await sha512Crypt('p-next', 200_000) } };
+    const { engine } = await engineWith(new VerifiesWithCrypt(stateDir), stateDir);
+    let longest = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    const started = performance.now();
+    const result = await engine.run({ change: slow, previousPassword: 'p-prev', newPassword: 'p-next' });
+    clearInterval(ticker);
+    longest = Math.max(longest, performance.now() - last);
+    expect(result.outcome).toBe('synced');
+    expect(performance.now() - started).toBeGreaterThan(100);
+    expect(longest).toBeLessThan(80);
+  });
+
   it('puts the previous password back when the account change does not take, and says retrying is safe', async () => {
     const dir = makeTempDir();
     dirs.push(dir);

@@ -1,15 +1,18 @@
 /**
  * The demo's back end, as npm start and the whole-chain tests run it: the reference
- * directory on 127.0.0.1, a demo user enrolled with this computer as a device, and a
- * sandbox agent that checks in with the directory and holds its event stream. Then
- * the identity provider's first password change is sent over SCIM, exactly as Okta
- * would, so the tray app starts with one change to confirm.
+ * directory on 127.0.0.1 (plain HTTP, which the directory allows on loopback only), a
+ * demo user, this computer enrolled as their device the one way there is (an
+ * enrolment code from the admin API, exchanged on the device API), and a sandbox agent
+ * that checks in with the directory and holds its event stream. Then the identity
+ * provider's first password change is sent over SCIM, exactly as Okta would, so the
+ * tray app starts with one change to confirm.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { DEVICE_API, DeviceEnrolment, EnrolmentAnswer } from '@pwsync/device-api';
 import { createUser, type IdpTarget, setPassword } from './idp-client';
 
 import { demoRuntimeDir } from '@pwsync/agent-protocol';
@@ -34,7 +37,10 @@ export interface DemoStack {
   agent: DemoProcess;
   socketPath: string;
   stateDir: string;
+  /** The SCIM token's file (the identity provider's credential). */
   tokenFile: string;
+  /** The admin API's token (enrolment codes, devices, sync on and off). */
+  adminToken: string;
   userName: string;
   /** Enrols another device of the demo user; returns its token file. */
   enrollDevice(name: string): Promise<string>;
@@ -73,31 +79,57 @@ export function runNode(root: string, args: string[], env: Record<string, string
   };
 }
 
+/** Writes a fresh random token into `file` (0600) unless it is there from an earlier run. */
+function tokenFile(file: string): string {
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  return file;
+}
+
 /** Starts the directory; `port` 0 picks a free one (a restart passes the one it had). */
-export async function startDirectory(root: string, runtimeDir: string, logLevel = 'warn', port = 0): Promise<DemoProcess & { url: string; tokenFile: string }> {
-  const tokenFile = path.join(runtimeDir, 'directory.token');
-  if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  // Few PBKDF2 rounds: the practice hashes protect nothing, and the demo should feel instant.
+export async function startDirectory(
+  root: string,
+  runtimeDir: string,
+  logLevel = 'warn',
+  port = 0,
+): Promise<DemoProcess & { url: string; tokenFile: string; adminTokenFile: string }> {
+  const scimTokenFile = tokenFile(path.join(runtimeDir, 'directory.token'));
+  const adminTokenFile = tokenFile(path.join(runtimeDir, 'directory-admin.token'));
+  // Few PBKDF2 and crypt rounds: the practice hashes protect nothing, and the demo should feel instant.
   const directory = runNode(root, [
     'packages/directory/dist/cli.cjs', '--listen', `127.0.0.1:${port}`, '--db', path.join(runtimeDir, 'directory.db'),
-    '--token-file', tokenFile, '--pbkdf2-iterations', '10000', '--log-level', logLevel,
+    '--scim-token-file', scimTokenFile, '--admin-token-file', adminTokenFile, '--pbkdf2-iterations', '10000', '--crypt-rounds', '5000', '--log-level', logLevel,
   ]);
   const url = await new Promise<string>((resolve, reject) => {
     const lines = readline.createInterface({ input: directory.child.stdout! });
     lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
     directory.child.once('exit', () => reject(new Error(`the directory did not start: ${directory.output()}`)));
   });
-  return { ...directory, url, tokenFile };
+  return { ...directory, url, tokenFile: scimTokenFile, adminTokenFile };
 }
 
-export async function enrollDevice(idp: IdpTarget, userName: string, deviceName: string, tokenFile: string): Promise<void> {
-  const response = await fetch(new URL('/api/v1/devices', idp.directory), {
+/** The directory and its admin token, for the administrator's side of enrolment. */
+export interface AdminTarget {
+  directory: string;
+  token: string;
+}
+
+/**
+ * Enrols a device as an administrator and a device do it: the administrator makes a
+ * single-use enrolment code (MDM would deliver it), the device exchanges it for its
+ * own token, written to `tokenFile` (0600).
+ */
+export async function enrollDevice(admin: AdminTarget, userName: string, deviceName: string, tokenFile: string, platform: DeviceEnrolment['platform'] = 'darwin'): Promise<void> {
+  const made = await fetch(new URL('/api/v1/enrolment-codes', admin.directory), {
     method: 'POST',
-    headers: { authorization: `Bearer ${idp.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ userName, deviceName, platform: 'darwin' }),
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ userName, label: deviceName }),
   });
+  if (made.status !== 201) throw new Error(`the directory refused to make an enrolment code for ${userName}: ${made.status}`);
+  const { code } = (await made.json()) as { code: string };
+  const request: DeviceEnrolment = { code, deviceName, platform };
+  const response = await fetch(new URL(DEVICE_API.enrol, admin.directory), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
   if (response.status !== 201) throw new Error(`the directory refused to enrol ${deviceName}: ${response.status}`);
-  const { deviceToken } = (await response.json()) as { deviceToken: string };
+  const { deviceToken } = EnrolmentAnswer.parse(await response.json());
   writeFileSync(tokenFile, `${deviceToken}\n`, { mode: 0o600 });
 }
 
@@ -118,10 +150,11 @@ export async function startAgent(root: string, options: { socketPath: string; st
 export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
   mkdirSync(options.runtimeDir, { recursive: true, mode: 0o700 });
   const directory = await startDirectory(options.root, options.runtimeDir, options.logLevel);
-  const idp: IdpTarget = { directory: directory.url, token: (await import('node:fs')).readFileSync(directory.tokenFile, 'utf8').trim() };
+  const idp: IdpTarget = { directory: directory.url, token: readFileSync(directory.tokenFile, 'utf8').trim() };
+  const admin: AdminTarget = { directory: directory.url, token: readFileSync(directory.adminTokenFile, 'utf8').trim() };
   await createUser(idp, DEMO_USER);
   const deviceTokenFile = path.join(options.runtimeDir, 'device.token');
-  await enrollDevice(idp, DEMO_USER, 'This Mac', deviceTokenFile);
+  await enrollDevice(admin, DEMO_USER, 'This Mac', deviceTokenFile);
   const socketPath = path.join(options.runtimeDir, 'agent.sock');
   const stateDir = path.join(options.runtimeDir, 'state');
   const agent = await startAgent(options.root, {
@@ -141,12 +174,13 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     socketPath,
     stateDir,
     tokenFile: directory.tokenFile,
+    adminToken: admin.token,
     userName: DEMO_USER,
     idp,
     async enrollDevice(name) {
       devices += 1;
       const file = path.join(options.runtimeDir, `device-${devices}.token`);
-      await enrollDevice(idp, DEMO_USER, name, file);
+      await enrollDevice(admin, DEMO_USER, name, file);
       return file;
     },
     async stop() {

@@ -26,7 +26,7 @@ describe("the demo's simulated identity provider", () => {
     const idp = { directory: directory.url, token: readFileSync(directory.tokenFile, 'utf8').trim() };
     await createUser(idp, 'sam@example.com');
     const deviceTokenFile = path.join(dir, 'device.token');
-    await enrollDevice(idp, 'sam@example.com', 'Test Mac', deviceTokenFile);
+    await enrollDevice({ directory: directory.url, token: readFileSync(directory.adminTokenFile, 'utf8').trim() }, 'sam@example.com', 'Test Mac', deviceTokenFile);
     const simulate = demoIdentityProvider({ PWSYNC_DEMO_DIRECTORY: directory.url, PWSYNC_DEMO_TOKEN_FILE: directory.tokenFile, PWSYNC_DEMO_USER: 'sam@example.com' })!;
     const offered = async () => {
       const response = await fetch(new URL('/api/v1/device/checkin', directory.url), { headers: { authorization: `Bearer ${readFileSync(deviceTokenFile, 'utf8').trim()}` } });

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const idp = (args: string[], input = '') =>
-  spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/demo/src/idp.ts'), ...args, '--directory', directory.url, '--token-file', path.join(directory.dir, 'token')], {
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/demo/src/idp.ts'), ...args, '--directory', directory.url, '--token-file', path.join(directory.dir, 'scim.token')], {
     cwd: ROOT,
     input,
     encoding: 'utf8',
@@ -31,7 +31,10 @@ describe('npm run idp', () => {
   it('create-user, set-password from stdin, deactivate, activate', async () => {
     const created = idp(['create-user', 'tess@example.com', '--password'], 'Idp-First-Pass-1\n');
     expect(created.status).toBe(0);
-    const device = await enrol(directory.url, 'tess@example.com');
+    const device = await enrol(directory.url, 'tess@example.com', 'Laptop', 'linux');
+    // A device is offered the changes made after it enrolled.
+    expect((await call(directory.url, 'GET', '/api/v1/device/checkin', undefined, {}, device.deviceToken)).body.change).toBeNull();
+    expect(idp(['set-password', 'tess@example.com'], 'Idp-Between-Pass-1\n').status).toBe(0);
     const first = (await call(directory.url, 'GET', '/api/v1/device/checkin', undefined, {}, device.deviceToken)).body.change;
 
     const set = idp(['set-password', 'TESS@example.com'], 'Idp-Second-Pass-2\n');
@@ -49,6 +52,7 @@ describe('npm run idp', () => {
     const printed = [created, set].map((r) => r.stdout + r.stderr).join('') + directory.output();
     expect(printed).not.toContain('Idp-First-Pass-1');
     expect(printed).not.toContain('Idp-Second-Pass-2');
+    expect(printed).not.toContain('Idp-Between-Pass-1');
   });
 
   it('says clearly what went wrong', () => {

@@ -2,30 +2,61 @@
  * The device API between the directory and the agents on every computer
  * (docs/directory.md): one zod source for both sides. The directory builds its
  * answers from these types and checks what devices send with them; the agent checks
- * every answer it receives with them before using any of it.
+ * every answer it receives with them before using any of it, hashes included: a hash
+ * of the wrong shape or outside the costs @pwsync/passwords accepts is refused here,
+ * before anything hashes with it.
  */
 import { z } from 'zod';
 import { ChangeId, SyncStep } from '@pwsync/agent-protocol';
+import { PBKDF2_MAX_ITERATIONS, PBKDF2_MIN_ITERATIONS, SHA512_CRYPT_MAX_ROUNDS, SHA512_CRYPT_MIN_ROUNDS, hashProblem, parseCryptHash, parsePbkdf2Hash } from '@pwsync/passwords';
 
-/** The hashes a change carries: one per platform verifier, never a password. */
-export const ChangeHashes = z.strictObject({
-  /** sha512-crypt, for Linux's /etc/shadow. */
-  sha512crypt: z.string().startsWith('$6$'),
-  /** PBKDF2-SHA512 in ShadowHashData's shape, for macOS. */
-  pbkdf2: z.string().startsWith('$pbkdf2-sha512$'),
-});
+/** sha512-crypt, for Linux's /etc/shadow: `$6$[rounds=N$]salt$digest`, N from 5,000 to 1,000,000. */
+export const Sha512CryptHash = z
+  .string()
+  .max(200)
+  .refine((hash) => parseCryptHash(hash)?.kind === 'sha512-crypt' && hashProblem(hash) === undefined, {
+    message: `must be a $6$ hash with ${SHA512_CRYPT_MIN_ROUNDS} to ${SHA512_CRYPT_MAX_ROUNDS} rounds`,
+  });
+
+/** PBKDF2-SHA512 in ShadowHashData's shape, for macOS (and Windows' check of a typed password). */
+export const Pbkdf2Hash = z
+  .string()
+  .max(300)
+  .refine((hash) => parsePbkdf2Hash(hash) !== undefined && hashProblem(hash) === undefined, {
+    message: `must be a $pbkdf2-sha512$ hash with ${PBKDF2_MIN_ITERATIONS} to ${PBKDF2_MAX_ITERATIONS} iterations`,
+  });
+
+/**
+ * The hashes a change carries to one device: never a password, and only the one its
+ * platform verifies with (PLATFORM_HASH). An agent keeps only the one it uses.
+ */
+export const ChangeHashes = z
+  .strictObject({ sha512crypt: Sha512CryptHash.optional(), pbkdf2: Pbkdf2Hash.optional() })
+  .refine((hashes) => hashes.sha512crypt !== undefined || hashes.pbkdf2 !== undefined, { message: 'a change carries a hash' });
 export type ChangeHashes = z.infer<typeof ChangeHashes>;
+export type HashName = keyof ChangeHashes;
 
 export const Platform = z.enum(['darwin', 'linux', 'win32']);
 export type Platform = z.infer<typeof Platform>;
 
-/** `POST /api/v1/devices` (admin): enrols a device for a user. */
-export const Enrolment = z.object({
-  userName: z.string().min(1).max(256),
+/**
+ * The one hash each platform's agent verifies with, and so the only one it is sent:
+ * Linux writes the crypt hash to /etc/shadow (and checks a typed password with it);
+ * macOS checks the typed new password against PBKDF2 before the OS changes anything;
+ * Windows does the same before NetUserChangePassword (docs/windows-agent.md).
+ */
+export const PLATFORM_HASH = { darwin: 'pbkdf2', linux: 'sha512crypt', win32: 'pbkdf2' } as const satisfies Record<Platform, HashName>;
+
+/**
+ * `POST /api/v1/device/enrol` (no bearer): a device exchanges an enrolment code an
+ * administrator made (delivered to it by MDM) for its own token, once.
+ */
+export const DeviceEnrolment = z.object({
+  code: z.string().min(16).max(200),
   deviceName: z.string().min(1).max(200),
   platform: Platform,
 });
-export type Enrolment = z.infer<typeof Enrolment>;
+export type DeviceEnrolment = z.infer<typeof DeviceEnrolment>;
 
 export const EnrolmentAnswer = z.object({ deviceId: z.string().min(1), deviceToken: z.string().min(1) });
 export type EnrolmentAnswer = z.infer<typeof EnrolmentAnswer>;
@@ -41,7 +72,7 @@ export const CheckinAnswer = z.object({
 });
 export type CheckinAnswer = z.infer<typeof CheckinAnswer>;
 
-/** `POST /api/v1/device/results`: what a device did with a change. */
+/** `POST /api/v1/device/results`: what a device did with a change; `at` is the device's own clock. */
 export const DeviceResult = z.object({
   changeId: z.string().min(1).max(100),
   outcome: z.enum(['synced', 'failed']),
@@ -54,8 +85,8 @@ export type DeviceResult = z.input<typeof DeviceResult>;
 export const DeviceEvent = { hello: 'hello', changed: 'changed' } as const;
 
 export const DEVICE_API = {
+  enrol: '/api/v1/device/enrol',
   checkin: '/api/v1/device/checkin',
   events: '/api/v1/device/events',
   results: '/api/v1/device/results',
-  devices: '/api/v1/devices',
 } as const;

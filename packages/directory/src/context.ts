@@ -1,48 +1,73 @@
 /**
- * What every route shares: the store, the push hub, the settings, and the one place
- * that turns a committed write into pushes, so no route can forget to tell devices.
+ * What every route shares: the store, the push hub, the settings, the credentials'
+ * digests, and the one place that turns a committed write into pushes, so no route
+ * can forget to tell devices.
  */
 import type { Logger } from '@pwsync/node-kit/log';
-import { EventHub, type CheckinAnswer } from './event-hub';
+import { type CheckinAnswer, PLATFORM_HASH } from '@pwsync/device-api';
+import { EventHub } from './event-hub';
+import type { Limits } from './limits';
+import { ReportLimiter } from './report-limiter';
 import type { DeviceRow, Store, UserRow } from './store';
 
 export interface DirectoryOptions {
   /** The identity provider's name as people know it; goes into every change. */
   provider: string;
-  /** PBKDF2-SHA512 rounds for the macOS hash; 100,000 like macOS, fewer in tests. */
+  /** PBKDF2-SHA512 rounds for the macOS (and Windows) hash; 100,000 like macOS, fewer in tests. */
   pbkdf2Iterations: number;
+  /** sha512-crypt rounds for the Linux hash (docs/directory.md says why 100,000). */
+  cryptRounds: number;
+  /** How long a change's hashes are kept for a device that has not synced it yet. */
+  hashRetentionMs: number;
   heartbeatMs: number;
+}
+
+export interface Credentials {
+  /** SHA-256 of the SCIM bearer token (the identity provider's). */
+  scim: Buffer;
+  /** SHA-256 of the admin bearer token. */
+  admin: Buffer;
 }
 
 export class DirectoryContext {
   readonly hub: EventHub;
+  readonly reports: ReportLimiter;
+  /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
+  publicUrl = '';
+  private scrubQueued = false;
+  /** Check-in times not yet written: one transaction every few seconds, not an fsync per check-in. */
+  private readonly checkIns = new Map<string, string>();
 
   constructor(
     readonly store: Store,
     readonly options: DirectoryOptions,
+    readonly limits: Limits,
     readonly logger: Logger,
-    /** SHA-256 of the SCIM/admin bearer token. */
-    readonly adminDigest: Buffer,
+    readonly credentials: Credentials,
+    readonly now: () => Date = () => new Date(),
   ) {
-    this.hub = new EventHub(options.heartbeatMs);
+    this.hub = new EventHub(options.heartbeatMs, limits.streamsPerDevice, logger);
+    this.reports = new ReportLimiter(limits.reportBurst, limits.reportIntervalMs, () => this.now().getTime());
   }
 
   /**
-   * The device's check-in answer: the user's newest change unless this device has
-   * reported it synced; none while the user is inactive or sync is off for either.
+   * The device's check-in answer: the user's newest change if it was made after the
+   * device enrolled, still holds the hash for this device's platform, and the device
+   * has not reported it synced; none while the user is inactive or sync is off for
+   * either. The change carries that one hash and no other.
    */
   answerFor(device: DeviceRow, user: UserRow): CheckinAnswer {
     const { q } = this.store;
     const userOn = user.active === 1 && user.sync_enabled === 1;
-    const latest = userOn && device.sync_enabled === 1 ? q.latestChange.get(user.id) : undefined;
-    const pending = latest && latest.sha512crypt && latest.pbkdf2 && !q.synced.get(device.id, latest.id) ? latest : undefined;
+    const latest = userOn && device.sync_enabled === 1 ? q.changeForDevice.get(user.id, device.min_change_seq) : undefined;
+    const hashName = PLATFORM_HASH[device.platform];
+    const hash = latest?.[hashName];
+    const pending = latest && hash && !q.synced.get(device.id, latest.id) ? latest : undefined;
     return {
       user: { userName: user.user_name, active: user.active === 1, syncEnabled: user.sync_enabled === 1 },
       device: { deviceId: device.id, syncEnabled: device.sync_enabled === 1 },
-      change: pending
-        ? { id: pending.id, createdAt: pending.created_at, provider: pending.provider, hashes: { sha512crypt: pending.sha512crypt!, pbkdf2: pending.pbkdf2! } }
-        : null,
-      serverTime: new Date().toISOString(),
+      change: pending ? { id: pending.id, createdAt: pending.created_at, provider: pending.provider, hashes: { [hashName]: hash } } : null,
+      serverTime: this.now().toISOString(),
     };
   }
 
@@ -59,5 +84,63 @@ export class DirectoryContext {
     const device = this.store.q.deviceById.get(deviceId);
     const user = device && this.store.q.userById.get(device.user_id);
     if (device && user && this.hub.isOnline(device.id)) this.hub.push(device.id, this.answerFor(device, user));
+  }
+
+  /** A device checked in now; written with the others by flushCheckIns(). */
+  recordCheckIn(deviceId: string): void {
+    this.checkIns.set(deviceId, this.now().toISOString());
+  }
+
+  /** The device's last check-in, written or not. */
+  lastCheckIn(device: DeviceRow): string | null {
+    return this.checkIns.get(device.id) ?? device.last_check_in;
+  }
+
+  forgetDevice(deviceId: string): void {
+    this.checkIns.delete(deviceId);
+    this.reports.forget(deviceId);
+  }
+
+  /**
+   * Writes the check-in times gathered since the last flush, in one transaction. A
+   * check-in time lost to a power cut costs nothing (the next check-in sets it again),
+   * so it does not pay for an fsync of its own: with one per check-in the disk, not the
+   * network, would bound how many devices a directory serves.
+   */
+  flushCheckIns(): void {
+    if (this.checkIns.size === 0) return;
+    const pending = [...this.checkIns];
+    this.checkIns.clear();
+    this.store.transaction(() => {
+      for (const [deviceId, at] of pending) this.store.q.checkedIn.run(at, deviceId);
+    });
+  }
+
+  /** After a transaction erased hashes: clear them out of the WAL too, once, soon. */
+  hashesErased(): void {
+    if (this.scrubQueued) return;
+    this.scrubQueued = true;
+    setImmediate(() => {
+      this.scrubQueued = false;
+      try {
+        this.store.scrub();
+      } catch (error) {
+        this.logger.error('could not checkpoint the database after erasing hashes', { err: { name: (error as Error).name } });
+      }
+    });
+  }
+
+  /**
+   * Erases every hash older than the retention time (docs/directory.md says why 30
+   * days), and tells the devices that were still offered those changes.
+   */
+  eraseExpiredHashes(): number {
+    const cutoff = new Date(this.now().getTime() - this.options.hashRetentionMs).toISOString();
+    const users = this.store.transaction(() => this.store.q.eraseHashesBefore.all(cutoff).map((r) => r.user_id));
+    if (users.length === 0) return 0;
+    this.hashesErased();
+    this.logger.info('erased the hashes of changes past their retention time', { changes: users.length });
+    for (const userId of new Set(users)) this.userChanged(userId);
+    return users.length;
   }
 }

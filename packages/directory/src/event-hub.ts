@@ -1,11 +1,14 @@
 /**
- * The push channel: one Server-Sent Events stream per connected agent. Each stream
+ * The push channel: Server-Sent Events streams of connected agents, a few per device at
+ * most (a new one ends the device's oldest: an agent that reconnected after a network
+ * change may leave a half-open stream behind, and it must not lock itself out). Each stream
  * remembers the last answer it was sent, so a device hears `changed` exactly when its
  * check-in answer changes (a profile edit at the identity provider says nothing to
  * it). Writes go straight to the socket, with Nagle off, so an event leaves within
  * the same tick as the SCIM write that caused it.
  */
 import type { ServerResponse } from 'node:http';
+import type { Logger } from '@pwsync/node-kit/log';
 import { type CheckinAnswer, DeviceEvent } from '@pwsync/device-api';
 
 export type { CheckinAnswer };
@@ -28,7 +31,11 @@ export class EventHub {
   private readonly streams = new Map<string, Set<Stream>>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor(heartbeatMs: number) {
+  constructor(
+    heartbeatMs: number,
+    private readonly perDevice: number,
+    private readonly logger: Logger,
+  ) {
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
     this.heartbeat.unref();
   }
@@ -36,6 +43,8 @@ export class EventHub {
   /** Opens the stream with `hello`, carrying the answer the device would get from check-in. */
   attach(deviceId: string, response: ServerResponse, answer: CheckinAnswer): void {
     response.socket?.setNoDelay(true);
+    // A stream is quiet between heartbeats by design: the socket's idle timeout is for requests.
+    response.socket?.setTimeout(0);
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -46,6 +55,12 @@ export class EventHub {
     response.write(`retry: 1000\n${frame(DeviceEvent.hello, answer)}`);
     let set = this.streams.get(deviceId);
     if (!set) this.streams.set(deviceId, (set = new Set()));
+    for (const oldest of set) {
+      if (set.size < this.perDevice) break;
+      set.delete(oldest);
+      oldest.response.end();
+      this.logger.info('ended the oldest event stream of a device that opened one more', { deviceId });
+    }
     set.add(stream);
     response.on('close', () => {
       set.delete(stream);

@@ -1,52 +1,41 @@
 /**
- * Reading request bodies and writing JSON answers. Bodies are capped before they are
- * buffered, so a huge body costs the server at most the cap; nothing is parsed, let
- * alone written, until the whole body is in and is valid JSON.
+ * Reading request bodies and writing JSON answers. Fastify reads the body (capped at
+ * the limit before it is buffered, so a huge body costs at most the cap); nothing is
+ * parsed, let alone written, until the whole body is in and is valid JSON, and no
+ * error ever quotes it.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError, badRequest, unauthorized } from './scim-error';
 
-export const MAX_BODY_BYTES = 64 * 1024;
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
+export const JSON_CONTENT_TYPE = 'application/json';
 
-export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) {
-    // Drain what is sent rather than reset the connection, so the client reads our 413.
-    request.resume();
-    return Promise.reject(tooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    request.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => failed || resolve(Buffer.concat(chunks)));
-    request.on('error', (error) => failed || reject(error));
-  });
+/** SCIM answers in its own media type; everything else (device and admin API) in plain JSON. */
+export function contentTypeFor(url: string): string {
+  return url.startsWith('/scim/') ? SCIM_CONTENT_TYPE : JSON_CONTENT_TYPE;
 }
 
-function tooLarge(limit: number): ScimError {
-  return new ScimError(413, `The request body is larger than ${limit} bytes.`, undefined, { connection: 'close' });
+/** The path without its query: what logs may hold (a query can hold a userName filter). */
+export function pathOf(url: string): string {
+  const end = url.indexOf('?');
+  const path = end === -1 ? url : url.slice(0, end);
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
+
+/** The query, parsed as browsers and the URL standard do (never throws). */
+export function queryOf(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  return new URLSearchParams(start === -1 ? '' : url.slice(start + 1));
 }
 
 /** The body as a JSON object, or a SCIM invalidSyntax error (never quoting the body). */
-export async function readJsonObject(request: IncomingMessage): Promise<Record<string, unknown>> {
+export function readJsonObject(request: FastifyRequest): Record<string, unknown> {
   const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type && type !== 'application/json' && type !== SCIM_CONTENT_TYPE) {
+  if (type && type !== JSON_CONTENT_TYPE && type !== SCIM_CONTENT_TYPE) {
     throw new ScimError(415, 'Send the body as application/scim+json or application/json.');
   }
-  const body = await readBody(request);
+  const body = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
@@ -57,18 +46,20 @@ export async function readJsonObject(request: IncomingMessage): Promise<Record<s
   return value as Record<string, unknown>;
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, contentType = SCIM_CONTENT_TYPE, headers: Record<string, string> = {}): void {
+export function sendJson(reply: FastifyReply, status: number, body: unknown, contentType = SCIM_CONTENT_TYPE, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': `${contentType}; charset=utf-8`, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
-  response.end(text);
+  reply
+    .code(status)
+    .headers({ 'content-type': `${contentType}; charset=utf-8`, 'cache-control': 'no-store', ...headers })
+    .send(text);
 }
 
-export function sendError(response: ServerResponse, error: ScimError, contentType = SCIM_CONTENT_TYPE): void {
-  if (response.headersSent) return void response.destroy();
-  sendJson(response, error.status, error, contentType, error.headers);
+export function sendError(reply: FastifyReply, error: ScimError, contentType = SCIM_CONTENT_TYPE): void {
+  if (reply.raw.headersSent) return void reply.raw.destroy();
+  sendJson(reply, error.status, error, contentType, error.headers);
 }
 
-export function bearerToken(request: IncomingMessage): string | undefined {
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+([^\s]+)\s*$/i.exec(header) : null;
   return match?.[1];
@@ -79,7 +70,7 @@ export function sha256(text: string): Buffer {
 }
 
 /** Compares digests, not the tokens, so the comparison's time says nothing about either. */
-export function requireToken(request: IncomingMessage, expectedDigest: Buffer): void {
+export function requireToken(request: FastifyRequest, expectedDigest: Buffer): void {
   const token = bearerToken(request);
   if (!token || !timingSafeEqual(sha256(token), expectedDigest)) throw unauthorized();
 }

@@ -1,5 +1,5 @@
 /** A stored user as a SCIM User resource (RFC 7643 §4.1); the password never appears. */
-import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { ScimError } from './scim-error';
 import { CORE_USER, ENTERPRISE_USER } from './scim-schema';
 import type { UserRow } from './store';
@@ -12,10 +12,6 @@ export function etagOf(row: UserRow): string {
 export function documentOf(row: UserRow): Record<string, unknown> {
   const profile = JSON.parse(row.profile) as Record<string, unknown>;
   return { userName: row.user_name, ...(row.external_id !== null ? { externalId: row.external_id } : {}), ...profile, active: row.active === 1 };
-}
-
-export function baseUrl(request: IncomingMessage): string {
-  return `http://${request.headers.host ?? 'localhost'}`;
 }
 
 export function toResource(row: UserRow, base: string): Record<string, unknown> {
@@ -39,7 +35,7 @@ export function toResource(row: UserRow, base: string): Record<string, unknown> 
 }
 
 /** If-Match (RFC 7644 §3.14): honoured when sent; weak and strong forms of our tag both match. */
-export function checkIfMatch(request: IncomingMessage, row: UserRow): void {
+export function checkIfMatch(request: FastifyRequest, row: UserRow): void {
   const header = request.headers['if-match'];
   if (header === undefined) return;
   const tags = header.split(',').map((t) => t.trim().replace(/^W\//, ''));

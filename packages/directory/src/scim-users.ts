@@ -5,22 +5,22 @@
  * and only after the commit push to devices and answer. A request that fails at any
  * point before the commit has written nothing.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryContext } from './context';
-import { readJsonObject, sendJson } from './http-io';
+import { queryOf, readJsonObject, sendJson } from './http-io';
 import { hashesForChange } from './password-hashes';
 import { ScimError, badRequest, notFound } from './scim-error';
 import { parseFilter } from './scim-filter';
 import { applyPatch, parsePatch } from './scim-patch';
-import { baseUrl, checkIfMatch, documentOf, etagOf, toResource } from './scim-resource';
+import { checkIfMatch, documentOf, etagOf, toResource } from './scim-resource';
 import { type ValidUser, validateUser } from './scim-user';
 import { type UserRow, userNameKey } from './store';
 
 export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const MAX_PAGE = 1000;
 
-function integerParam(url: URL, name: string, fallback: number): number {
-  const text = url.searchParams.get(name);
+function integerParam(query: URLSearchParams, name: string, fallback: number): number {
+  const text = query.get(name);
   if (text === null || text === '') return fallback;
   if (!/^-?\d{1,9}$/.test(text)) throw badRequest(`${name} must be an integer.`);
   return Number(text);
@@ -30,19 +30,21 @@ function conflict(): ScimError {
   return new ScimError(409, 'A user with this userName already exists.', 'uniqueness');
 }
 
-function sendUser(ctx: DirectoryContext, request: IncomingMessage, response: ServerResponse, status: number, row: UserRow): void {
-  const resource = toResource(row, baseUrl(request));
+function sendUser(ctx: DirectoryContext, reply: FastifyReply, status: number, row: UserRow): void {
+  // The public URL the administrator set (--public-url), never the Host header: a Location is only as good as its base.
+  const resource = toResource(row, ctx.publicUrl);
   const headers: Record<string, string> = { etag: etagOf(row) };
   if (status === 201) headers.location = (resource.meta as { location: string }).location;
-  sendJson(response, status, resource, undefined, headers);
+  sendJson(reply, status, resource, undefined, headers);
 }
 
-export function listUsers(ctx: DirectoryContext, url: URL, request: IncomingMessage, response: ServerResponse): void {
+export function listUsers(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
   const { q } = ctx.store;
+  const query = queryOf(request.url);
   // RFC 7644 §3.4.2.4: a startIndex below 1 means 1, a negative count means 0.
-  const startIndex = Math.max(1, integerParam(url, 'startIndex', 1));
-  const count = Math.min(MAX_PAGE, Math.max(0, integerParam(url, 'count', 100)));
-  const filterText = url.searchParams.get('filter');
+  const startIndex = Math.max(1, integerParam(query, 'startIndex', 1));
+  const count = Math.min(MAX_PAGE, Math.max(0, integerParam(query, 'count', 100)));
+  const filterText = query.get('filter');
   let total: number;
   let rows: UserRow[];
   if (filterText !== null) {
@@ -60,8 +62,8 @@ export function listUsers(ctx: DirectoryContext, url: URL, request: IncomingMess
     total = q.userCount.get()!.n;
     rows = count === 0 ? [] : q.usersPage.all(count, startIndex - 1);
   }
-  const base = baseUrl(request);
-  sendJson(response, 200, {
+  const base = ctx.publicUrl;
+  sendJson(reply, 200, {
     schemas: [LIST_RESPONSE],
     totalResults: total,
     startIndex,
@@ -70,10 +72,10 @@ export function listUsers(ctx: DirectoryContext, url: URL, request: IncomingMess
   });
 }
 
-export function getUser(ctx: DirectoryContext, id: string, request: IncomingMessage, response: ServerResponse): void {
+export function getUser(ctx: DirectoryContext, id: string, reply: FastifyReply): void {
   const row = ctx.store.q.userById.get(id);
   if (!row) throw notFound('No user with this id.');
-  sendUser(ctx, request, response, 200, row);
+  sendUser(ctx, reply, 200, row);
 }
 
 function rowValues(user: ValidUser, now: string) {
@@ -87,33 +89,37 @@ function rowValues(user: ValidUser, now: string) {
   };
 }
 
-export async function createUser(ctx: DirectoryContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function createUser(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { store, options } = ctx;
-  const user = validateUser(await readJsonObject(request));
+  const user = validateUser(readJsonObject(request));
   if (store.q.userByName.get(userNameKey(user.userName))) throw conflict();
-  const hashes = await hashesForChange(store, undefined, user.password, options.pbkdf2Iterations);
+  // A new user has no devices yet: only the resend check is made, no hash.
+  const change = await hashesForChange(ctx, undefined, user.password);
   const row = store.transaction(() => {
     if (store.q.userByName.get(userNameKey(user.userName))) throw conflict();
-    const now = new Date().toISOString();
+    const now = ctx.now().toISOString();
     const id = store.newUserId();
     const { last_modified: _unused, ...values } = rowValues(user, now);
     store.q.insertUser.run({ id, ...values, created: now });
-    if (hashes) store.addChange(id, options.provider, hashes, now);
+    if (change) {
+      store.addChange(id, options.provider, change.hashes, now);
+      store.q.setResendCheck.run(change.resendCheck, id);
+    }
     return store.q.userById.get(id)!;
   });
   // Not "withPassword": a field named like a password is redacted from the log, even a yes or no.
-  ctx.logger.info('user created', { userId: row.id, hashesStored: hashes !== undefined });
-  sendUser(ctx, request, response, 201, row);
+  ctx.logger.info('user created', { userId: row.id, hashesStored: change !== undefined });
+  sendUser(ctx, reply, 201, row);
 }
 
 /** PUT and PATCH: `next` turns the stored user into the new one, and runs twice (before hashing, and in the transaction). */
-async function updateUser(ctx: DirectoryContext, id: string, request: IncomingMessage, response: ServerResponse, next: (row: UserRow) => ValidUser): Promise<void> {
+async function updateUser(ctx: DirectoryContext, id: string, request: FastifyRequest, reply: FastifyReply, next: (row: UserRow) => ValidUser): Promise<void> {
   const { store, options } = ctx;
   const before = store.q.userById.get(id);
   if (!before) throw notFound('No user with this id.');
   checkIfMatch(request, before);
   const preview = next(before);
-  const hashes = await hashesForChange(store, id, preview.password, options.pbkdf2Iterations);
+  const change = await hashesForChange(ctx, id, preview.password);
   const row = store.transaction(() => {
     const current = store.q.userById.get(id);
     if (!current) throw notFound('No user with this id.');
@@ -121,29 +127,36 @@ async function updateUser(ctx: DirectoryContext, id: string, request: IncomingMe
     const user = next(current);
     const other = store.q.userByName.get(userNameKey(user.userName));
     if (other && other.id !== id) throw conflict();
-    const now = new Date().toISOString();
+    const now = ctx.now().toISOString();
     store.q.updateUser.run({ id, ...rowValues(user, now) });
-    if (hashes) store.addChange(id, options.provider, hashes, now);
+    if (change) {
+      // The superseded change's hashes go in the same transaction (addChange).
+      store.addChange(id, options.provider, change.hashes, now);
+      store.q.setResendCheck.run(change.resendCheck, id);
+    }
     return store.q.userById.get(id)!;
   });
-  if (hashes) ctx.logger.info('password change stored', { userId: id });
+  if (change) {
+    ctx.logger.info('password change stored', { userId: id, hashCount: Object.keys(change.hashes).length });
+    ctx.hashesErased();
+  }
   ctx.userChanged(id);
-  sendUser(ctx, request, response, 200, row);
+  sendUser(ctx, reply, 200, row);
 }
 
-export async function replaceUser(ctx: DirectoryContext, id: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const body = await readJsonObject(request);
+export async function replaceUser(ctx: DirectoryContext, id: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const body = readJsonObject(request);
   const user = validateUser(body);
   // A PUT without a password keeps the password: nothing to do, since the pending change stays.
-  await updateUser(ctx, id, request, response, () => user);
+  await updateUser(ctx, id, request, reply, () => user);
 }
 
-export async function patchUser(ctx: DirectoryContext, id: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const operations = parsePatch(await readJsonObject(request));
-  await updateUser(ctx, id, request, response, (row) => validateUser(applyPatch(documentOf(row), operations)));
+export async function patchUser(ctx: DirectoryContext, id: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const operations = parsePatch(readJsonObject(request));
+  await updateUser(ctx, id, request, reply, (row) => validateUser(applyPatch(documentOf(row), operations)));
 }
 
-export function deleteUser(ctx: DirectoryContext, id: string, response: ServerResponse): void {
+export function deleteUser(ctx: DirectoryContext, id: string, reply: FastifyReply): void {
   const { store } = ctx;
   const devices = store.transaction(() => {
     if (!store.q.userById.get(id)) throw notFound('No user with this id.');
@@ -151,7 +164,12 @@ export function deleteUser(ctx: DirectoryContext, id: string, response: ServerRe
     store.q.deleteUser.run(id);
     return owned;
   });
-  for (const device of devices) ctx.hub.disconnect(device.id);
+  for (const device of devices) {
+    ctx.hub.disconnect(device.id);
+    ctx.forgetDevice(device.id);
+  }
+  // The user's changes went with them (ON DELETE CASCADE): their hashes leave the WAL too.
+  ctx.hashesErased();
   ctx.logger.info('user deleted', { userId: id });
-  response.writeHead(204).end();
+  reply.code(204).send();
 }

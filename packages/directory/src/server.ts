@@ -1,138 +1,290 @@
 /**
- * The directory's HTTP server: SCIM 2.0 under /scim/v2 and the device API under
- * /api/v1, on node:http. Routing is a short table; each request is logged by method,
+ * The directory's HTTP server: SCIM 2.0 under /scim/v2, the device API and the admin
+ * API under /api/v1, on Fastify.
+ *
+ * Why Fastify rather than more hand-written node:http: it gives, well kept and tested
+ * by others, what this server must get right against strangers on the internet —
+ * routing that no odd target can crash (`GET //`, bad percent-encoding, absolute
+ * forms), body limits enforced while reading, every failure inside a handler turned
+ * into an answer through one error handler, TLS with the server's timeouts and
+ * connection limits, and trust of X-Forwarded-* only from the proxies named — and the
+ * console that follows needs what its plugins bring (cookies, CSRF, static files). It
+ * logs through pino, as the directory already does. Fastify's own body parsing and
+ * logging are switched off: bodies are read raw and parsed here, so SCIM's errors stay
+ * exactly as clients know them, and the log keeps its one line per request by method,
  * path (never the query, body or headers) and status.
+ *
+ * Each route names the one credential it takes (SCIM token, admin token, a device's
+ * token, or none for enrolment), checked before its body is read.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import Fastify, { type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import type { Logger } from '@pwsync/node-kit/log';
+import { isLoopback, proxyList, trusted } from './addresses';
 import { DirectoryContext, type DirectoryOptions } from './context';
-import { authenticateDevice, checkIn, enrolDevice, listDevices, openEvents, removeDevice, reportResult, setDeviceSync, setUserSync } from './device-api';
-import { SCIM_CONTENT_TYPE, bearerToken, requireToken, sendError, sendJson, sha256 } from './http-io';
+import { type AuthenticatedDevice, authenticateDevice, checkIn, listDevices, openEvents, removeDevice, reportResult, setDeviceSync, setUserSync } from './device-api';
+import { createCode, enrolDevice, listCodes, revokeCode } from './enrolment';
+import { contentTypeFor, pathOf, requireToken, sendError, sendJson, sha256 } from './http-io';
+import { DEFAULT_LIMITS, type Limits } from './limits';
 import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim-discovery';
-import { ScimError, badRequest, notFound } from './scim-error';
-import { baseUrl } from './scim-resource';
+import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-users';
 import { openStore } from './store';
 
-type Handler = (ctx: DirectoryContext, request: IncomingMessage, response: ServerResponse, params: string[], url: URL) => void | Promise<void>;
+type Auth = 'scim' | 'admin' | 'device' | 'none';
+type Params = Record<string, string>;
 interface Route {
-  method: string;
-  pattern: RegExp;
-  auth: 'admin' | 'device';
-  handler: Handler;
+  method: HTTPMethods;
+  url: string;
+  auth: Auth;
+  handler: (ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply, params: Params, device: AuthenticatedDevice) => void | Promise<void>;
 }
-
-const SEGMENT = '([^/]+)';
-const scim = (path: string) => new RegExp(`^/scim/v2${path}$`);
-const api = (path: string) => new RegExp(`^/api/v1${path}$`);
-
-/** Device handlers receive the authenticated device and user instead of raw params. */
-const device =
-  (fn: (ctx: DirectoryContext, d: ReturnType<typeof authenticateDevice>, request: IncomingMessage, response: ServerResponse) => void | Promise<void>): Handler =>
-  (ctx, request, response) =>
-    fn(ctx, authenticateDevice(ctx, bearerToken(request)), request, response);
 
 const ROUTES: Route[] = [
-  { method: 'GET', pattern: scim('/Users'), auth: 'admin', handler: (ctx, req, res, _p, url) => listUsers(ctx, url, req, res) },
-  { method: 'POST', pattern: scim('/Users'), auth: 'admin', handler: (ctx, req, res) => createUser(ctx, req, res) },
-  { method: 'GET', pattern: scim(`/Users/${SEGMENT}`), auth: 'admin', handler: (ctx, req, res, [id]) => getUser(ctx, id!, req, res) },
-  { method: 'PUT', pattern: scim(`/Users/${SEGMENT}`), auth: 'admin', handler: (ctx, req, res, [id]) => replaceUser(ctx, id!, req, res) },
-  { method: 'PATCH', pattern: scim(`/Users/${SEGMENT}`), auth: 'admin', handler: (ctx, req, res, [id]) => patchUser(ctx, id!, req, res) },
-  { method: 'DELETE', pattern: scim(`/Users/${SEGMENT}`), auth: 'admin', handler: (ctx, _req, res, [id]) => deleteUser(ctx, id!, res) },
-  { method: 'GET', pattern: scim('/ServiceProviderConfigs?'), auth: 'admin', handler: (_ctx, req, res) => sendJson(res, 200, serviceProviderConfig(baseUrl(req))) },
-  { method: 'GET', pattern: scim('/ResourceTypes'), auth: 'admin', handler: (_ctx, req, res) => sendJson(res, 200, listOf([userResourceType(baseUrl(req))])) },
-  { method: 'GET', pattern: scim('/ResourceTypes/User'), auth: 'admin', handler: (_ctx, req, res) => sendJson(res, 200, userResourceType(baseUrl(req))) },
-  { method: 'GET', pattern: scim('/Schemas'), auth: 'admin', handler: (_ctx, req, res) => sendJson(res, 200, listOf(schemas(baseUrl(req)))) },
+  { method: 'GET', url: '/scim/v2/Users', auth: 'scim', handler: (ctx, req, rep) => listUsers(ctx, req, rep) },
+  { method: 'POST', url: '/scim/v2/Users', auth: 'scim', handler: (ctx, req, rep) => createUser(ctx, req, rep) },
+  { method: 'GET', url: '/scim/v2/Users/:id', auth: 'scim', handler: (ctx, _req, rep, p) => getUser(ctx, p.id!, rep) },
+  { method: 'PUT', url: '/scim/v2/Users/:id', auth: 'scim', handler: (ctx, req, rep, p) => replaceUser(ctx, p.id!, req, rep) },
+  { method: 'PATCH', url: '/scim/v2/Users/:id', auth: 'scim', handler: (ctx, req, rep, p) => patchUser(ctx, p.id!, req, rep) },
+  { method: 'DELETE', url: '/scim/v2/Users/:id', auth: 'scim', handler: (ctx, _req, rep, p) => deleteUser(ctx, p.id!, rep) },
+  ...['/scim/v2/ServiceProviderConfig', '/scim/v2/ServiceProviderConfigs'].map(
+    (url): Route => ({ method: 'GET', url, auth: 'scim', handler: (ctx, _req, rep) => sendJson(rep, 200, serviceProviderConfig(ctx.publicUrl)) }),
+  ),
+  { method: 'GET', url: '/scim/v2/ResourceTypes', auth: 'scim', handler: (ctx, _req, rep) => sendJson(rep, 200, listOf([userResourceType(ctx.publicUrl)])) },
+  { method: 'GET', url: '/scim/v2/ResourceTypes/User', auth: 'scim', handler: (ctx, _req, rep) => sendJson(rep, 200, userResourceType(ctx.publicUrl)) },
+  { method: 'GET', url: '/scim/v2/Schemas', auth: 'scim', handler: (ctx, _req, rep) => sendJson(rep, 200, listOf(schemas(ctx.publicUrl))) },
   {
     method: 'GET',
-    pattern: scim(`/Schemas/${SEGMENT}`),
-    auth: 'admin',
-    handler: (_ctx, req, res, [id]) => {
-      const found = schemas(baseUrl(req)).find((s) => s.id === id);
+    url: '/scim/v2/Schemas/:id',
+    auth: 'scim',
+    handler: (ctx, _req, rep, p) => {
+      const found = schemas(ctx.publicUrl).find((s) => s.id === p.id);
       if (!found) throw notFound('No schema with this id.');
-      sendJson(res, 200, found);
+      sendJson(rep, 200, found);
     },
   },
-  { method: 'POST', pattern: api('/devices'), auth: 'admin', handler: (ctx, req, res) => enrolDevice(ctx, req, res) },
-  { method: 'PATCH', pattern: api(`/devices/${SEGMENT}`), auth: 'admin', handler: (ctx, req, res, [id]) => setDeviceSync(ctx, id!, req, res) },
-  { method: 'DELETE', pattern: api(`/devices/${SEGMENT}`), auth: 'admin', handler: (ctx, _req, res, [id]) => removeDevice(ctx, id!, res) },
-  { method: 'GET', pattern: api(`/users/${SEGMENT}/devices`), auth: 'admin', handler: (ctx, _req, res, [name]) => listDevices(ctx, name!, res) },
-  { method: 'PATCH', pattern: api(`/users/${SEGMENT}`), auth: 'admin', handler: (ctx, req, res, [name]) => setUserSync(ctx, name!, req, res) },
-  { method: 'GET', pattern: api('/device/checkin'), auth: 'device', handler: device((ctx, d, _req, res) => checkIn(ctx, d.device, d.user, res)) },
-  { method: 'GET', pattern: api('/device/events'), auth: 'device', handler: device((ctx, d, _req, res) => openEvents(ctx, d.device, d.user, res)) },
-  { method: 'POST', pattern: api('/device/results'), auth: 'device', handler: device((ctx, d, req, res) => reportResult(ctx, d.device, req, res)) },
+  { method: 'POST', url: '/api/v1/enrolment-codes', auth: 'admin', handler: (ctx, req, rep) => createCode(ctx, req, rep) },
+  { method: 'GET', url: '/api/v1/enrolment-codes', auth: 'admin', handler: (ctx, req, rep) => listCodes(ctx, req, rep) },
+  { method: 'DELETE', url: '/api/v1/enrolment-codes/:id', auth: 'admin', handler: (ctx, _req, rep, p) => revokeCode(ctx, p.id!, rep) },
+  { method: 'PATCH', url: '/api/v1/devices/:id', auth: 'admin', handler: (ctx, req, rep, p) => setDeviceSync(ctx, p.id!, req, rep) },
+  { method: 'DELETE', url: '/api/v1/devices/:id', auth: 'admin', handler: (ctx, _req, rep, p) => removeDevice(ctx, p.id!, rep) },
+  { method: 'GET', url: '/api/v1/users/:name/devices', auth: 'admin', handler: (ctx, _req, rep, p) => listDevices(ctx, p.name!, rep) },
+  { method: 'PATCH', url: '/api/v1/users/:name', auth: 'admin', handler: (ctx, req, rep, p) => setUserSync(ctx, p.name!, req, rep) },
+  { method: 'POST', url: '/api/v1/device/enrol', auth: 'none', handler: (ctx, req, rep) => enrolDevice(ctx, req, rep) },
+  { method: 'GET', url: '/api/v1/device/checkin', auth: 'device', handler: (ctx, _req, rep, _p, d) => checkIn(ctx, d, rep) },
+  { method: 'GET', url: '/api/v1/device/events', auth: 'device', handler: (ctx, _req, rep, _p, d) => openEvents(ctx, d, rep) },
+  { method: 'POST', url: '/api/v1/device/results', auth: 'device', handler: (ctx, req, rep, _p, d) => reportResult(ctx, d, req, rep) },
 ];
 
-function decodeParams(match: RegExpExecArray): string[] {
-  try {
-    return match.slice(1).map((p) => decodeURIComponent(p));
-  } catch {
-    throw badRequest('The path is not validly encoded.', 'invalidSyntax');
-  }
-}
+/** Methods answered 405 on a known path (anything else there is 404, as on unknown paths). */
+const METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
-async function route(ctx: DirectoryContext, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-  let pathMatched = false;
-  for (const r of ROUTES) {
-    const match = r.pattern.exec(url.pathname);
-    if (!match) continue;
-    pathMatched = true;
-    if (r.method !== request.method) continue;
-    if (r.auth === 'admin') requireToken(request, ctx.adminDigest);
-    await r.handler(ctx, request, response, decodeParams(match), url);
-    return;
-  }
-  if (pathMatched) throw new ScimError(405, 'This method is not supported here.');
-  throw notFound('No such endpoint.');
+export interface TlsFiles {
+  cert: string;
+  key: string;
 }
 
 export interface StartOptions extends DirectoryOptions {
   dbFile: string;
-  token: string;
+  scimToken: string;
+  adminToken: string;
   host: string;
   port: number;
   logger: Logger;
+  /** PEM certificate chain and key; without them the directory speaks plain HTTP, which needs one of the two below. */
+  tls?: TlsFiles;
+  /** Plain HTTP behind these TLS-terminating proxies (IP or CIDR): only they may connect, and X-Forwarded-* is trusted from them alone. */
+  trustedProxies?: string[];
+  /** The base of the URLs SCIM hands out; defaults to the listening address (loopback only). */
+  publicUrl?: string;
+  limits?: Partial<Limits>;
+  /** How often expired hashes are looked for (default: an hour). */
+  sweepIntervalMs?: number;
+  now?: () => Date;
 }
 
 export interface RunningDirectory {
   url: string;
   context: DirectoryContext;
+  /** New certificate and key for new connections; open ones (event streams) keep theirs. Throws if the pair is unusable. */
+  reloadTls(tls: TlsFiles): void;
   close(): Promise<void>;
 }
 
+/** What Fastify's own errors mean to a client, in SCIM's error shape; never the framework's text. */
+function frameworkError(error: { code?: string; statusCode?: number }, limits: Limits): ScimError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ScimError(413, `The request body is larger than ${limits.maxBodyBytes} bytes.`, undefined, { connection: 'close' });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return badRequest('The request body is not as long as its Content-Length says.', 'invalidSyntax');
+    case 'FST_ERR_BAD_URL':
+      return badRequest('The path is not validly encoded.', 'invalidSyntax');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return notFound('No such resource.');
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) return new ScimError(error.statusCode, 'The request could not be read.');
+  return undefined;
+}
+
 export async function startDirectory(options: StartOptions): Promise<RunningDirectory> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const proxies = options.trustedProxies?.length ? proxyList(options.trustedProxies) : undefined;
+  // Secure by default: plain HTTP only where nobody on the path can read it.
+  if (!options.tls && !proxies && !isLoopback(options.host)) {
+    throw new Error('plain HTTP is allowed only on a loopback address or behind a named TLS proxy');
+  }
   const store = openStore(options.dbFile);
-  const ctx = new DirectoryContext(store, options, options.logger, sha256(options.token));
-  const server = http.createServer({ noDelay: true }, (request, response) => {
-    const started = process.hrtime.bigint();
-    const url = new URL(request.url ?? '/', 'http://directory');
-    const contentType = url.pathname.startsWith('/scim/') ? SCIM_CONTENT_TYPE : 'application/json';
-    response.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.logger.debug('request', { method: request.method, path: url.pathname, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
-    });
-    route(ctx, request, response, url).catch((error: unknown) => {
-      if (error instanceof ScimError) return sendError(response, error, contentType);
-      ctx.logger.error('request failed', { err: { name: (error as Error).name, message: (error as Error).message }, path: url.pathname });
-      sendError(response, new ScimError(500, 'The directory could not complete this request.'), contentType);
-    });
+  const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
+  const { logger } = ctx;
+  if (store.madePrivate.length) logger.warn('database files were readable by others; made them 0600', { files: store.madePrivate });
+
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+    maxHeaderSize: limits.maxHeaderBytes,
+    noDelay: true,
+  };
+  const app = Fastify({
+    ...(options.tls
+      ? { https: { ...serverOptions, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' as const, handshakeTimeout: limits.tlsHandshakeTimeoutMs } }
+      : { http: serverOptions }),
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.socketTimeoutMs,
+    bodyLimit: limits.maxBodyBytes,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    exposeHeadRoutes: false,
+    logger: false,
+    trustProxy: proxies ? (address: string, hop: number) => hop === 0 && trusted(proxies, address) : false,
+    routerOptions: { maxParamLength: 1024, caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
+    frameworkErrors: (error, request, reply) => sendError(reply, frameworkError(error, limits) ?? badRequest('The request could not be read.'), contentTypeFor(request.url)),
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      // Malformed HTTP, headers over the limit, a request past its timeout: answered on the raw socket.
+      logger.debug('bad request from a client', { code: error.code ?? error.name });
+      // A TLS handshake that failed or never came has no HTTP to answer in.
+      if (!socket.writable || error.code === 'ECONNRESET' || error.code?.startsWith('ERR_TLS') || error.code?.startsWith('ERR_SSL')) return void socket.destroy();
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify({ schemas: [ERROR_SCHEMA], status: String(status), detail: 'The request could not be read.' });
+      // Answered, then closed for good: a client that keeps its side open must not keep the socket.
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+  const server = app.server;
+  server.maxConnections = limits.maxConnections;
+  if (proxies && !options.tls) {
+    // Behind a TLS proxy, plain HTTP is for the proxy alone: nobody else may connect around it.
+    server.on('connection', (socket) => {
+      if (!trusted(proxies, socket.remoteAddress)) socket.destroy();
+    });
+  }
+
+  // Bodies are read raw (within bodyLimit) and parsed by the handlers, as SCIM's errors require.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const contentType = contentTypeFor(request.url);
+    if (error instanceof ScimError) return sendError(reply, error, contentType);
+    const known = frameworkError(error as { code?: string; statusCode?: number }, limits);
+    if (known) {
+      // Read what is still coming rather than reset the connection, so the client reads the answer.
+      if (known.status === 413) request.raw.resume();
+      return sendError(reply, known, contentType);
+    }
+    logger.error('request failed', { err: { name: (error as Error).name, code: (error as { code?: string }).code }, method: request.method, path: pathOf(request.url) });
+    sendError(reply, new ScimError(500, 'The directory could not complete this request.'), contentType);
   });
+  app.setNotFoundHandler((request, reply) => sendError(reply, notFound('No such endpoint.'), contentTypeFor(request.url)));
+
+  if (proxies) {
+    app.addHook('onRequest', async (request) => {
+      // request.protocol is the proxy's X-Forwarded-Proto (trusted from it alone).
+      if (!options.tls && request.protocol !== 'https') throw new ScimError(403, 'This directory is served over https only, through its TLS proxy.');
+    });
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug('request', { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });
+  });
+
+  const devices = new WeakMap<FastifyRequest, AuthenticatedDevice>();
+  const authenticate = (auth: Auth) => async (request: FastifyRequest) => {
+    if (auth === 'scim') requireToken(request, ctx.credentials.scim);
+    else if (auth === 'admin') requireToken(request, ctx.credentials.admin);
+    else if (auth === 'device') devices.set(request, authenticateDevice(ctx, request));
+  };
+  for (const route of ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.url,
+      // Before the body is read: a stranger cannot make the directory buffer one.
+      onRequest: authenticate(route.auth),
+      handler: async (request, reply) => {
+        await route.handler(ctx, request, reply, request.params as Params, devices.get(request)!);
+        return reply;
+      },
+    });
+  }
+  for (const url of new Set(ROUTES.map((r) => r.url))) {
+    const taken = new Set(ROUTES.filter((r) => r.url === url).map((r) => r.method));
+    app.route({
+      method: METHODS.filter((m) => !taken.has(m)),
+      url,
+      handler: async () => {
+        throw new ScimError(405, 'This method is not supported here.');
+      },
+    });
+  }
+
+  ctx.eraseExpiredHashes();
+  const sweep = setInterval(() => {
+    try {
+      ctx.eraseExpiredHashes();
+    } catch (error) {
+      logger.error('could not erase expired hashes', { err: { name: (error as Error).name } });
+    }
+  }, options.sweepIntervalMs ?? 60 * 60 * 1000);
+  sweep.unref();
+  const flushCheckIns = () => {
+    try {
+      ctx.flushCheckIns();
+    } catch (error) {
+      logger.error('could not write check-in times', { err: { name: (error as Error).name } });
+    }
+  };
+  const checkInWriter = setInterval(flushCheckIns, 5_000);
+  checkInWriter.unref();
+
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    clearInterval(sweep);
+    clearInterval(checkInWriter);
+    store.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
+  ctx.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     context: ctx,
+    reloadTls: (tls) => {
+      if (!options.tls) throw new Error('this directory was started without TLS');
+      // createSecureContext throws on a key that does not fit the certificate: the old pair stays.
+      createSecureContext({ cert: tls.cert, key: tls.key });
+      (server as import('node:https').Server).setSecureContext({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' });
+    },
     close: async () => {
+      clearInterval(sweep);
+      clearInterval(checkInWriter);
       ctx.hub.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await app.close();
+      flushCheckIns();
       store.close();
     },
   };

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Directory, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, type Directory, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory } from '@pwsync/testing/directory-harness';
 
 const PASSWORDS = ['Restart-Pass-Alpha-1', 'Restart-Pass-Bravo-2', 'Restart-Pass-Charlie-3'];
 const running: Directory[] = [];
@@ -31,7 +31,7 @@ describe('restart', () => {
     await scim(first, 'PATCH', `/Users/${userId}`, oktaReplace({ password: PASSWORDS[1] }));
     const change = (await call(first.url, 'GET', '/api/v1/device/checkin', undefined, {}, mac.deviceToken)).body.change;
     expect((await call(first.url, 'POST', '/api/v1/device/results', { changeId: change.id, outcome: 'synced', failedStep: null, at: new Date().toISOString() }, {}, mac.deviceToken)).status).toBe(204);
-    await call(first.url, 'PATCH', `/api/v1/devices/${linux.deviceId}`, { syncEnabled: false });
+    await call(first.url, 'PATCH', `/api/v1/devices/${linux.deviceId}`, { syncEnabled: false }, {}, ADMIN_TOKEN);
     const stream = await openEvents(first.url, linux.deviceToken);
     await stream.next('hello');
 
@@ -44,11 +44,11 @@ describe('restart', () => {
     expect((await call(second.url, 'GET', '/api/v1/device/checkin', undefined, {}, mac.deviceToken)).body.change).toBeNull();
     const linuxAnswer = (await call(second.url, 'GET', '/api/v1/device/checkin', undefined, {}, linux.deviceToken)).body;
     expect(linuxAnswer).toMatchObject({ device: { syncEnabled: false }, change: null });
-    const devices = (await call(second.url, 'GET', '/api/v1/users/sam@example.com/devices')).body.devices;
+    const devices = (await call(second.url, 'GET', '/api/v1/users/sam@example.com/devices', undefined, {}, ADMIN_TOKEN)).body.devices;
     expect(devices[0]).toMatchObject({ deviceName: 'Mac', lastResult: { changeId: change.id, outcome: 'synced' }, online: false });
 
     // A change made after the restart reaches a reconnected agent.
-    await call(second.url, 'PATCH', `/api/v1/devices/${linux.deviceId}`, { syncEnabled: true });
+    await call(second.url, 'PATCH', `/api/v1/devices/${linux.deviceId}`, { syncEnabled: true }, {}, ADMIN_TOKEN);
     const again = await openEvents(second.url, linux.deviceToken);
     expect((await again.next('hello')).data.change.id).toBe(change.id);
     await scim(second, 'PATCH', `/Users/${userId}`, oktaReplace({ password: PASSWORDS[2] }));

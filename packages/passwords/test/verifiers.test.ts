@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { hashKind, pbkdf2Sha512, sha512Crypt, verifyPassword } from '../src/verifiers';
+import { hashKind, hashProblem, pbkdf2Sha512, sha512Crypt, verifyPassword } from '../src/verifiers';
 
 // Hashes made by the system's own tools, the password always on standard input.
 function openssl6(password: string): string {
@@ -30,7 +30,7 @@ describe('password verifiers', () => {
   }
 
   it('writes sha512-crypt that the system tools would accept', async () => {
-    const hash = sha512Crypt('Grüße 🔐');
+    const hash = await sha512Crypt('Grüße 🔐', 5000);
     expect(hashKind(hash)).toBe('sha512-crypt');
     // openssl re-derives the hash from the same salt: equal output means the same algorithm.
     const salt = hash.split('$')[2]!;
@@ -46,5 +46,46 @@ describe('password verifiers', () => {
     expect(await verifyPassword('日本語 pass', hash.replace('$1000$', '$1001$'))).toBe(false);
     expect(await verifyPassword('日本語 pass', '$pbkdf2-sha512$99999999999$AA$AA')).toBe(false);
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+  });
+
+  it('writes the directory\'s cost as rounds=, which the system tools re-derive', async () => {
+    const hash = await sha512Crypt('cost test', 20_000);
+    expect(hash).toMatch(/^\$6\$rounds=20000\$[./0-9A-Za-z]{16}\$[./0-9A-Za-z]{86}$/);
+    const setting = hash.slice(0, hash.lastIndexOf('$'));
+    expect(execFileSync('mkpasswd', ['-m', 'sha-512', '-S', setting.split('$')[3]!, '-R', '20000', '-s'], { input: 'cost test' }).toString().trim()).toBe(hash);
+    await expect(sha512Crypt('x', 4999)).rejects.toThrow(/rounds must be from 5000/);
+  });
+
+  it('refuses hashes outside its bounds at once, without hashing', async () => {
+    const real = await sha512Crypt('bounded', 5000);
+    const digest = real.slice(real.lastIndexOf('$') + 1);
+    for (const hash of [`$6$rounds=999999999$abcdefgh$${digest}`, `$6$rounds=1000$abcdefgh$${digest}`, `$pbkdf2-sha512$2000001$${'A'.repeat(43)}=$${'A'.repeat(171)}=`]) {
+      expect(hashProblem(hash)).toBe('cost');
+      const started = performance.now();
+      expect(await verifyPassword('bounded', hash)).toBe(false);
+      expect(performance.now() - started).toBeLessThan(50);
+    }
+    for (const hash of ['$6$', `$6$abc$${digest}x`, `$6$abc$${digest.slice(1)}`, '$pbkdf2-sha512$1000$AA$AA', '$1$abc$def', `$6$rounds=5000$a b$${digest}`]) expect(hashProblem(hash)).toBe('shape');
+    expect(hashProblem(real)).toBeUndefined();
+  });
+
+  it('verifies a slow hash without stalling the event loop', async () => {
+    const hash = await sha512Crypt('slow one', 200_000);
+    let longest = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    const started = performance.now();
+    const ok = await verifyPassword('slow one', hash);
+    const took = performance.now() - started;
+    clearInterval(ticker);
+    longest = Math.max(longest, performance.now() - last);
+    expect(ok).toBe(true);
+    // The verify takes a few hundred milliseconds of a thread; the loop kept ticking all along.
+    expect(took).toBeGreaterThan(100);
+    expect(longest).toBeLessThan(80);
   });
 });

@@ -1,16 +1,23 @@
 /**
  * Runs the real directory CLI (under tsx) on 127.0.0.1 with port 0, and talks to it
- * as Okta and as agents do. Every byte the process prints is kept, so tests can
- * search the output for the test passwords.
+ * as Okta, as the administrator and as agents do, over plain HTTP or (given a CA) TLS.
+ * Every byte the process prints is kept, so tests can search the output for the test
+ * passwords and tokens.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The identity provider's SCIM token. */
 export const TOKEN = 'scim-test-token-4f1c9a7b2e';
+export const ADMIN_TOKEN = 'admin-test-token-9d3e57c1aa';
 export const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -27,13 +34,27 @@ export function tempDir(): string {
   return mkdtempSync(path.join('/tmp', 'pwsd-'));
 }
 
+/** Writes the two token files into `dir` (0600) and returns their paths. */
+export function writeTokenFiles(dir: string): { scim: string; admin: string } {
+  const files = { scim: path.join(dir, 'scim.token'), admin: path.join(dir, 'admin.token') };
+  writeFileSync(files.scim, `${TOKEN}\n`, { mode: 0o600 });
+  writeFileSync(files.admin, `${ADMIN_TOKEN}\n`, { mode: 0o600 });
+  return files;
+}
+
+/** The directory's CLI flags for a test run: fast hashes, debug logs; `extra` adds or overrides. */
+export function directoryArgs(dir: string, extra: string[] = []): string[] {
+  const tokens = writeTokenFiles(dir);
+  return [
+    path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', path.join(dir, 'directory.db'),
+    '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--pbkdf2-iterations', '1000', '--crypt-rounds', '5000', '--log-level', 'debug', ...extra,
+  ];
+}
+
 /** `dir` reuses a folder (and its database) from an earlier run. */
 export async function startDirectory(dir = tempDir(), extra: string[] = []): Promise<Directory> {
-  const tokenFile = path.join(dir, 'token');
-  writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
   const dbFile = path.join(dir, 'directory.db');
-  const args = ['--import', 'tsx', path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', dbFile, '--token-file', tokenFile, '--pbkdf2-iterations', '1000', '--log-level', 'debug', ...extra];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...directoryArgs(dir, extra)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,24 +85,62 @@ export interface Reply {
   text: string;
 }
 
-export async function call(base: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}, token: string | null = TOKEN): Promise<Reply> {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/scim+json; charset=utf-8' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown;
+/** The CA a test's https directory is signed by (see tls-fixtures.ts); plain http needs none. */
+export interface TlsTrust {
+  ca: string;
+}
+
+function parsed(text: string): unknown {
   try {
-    parsed = text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : undefined;
   } catch {
-    // not JSON: the test reads `text`
+    return undefined; // not JSON: the test reads `text`
   }
-  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** Checks the certificate against the URL's host, never a Host header a test forges (SNI only for names: RFC 6066). */
+function serverIdentity(hostname: string): { servername?: string; checkServerIdentity: (host: string, cert: tls.PeerCertificate) => Error | undefined } {
+  const name = hostname.replace(/^\[|\]$/g, '');
+  return { ...(isIP(name) ? {} : { servername: name }), checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert) };
+}
+
+/** Over https, node:https with the test's CA (fetch cannot be given one); over http, fetch as clients use it. */
+function httpsCall(target: URL, method: string, headers: Record<string, string>, body: string | undefined, trust: TlsTrust): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(target, { method, headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) }, ca: trust.ca, ...serverIdentity(target.hostname), agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) replyHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        resolve({ status: response.statusCode ?? 0, headers: replyHeaders, body: parsed(text), text });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+export async function call(base: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}, token: string | null = TOKEN, trust?: TlsTrust): Promise<Reply> {
+  const allHeaders: Record<string, string> = {
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...(body !== undefined ? { 'content-type': 'application/scim+json; charset=utf-8' } : {}),
+    ...headers,
+  };
+  const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  if (base.startsWith('https:')) {
+    if (!trust) throw new Error('an https directory needs the test CA: pass it as `trust`');
+    return httpsCall(new URL(`${base}${url}`), method, allHeaders, text, trust);
+  }
+  const response = await fetch(`${base}${url}`, { method, headers: allHeaders, body: text });
+  const replyText = await response.text();
+  return { status: response.status, headers: response.headers, body: parsed(replyText), text: replyText };
+}
+
+/** A call with the admin token. */
+export function admin(base: string, method: string, url: string, body?: unknown, trust?: TlsTrust): Promise<Reply> {
+  return call(base, method, `/api/v1${url}`, body, {}, ADMIN_TOKEN, trust);
 }
 
 /** A user as Okta's SCIM 2.0 reference creates one (POST /Users). */
@@ -107,41 +166,55 @@ export function oktaReplace(value: Record<string, unknown>): Record<string, unkn
 
 export interface EventStream {
   events: Array<{ event: string; data: any; at: number }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The directory ended the stream (or the connection went). */
+  readonly ended: boolean;
   next(event?: string, timeoutMs?: number): Promise<{ event: string; data: any; at: number }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): void;
 }
 
-/** An agent's event stream, parsed as Server-Sent Events. */
-export async function openEvents(base: string, deviceToken: string): Promise<EventStream> {
-  const controller = new AbortController();
-  const response = await fetch(`${base}/api/v1/device/events`, { headers: { authorization: `Bearer ${deviceToken}` }, signal: controller.signal });
-  if (response.status !== 200) throw new Error(`events: ${response.status}`);
+/** An agent's event stream, parsed as Server-Sent Events (over https with the test's CA). */
+export async function openEvents(base: string, deviceToken: string, trust?: TlsTrust): Promise<EventStream & { socket(): import('node:net').Socket | undefined }> {
+  const target = new URL(`${base}/api/v1/device/events`);
   const events: EventStream['events'] = [];
   let read = 0;
   let wake: (() => void) | undefined;
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event) events.push({ event, data: data ? JSON.parse(data) : undefined, at: performance.now() });
-          wake?.();
-        }
-      }
-    } catch {
-      // aborted or the server went away
+  const options = { headers: { authorization: `Bearer ${deviceToken}` }, agent: false as const, ...(trust ? { ca: trust.ca } : {}) };
+  const request = (target.protocol === 'https:' ? https : http).get(target, options);
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+  });
+  if (response.statusCode !== 200) {
+    response.resume();
+    throw new Error(`events: ${response.statusCode}`);
+  }
+  let buffer = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => {
+    buffer += chunk;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event) events.push({ event, data: data ? JSON.parse(data) : undefined, at: performance.now() });
+      wake?.();
     }
+  });
+  let ended = false;
+  const finish = () => {
+    ended = true;
     wake?.();
-  })();
+  };
+  response.on('end', finish);
+  response.on('close', finish);
+  response.on('error', finish);
   return {
     events,
+    get ended() {
+      return ended;
+    },
     async next(event, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
@@ -156,12 +229,35 @@ export async function openEvents(base: string, deviceToken: string): Promise<Eve
         });
       }
     },
-    close: () => controller.abort(),
+    close: () => request.destroy(),
+    socket: () => request.socket ?? undefined,
   };
 }
 
-export async function enrol(base: string, userName: string, deviceName = 'MacBook', platform = 'darwin'): Promise<{ deviceId: string; deviceToken: string }> {
-  const reply = await call(base, 'POST', '/api/v1/devices', { userName, deviceName, platform });
+export interface EnrolmentCode {
+  id: string;
+  code: string;
+  usesLeft: number;
+  expiresAt: string;
+  state: string;
+}
+
+/** An enrolment code for `userName`, made as an administrator makes one. */
+export async function createCode(base: string, userName: string, options: { uses?: number; expiresAt?: string; label?: string } = {}, trust?: TlsTrust): Promise<EnrolmentCode> {
+  const reply = await admin(base, 'POST', '/enrolment-codes', { userName, ...options }, trust);
+  if (reply.status !== 201) throw new Error(`enrolment code: ${reply.status} ${reply.text}`);
+  return reply.body as EnrolmentCode;
+}
+
+/** A device exchanging its code, as an agent does. */
+export function exchangeCode(base: string, code: string, deviceName = 'MacBook', platform = 'darwin', trust?: TlsTrust): Promise<Reply> {
+  return call(base, 'POST', '/api/v1/device/enrol', { code, deviceName, platform }, {}, null, trust);
+}
+
+/** Enrols a device for `userName` the one way there is: a single-use code from the administrator, exchanged by the device. */
+export async function enrol(base: string, userName: string, deviceName = 'MacBook', platform = 'darwin', trust?: TlsTrust): Promise<{ deviceId: string; deviceToken: string }> {
+  const { code } = await createCode(base, userName, {}, trust);
+  const reply = await exchangeCode(base, code, deviceName, platform, trust);
   if (reply.status !== 201) throw new Error(`enrol: ${reply.status} ${reply.text}`);
   return reply.body as { deviceId: string; deviceToken: string };
 }

@@ -8,15 +8,16 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readJson, writeJsonAtomic } from '../atomic-file';
-import { pbkdf2Sha512, sha512Crypt, verifyPassword } from '@pwsync/passwords';
+import { SHA512_CRYPT_MIN_ROUNDS, pbkdf2Sha512, sha512Crypt, verifyPassword } from '@pwsync/passwords';
 import { Platform } from '@pwsync/agent-protocol';
 import { StepError, type PlatformBackend } from './backend';
 
 const Record = z.strictObject({ hash: z.string().min(1) });
 type Part = 'account' | 'keychain' | 'filevault';
 
-/** Few iterations: the sandbox protects nothing, and the demo should feel instant. */
+/** Few iterations and rounds: the sandbox protects nothing, and the demo should feel instant. */
 const SANDBOX_PBKDF2_ITERATIONS = 10_000;
+const SANDBOX_CRYPT_ROUNDS = SHA512_CRYPT_MIN_ROUNDS;
 
 /**
  * The sandbox plays the Mac's confirm flow (account, keychain, FileVault) on any system,
@@ -44,7 +45,7 @@ export class SandboxBackend implements PlatformBackend {
   /** Creates the practice account with a password, as if the computer had been set up with it. */
   static async provision(stateDir: string, user: string, password: string): Promise<void> {
     const dir = SandboxBackend.folder(stateDir, user);
-    await writeJsonAtomic(path.join(dir, 'account.json'), { hash: sha512Crypt(password) });
+    await writeJsonAtomic(path.join(dir, 'account.json'), { hash: await sha512Crypt(password, SANDBOX_CRYPT_ROUNDS) });
     await writeJsonAtomic(path.join(dir, 'keychain.json'), { hash: await pbkdf2Sha512(password, SANDBOX_PBKDF2_ITERATIONS) });
     await writeJsonAtomic(path.join(dir, 'filevault.json'), { hash: await pbkdf2Sha512(password, SANDBOX_PBKDF2_ITERATIONS) });
   }
@@ -55,7 +56,7 @@ export class SandboxBackend implements PlatformBackend {
 
   async changeAccountPassword(user: string, previous: string, next: string): Promise<void> {
     if (!(await this.matches(user, 'account', previous))) throw new StepError('The account password did not match', true, 'retry');
-    await this.write(user, 'account', sha512Crypt(next));
+    await this.write(user, 'account', await sha512Crypt(next, SANDBOX_CRYPT_ROUNDS));
   }
 
   async keychainPasswordIs(user: string, password: string): Promise<boolean> {
@@ -71,7 +72,7 @@ export class SandboxBackend implements PlatformBackend {
   }
 
   async resetAccountPassword(user: string, next: string): Promise<void> {
-    await this.write(user, 'account', sha512Crypt(next));
+    await this.write(user, 'account', await sha512Crypt(next, SANDBOX_CRYPT_ROUNDS));
   }
 
   async startNewKeychain(user: string, next: string): Promise<{ keptAs: string }> {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '@pwsync/testing/processes';
 import type { AppState } from '@pwsync/tray/contract';
 import type { TrayCore } from '@pwsync/tray/core/tray-core';
+import type { Logger } from '@pwsync/node-kit/log';
 import { EventEmitter } from 'node:events';
 import { type DemoServer, startDemoServer } from './demo-server';
 
@@ -34,13 +35,13 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function start() {
+async function start(extra: { logger?: Logger } = {}) {
   dir = makeTempDir('pwd-');
   await fs.mkdir(path.join(dir, 'assets'));
   await fs.writeFile(path.join(dir, 'index.html'), '<!doctype html><title>pwsync</title>');
   await fs.writeFile(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("x");'.repeat(200));
   core = new FakeCore();
-  server = await startDemoServer({ core: core as unknown as TrayCore, rendererDir: dir, logger: { debug() {}, info() {}, warn() {}, error() {} }, token: TOKEN });
+  server = await startDemoServer({ core: core as unknown as TrayCore, rendererDir: dir, logger: extra.logger ?? { debug() {}, info() {}, warn() {}, error() {} }, token: TOKEN });
   return server;
 }
 
@@ -113,6 +114,23 @@ describe('the browser demo server', () => {
     const plain = await request(port, { path: '/assets/index-abc123.js' });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe('console.log("x");'.repeat(200));
+  });
+
+  it('no request stops it: odd targets and a failing core each become an answer and a log line', async () => {
+    const errors: unknown[][] = [];
+    const { port } = await start({ logger: { debug() {}, info() {}, warn() {}, error: (...args: unknown[]) => void errors.push(args) } });
+    for (const target of ['//', '//evil.example/x', '/%', '/?token=%zz', '/api//invoke/getState', 'http://127.0.0.1/api/events', '/index.html?token=a&token=b']) {
+      expect((await request(port, { path: target })).status, target).toBeLessThan(500);
+    }
+    (core as unknown as { getState: () => never }).getState = () => {
+      throw new RangeError('a core that fails with secret-ish text');
+    };
+    expect((await request(port, { path: `/?token=${TOKEN}` })).status).toBe(500);
+    expect((await request(port, { method: 'POST', path: '/api/invoke/getState', headers: { 'x-pwsync-token': TOKEN }, body: '[]' })).status).toBe(500);
+    expect(JSON.stringify(errors)).toContain('RangeError');
+    expect(JSON.stringify(errors)).not.toContain('secret-ish');
+    // Still serving.
+    expect((await request(port, { path: '/' })).status).toBe(200);
   });
 
   it('streams every new state to the page', async () => {

@@ -58,10 +58,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     return candidate.length === token.length && timingSafeEqual(candidate, token);
   };
 
-  const server = http.createServer((request, response) => {
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     baseHeaders(response);
     if (request.headers.host !== host) return send(response, 421, { error: 'forbiddenSender' });
-    const url = new URL(request.url ?? '/', `http://${host}`);
+    // The target as sent, split by hand: `new URL` throws on targets such as `//`.
+    const url = targetOf(request.url ?? '/');
     if (url.pathname.startsWith('/api/')) {
       const origin = request.headers.origin;
       if (origin !== undefined && origin !== `http://${host}`) return send(response, 403, { error: 'forbiddenSender' });
@@ -72,10 +73,20 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       const name = callNamed(/^\/api\/invoke\/([A-Za-z]+)$/.exec(url.pathname)?.[1]);
       if (!name || request.method !== 'POST') return send(response, 404, { error: 'invalidPayload' });
       if (!tokenMatches(headerValue(request.headers['x-pwsync-token']))) return send(response, 403, { error: 'forbiddenSender' });
-      return void invoke(name, request, response);
+      return invoke(name, request, response);
     }
     if (request.method !== 'GET') return send(response, 405, { error: 'invalidPayload' });
-    return void serveFile(url.pathname === '/' ? '/index.html' : url.pathname, request, response);
+    return serveFile(url.pathname === '/' ? '/index.html' : url.pathname, request, response);
+  };
+
+  // Loopback only, but any page in the browser can send here: timeouts bound what a request may hold.
+  const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 }, (request, response) => {
+    // No request stops the demo: whatever fails inside becomes a 500 and a log line.
+    handle(request, response).catch((error: unknown) => {
+      options.logger.error('a request to the demo host failed', { error: error instanceof Error ? error.name : 'unknown' });
+      if (response.headersSent) response.destroy();
+      else send(response, 500, { error: 'internal' });
+    });
   });
 
   const openEvents = (response: http.ServerResponse): void => {
@@ -139,7 +150,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     const compressible = /\.(js|css|html|json|svg)$/.test(file);
     if (!compressible || !/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
       response.writeHead(200, headers);
-      return void createReadStream(file).pipe(response);
+      // A file that goes between stat and read ends the answer, not the process.
+      return void createReadStream(file).on('error', () => response.destroy()).pipe(response);
     }
     let cached = gzipped.get(file);
     if (!cached || cached.mtimeMs !== stat.mtimeMs) {
@@ -188,6 +200,16 @@ function send(response: http.ServerResponse, status: number, body: unknown): voi
 /** A push as a server-sent event named as in the contract, which is what the page's HTTP bridge listens for. */
 function pushEvent<E extends EventName>(response: http.ServerResponse, event: E, payload: EventPayload<E>): void {
   response.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+}
+
+interface Target {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+function targetOf(raw: string): Target {
+  const end = raw.indexOf('?');
+  return { pathname: end === -1 ? raw : raw.slice(0, end), searchParams: new URLSearchParams(end === -1 ? '' : raw.slice(end + 1)) };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

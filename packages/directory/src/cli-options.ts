@@ -1,0 +1,199 @@
+/**
+ * pwsync-directory's command line, read and checked: every flag, and the rules that
+ * keep it secure by default (TLS unless loopback or a named TLS proxy, secret files
+ * only their owner may read, two different tokens). No side effects but reading the
+ * files named, so tests check every refusal in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { createSecureContext } from 'node:tls';
+import { parseArgs } from 'node:util';
+import { PBKDF2_DEFAULT_ITERATIONS, PBKDF2_MAX_ITERATIONS, PBKDF2_MIN_ITERATIONS, SHA512_CRYPT_DEFAULT_ROUNDS, SHA512_CRYPT_MAX_ROUNDS, SHA512_CRYPT_MIN_ROUNDS } from '@pwsync/passwords';
+import { SecretFileError, readSecretFile } from '@pwsync/node-kit/secret-file';
+import { isLogLevel } from '@pwsync/node-kit/log';
+import { DEFAULT_LIMITS } from './limits';
+import { isLoopback } from './addresses';
+import type { TlsFiles } from './server';
+
+export const USAGE = `Usage: pwsync-directory --listen HOST:PORT --db FILE --scim-token-file FILE --admin-token-file FILE
+                        (--tls-cert FILE --tls-key FILE | --trusted-proxy ADDR) [options]
+
+Serves SCIM 2.0 for the identity provider (/scim/v2), the device API for agents and the
+admin API (/api/v1). Over TLS, unless it listens on a loopback address or behind a TLS
+proxy named with --trusted-proxy (docs/directory.md).
+
+Options:
+  --listen HOST:PORT        where to listen, e.g. 0.0.0.0:8443; port 0 picks a free port and
+                            prints {"url": …} as one JSON line on standard output when ready
+  --db FILE                 the SQLite database (created 0600 if missing)
+  --scim-token-file FILE    the identity provider's bearer token: SCIM, and nothing else
+  --admin-token-file FILE   the administrator's bearer token: the admin API (enrolment codes,
+                            devices, sync on and off), and nothing else
+                            (each at least 16 characters, in a file only its owner may read)
+  --tls-cert FILE           the certificate chain (PEM); SIGHUP reads it and the key again
+  --tls-key FILE            its private key (PEM), in a file only its owner may read
+  --trusted-proxy ADDR,...  plain HTTP behind these TLS-terminating proxies (IP or CIDR): only
+                            they may connect, and X-Forwarded-For/-Proto are trusted from them
+  --public-url URL          the https URL clients reach the directory at, for SCIM's Location
+                            and meta.location (required unless --listen is a loopback address)
+  --provider NAME           the identity provider's name shown to people (default: Okta)
+  --pbkdf2-iterations N     PBKDF2-SHA512 rounds of the macOS hash (default ${PBKDF2_DEFAULT_ITERATIONS}; ${PBKDF2_MIN_ITERATIONS} to ${PBKDF2_MAX_ITERATIONS})
+  --crypt-rounds N          sha512-crypt rounds of the Linux hash (default ${SHA512_CRYPT_DEFAULT_ROUNDS}; ${SHA512_CRYPT_MIN_ROUNDS} to ${SHA512_CRYPT_MAX_ROUNDS})
+  --hash-retention-days N   erase a change's hashes after N days even if a device has not
+                            synced it (default 30; 1 to 365)
+  --max-connections N       open connections at most (default ${DEFAULT_LIMITS.maxConnections}; 16 to 1000000)
+  --heartbeat-seconds N     comment sent on idle event streams (default 15)
+  --log-level LEVEL         fatal, error, warn, info (default), debug
+  -h, --help                show this help
+`;
+
+export class UsageError extends Error {}
+
+function wholeNumber(text: string | undefined, flag: string, min: number, max: number, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function parseListen(text: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(text);
+  if (!match) throw new UsageError(`--listen must be HOST:PORT, e.g. 127.0.0.1:8443, not "${text}"`);
+  const port = Number(match[2]);
+  if (port > 65535) throw new UsageError('--listen: the port must be from 0 to 65535');
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+function secret(file: string, flag: string): string {
+  try {
+    return readSecretFile(file, flag);
+  } catch (error) {
+    if (error instanceof SecretFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function readToken(file: string, flag: string): string {
+  const token = secret(file, flag).trim();
+  if (token.length < 16 || /\s/.test(token)) throw new UsageError(`${flag} ${file} must hold one token of at least 16 characters, without spaces`);
+  return token;
+}
+
+export function readTls(certFile: string, keyFile: string): TlsFiles {
+  let cert: string;
+  try {
+    cert = readFileSync(certFile, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --tls-cert ${certFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const key = secret(keyFile, '--tls-key');
+  try {
+    createSecureContext({ cert, key });
+  } catch {
+    throw new UsageError(`--tls-cert ${certFile} and --tls-key ${keyFile} must be a PEM certificate and the private key that belongs to it`);
+  }
+  return { cert, key };
+}
+
+function parseProxies(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const entries = text.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max))) {
+      throw new UsageError(`--trusted-proxy must be IP addresses or CIDR ranges, e.g. 10.0.0.5 or 10.0.0.0/24, not "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+function parsePublicUrl(text: string | undefined, host: string): string | undefined {
+  if (text === undefined) {
+    if (!isLoopback(host)) throw new UsageError('--public-url is required when --listen is not a loopback address: the https URL Okta and the devices use, e.g. https://directory.example.com');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--public-url must be a URL, e.g. https://directory.example.com, not "${text}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[|\]$/g, '')))) throw new UsageError('--public-url must be an https URL');
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) throw new UsageError('--public-url must be only a scheme, a host and a port, e.g. https://directory.example.com:8443');
+  return url.origin;
+}
+
+export function parseOptions(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        listen: { type: 'string' },
+        db: { type: 'string' },
+        'scim-token-file': { type: 'string' },
+        'admin-token-file': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'trusted-proxy': { type: 'string' },
+        'public-url': { type: 'string' },
+        provider: { type: 'string' },
+        'pbkdf2-iterations': { type: 'string' },
+        'crypt-rounds': { type: 'string' },
+        'hash-retention-days': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'heartbeat-seconds': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  if (!values.listen) throw new UsageError('--listen is required');
+  if (!values.db) throw new UsageError('--db is required');
+  if (!values['scim-token-file']) throw new UsageError('--scim-token-file is required');
+  if (!values['admin-token-file']) throw new UsageError('--admin-token-file is required');
+  const level = values['log-level'] ?? 'info';
+  if (!isLogLevel(level)) throw new UsageError('--log-level must be fatal, error, warn, info or debug');
+  const provider = values.provider ?? 'Okta';
+  if (provider.length === 0 || provider.length > 200) throw new UsageError('--provider must be 1 to 200 characters');
+  const listen = parseListen(values.listen);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const trustedProxies = parseProxies(values['trusted-proxy']);
+  if (values['tls-cert'] === undefined && !trustedProxies && !isLoopback(listen.host)) {
+    throw new UsageError(
+      `--listen ${values.listen} without --tls-cert and --tls-key would send tokens, passwords and hashes over the network in plain text: ` +
+        'give a certificate, or name the TLS proxy in front of the directory with --trusted-proxy ADDR (docs/directory.md)',
+    );
+  }
+  const publicUrl = parsePublicUrl(values['public-url'], listen.host);
+  const tlsFiles = values['tls-cert'] !== undefined ? { cert: path.resolve(values['tls-cert']), key: path.resolve(values['tls-key']!) } : undefined;
+  const scimToken = readToken(values['scim-token-file'], '--scim-token-file');
+  const adminToken = readToken(values['admin-token-file'], '--admin-token-file');
+  if (scimToken === adminToken) throw new UsageError('--scim-token-file and --admin-token-file must hold different tokens: each credential does one thing');
+  return {
+    ...listen,
+    dbFile: path.resolve(values.db),
+    scimToken,
+    adminToken,
+    tlsFiles,
+    tls: tlsFiles ? readTls(tlsFiles.cert, tlsFiles.key) : undefined,
+    trustedProxies,
+    publicUrl,
+    provider,
+    pbkdf2Iterations: wholeNumber(values['pbkdf2-iterations'], '--pbkdf2-iterations', PBKDF2_MIN_ITERATIONS, PBKDF2_MAX_ITERATIONS, PBKDF2_DEFAULT_ITERATIONS),
+    cryptRounds: wholeNumber(values['crypt-rounds'], '--crypt-rounds', SHA512_CRYPT_MIN_ROUNDS, SHA512_CRYPT_MAX_ROUNDS, SHA512_CRYPT_DEFAULT_ROUNDS),
+    hashRetentionMs: wholeNumber(values['hash-retention-days'], '--hash-retention-days', 1, 365, 30) * 24 * 60 * 60 * 1000,
+    limits: { maxConnections: wholeNumber(values['max-connections'], '--max-connections', 16, 1_000_000, DEFAULT_LIMITS.maxConnections) },
+    heartbeatMs: wholeNumber(values['heartbeat-seconds'], '--heartbeat-seconds', 1, 3600, 15) * 1000,
+    level,
+  };
+}
+
+export type CliOptions = NonNullable<ReturnType<typeof parseOptions>>;
