@@ -94,10 +94,10 @@ describe('npm run idp beside the demo', () => {
       pid: process.pid,
       startedAt: new Date().toISOString(),
       folder,
-      directory: { url: directory.url, scimTokenFile: path.join(directory.dir, 'token') },
+      directory: { url: directory.url, scimTokenFile: path.join(directory.dir, 'scim.token') },
     });
     try {
-      const device = await enrol(directory.url, 'tess@example.com');
+      const device = await enrol(directory.url, 'tess@example.com', 'Laptop', 'linux');
       const set = idpBesideDemo(runtime, ['set-password', 'tess@example.com'], 'Idp-Third-Pass-3\n');
       expect(set.stderr).toBe('');
       expect(set.status).toBe(0);
@@ -119,7 +119,7 @@ describe('npm run idp beside the demo', () => {
       const folder = path.join(runtime, 'pwsync-demo');
       mkdirSync(folder, { mode: 0o700 });
       const pid = await goneProcess();
-      writeDemoState(folder, { pid, startedAt: new Date().toISOString(), folder, directory: { url: directory.url, scimTokenFile: path.join(directory.dir, 'token') } });
+      writeDemoState(folder, { pid, startedAt: new Date().toISOString(), folder, directory: { url: directory.url, scimTokenFile: path.join(directory.dir, 'scim.token') } });
       const stale = idpBesideDemo(runtime, ['set-password', 'tess@example.com'], 'x-password\n');
       expect(stale.status).toBe(2);
       expect(stale.stderr).toContain(`no demo is running: the one that wrote ${path.join(folder, 'demo.json')} (npm start, process ${pid}) has stopped. Start the demo with npm start`);
