@@ -37,6 +37,8 @@ describe('pwsync-agent', () => {
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--directory', 'http://127.0.0.1:1'], '--directory needs --device-token-file'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--device-token-file', '/tmp/t'], '--device-token-file and --checkin-interval go with --directory'],
     [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--attempt-limit', '0'], '--attempt-limit must be a whole number from 1 to 100'],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--sandbox-platform', 'amiga'], '--sandbox-platform must be darwin, linux or win32, not "amiga"'],
+    [['--socket', '/tmp/x.sock', '--backend', 'linux', '--state-dir', '/tmp/s', '--sandbox-platform', 'linux'], '--sandbox-platform works only with --backend sandbox'],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);
     expect(result.code).toBe(2);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readJson, writeJsonAtomic } from '../atomic-file';
 import { pbkdf2Sha512, sha512Crypt, verifyPassword } from '@pwsync/passwords';
+import type { Platform } from '@pwsync/agent-protocol';
 import { StepError, type PlatformBackend } from './backend';
 
 const Record = z.strictObject({ hash: z.string().min(1) });
@@ -19,11 +20,18 @@ const SANDBOX_PBKDF2_ITERATIONS = 10_000;
 
 export class SandboxBackend implements PlatformBackend {
   readonly name = 'sandbox' as const;
-  readonly platform = 'darwin' as const;
   readonly mode = 'confirm' as const;
   readonly newPasswordHash = 'pbkdf2' as const;
 
-  constructor(private readonly root: string) {}
+  /**
+   * `platform`: the computer the practice account plays, whatever the agent runs on, which
+   * the tray app's words follow: a Mac (account, login keychain, FileVault), as the demo
+   * shows it; the tests play Linux and Windows too.
+   */
+  constructor(
+    private readonly root: string,
+    readonly platform: Platform = 'darwin',
+  ) {}
 
   /** Where the practice records of one user live. */
   static folder(stateDir: string, user: string): string {
