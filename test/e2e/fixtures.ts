@@ -125,14 +125,13 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
 }
 
 /**
- * A screenshot for a person to look at, in test-results/screens. With `docs`, and only
- * when PWSYNC_DOCS_SCREENSHOTS=1 (so ordinary runs leave the repository alone), also
- * the README's copy in docs/screenshots. Never taken while a password is shown in clear.
+ * A screenshot for a person to look at, in test-results/screens. (The README's set in
+ * docs/screenshots comes from screens.spec.ts, which draws every screen.) Never taken
+ * while a password is shown in clear.
  */
-export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
+export async function screenshot(page: Page, name: string): Promise<void> {
   expect(await page.locator('input[type="text"][id$="password"]').count(), 'no password is shown in clear').toBe(0);
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
-  if (options.docs && process.env.PWSYNC_DOCS_SCREENSHOTS === '1') await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
 }
 
 export { expect };

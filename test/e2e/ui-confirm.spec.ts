@@ -25,7 +25,7 @@ test('happy path: new first, previous second, live steps, then what changed', as
   await expect(page.getByText('The password you just set at Okta.')).toBeVisible();
   await expect(page.getByText('Step 1 of 2')).toBeVisible();
   await expectAccessible(page, 'confirm, new password');
-  await screenshot(page, 'confirm-new-password', { docs: true });
+  await screenshot(page, 'confirm-new-password');
 
   await newField.fill(PASSWORDS.next);
   await page.getByRole('button', { name: 'Show password' }).click();
@@ -38,17 +38,22 @@ test('happy path: new first, previous second, live steps, then what changed', as
   await expect(previousField).toBeFocused();
   await expect(page.getByText('The password you used to unlock this computer until now.')).toBeVisible();
   await expectAccessible(page, 'confirm, previous password');
-  await screenshot(page, 'confirm-previous-password', { docs: true });
+  await screenshot(page, 'confirm-previous-password');
   await previousField.fill(PASSWORDS.previous);
   await page.getByRole('button', { name: 'Update password on this Mac' }).click();
 
   await expect(page.locator('[data-phase="synced"]')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1, name: 'Your password is updated' })).toBeFocused();
-  await expect(page.getByText('Until you restart, FileVault may still ask for your previous password.')).toBeVisible();
+  await expect(page.getByText('The next time your Mac starts up, type your new password at the FileVault unlock screen.')).toBeVisible();
   await expect(page.getByText('Each of your other Macs will ask you once too.')).toBeVisible();
   await expectAccessible(page, 'synced');
-  await screenshot(page, 'synced', { docs: true });
+  await screenshot(page, 'synced');
   expect(await accountMovedTo(world.agent!.stateDir, PASSWORDS.next)).toBe(true);
+
+  // Done: in the browser the page cannot hide, and the result gives way to the resting screen.
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your password is in sync' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Check for changes now' })).toBeVisible();
 
   // Neither password is left in any field, in the diagnostics, or anywhere else.
   for (const input of await page.locator('input').all()) expect(await input.inputValue()).toBe('');
@@ -92,7 +97,7 @@ test('a wrong previous password: what it is, tries left, and Try again', async (
   await expect(alert).toContainText('You can try 4 more times.');
   await expect(alert).toContainText('Nothing has been changed on this computer.');
   await expectAccessible(page, 'previous password wrong');
-  await screenshot(page, 'attention-previous-wrong', { docs: true });
+  await screenshot(page, 'attention-previous-wrong');
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByLabel('New password', { exact: true })).toBeFocused();
   await expect(page.getByLabel('New password', { exact: true })).toHaveValue('');
@@ -132,15 +137,18 @@ test('five wrong tries lock it, with a live countdown and no Try again', async (
   expect(first).toMatch(/^You can try again in (1 minute|\d+ seconds)\.?$|^You can try again in .* and .*\.$/);
   await expect(countdown).not.toHaveText(first, { timeout: 3000 });
   await expectAccessible(page, 'locked out');
-  await screenshot(page, 'attention-locked-out', { docs: true });
+  await screenshot(page, 'attention-locked-out');
   await expectNoSecrets(world, page);
 });
 
-test('Escape clears what was typed and starts the form over', async ({ page, world }) => {
+test('Escape on the second step goes back to the first, keeping the new password; on the first it clears it', async ({ page, world }) => {
   await world.open(page);
   await page.getByLabel('New password', { exact: true }).fill(PASSWORDS.next);
   await page.keyboard.press('Enter');
   await page.getByLabel('Previous password', { exact: true }).fill(PASSWORDS.previous);
+  await page.keyboard.press('Escape');
+  await expect(page.getByText('Step 1 of 2')).toBeVisible();
+  await expect(page.getByLabel('New password', { exact: true })).toHaveValue(PASSWORDS.next);
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('New password', { exact: true })).toHaveValue('');
   await expect(page.getByText('Step 1 of 2')).toBeVisible();

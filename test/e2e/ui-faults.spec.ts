@@ -26,7 +26,7 @@ test('connection lost mid-sync: "checking what happened", never a claim, then th
   await expect(page.getByText("don't change your password again yet")).toBeVisible();
   await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
   await expectAccessible(page, 'outcome unknown');
-  await screenshot(page, 'attention-checking', { docs: true });
+  await screenshot(page, 'attention-checking');
   // The agent killed itself after the keychain step.
   await expect.poll(() => world.agent!.child.exitCode ?? world.agent!.child.signalCode).not.toBeNull();
 
@@ -43,7 +43,7 @@ test('connection lost mid-sync: "checking what happened", never a claim, then th
   await expect(page.locator('.completed-steps')).toContainText('Updating your account password');
   await expect(page.locator('.next-step').first()).toBeVisible();
   await expectAccessible(page, 'step failed, as the agent reported it');
-  await screenshot(page, 'attention-step-failed', { docs: true });
+  await screenshot(page, 'attention-step-failed');
 
   // The status view tells support the same.
   await page.getByRole('button', { name: 'Status' }).click();

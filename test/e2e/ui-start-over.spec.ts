@@ -25,7 +25,7 @@ test.describe('allowed by policy and agent', () => {
     await expect(page.getByText('Your old keychain file is kept on this Mac')).toBeVisible();
     await expect(page.getByText('Nothing has changed yet.')).toBeVisible();
     await expectAccessible(page, 'start over, explained');
-    await screenshot(page, 'start-over-explained', { docs: true });
+    await screenshot(page, 'start-over-explained');
 
     // Going on without ticking the box is refused, in words. (The button is marked
     // aria-disabled, not disabled, so it stays reachable and can explain itself.)
@@ -40,7 +40,7 @@ test.describe('allowed by policy and agent', () => {
     await expect(field).toBeFocused();
     await expect(page.getByLabel('Previous password', { exact: true })).toHaveCount(0);
     await expectAccessible(page, 'start over, new password');
-    await screenshot(page, 'start-over-new-password', { docs: true });
+    await screenshot(page, 'start-over-new-password');
     await field.fill(PASSWORDS.next);
     await page.getByRole('button', { name: 'Create new keychain and update password' }).click();
 

@@ -53,22 +53,24 @@ test.describe('with the clipboard allowed', () => {
     ]) {
       await expect(page.locator('summary', { hasText: title })).toBeVisible();
     }
-    // The demo host runs on Linux, so the Linux walkthrough is the one open.
-    const linux = page.locator('[data-situation="linux"]');
-    await expect(linux).toHaveAttribute('open', '');
-    await expect(linux.getByRole('listitem')).toHaveCount(5);
+    // The practice agent plays a Mac on whatever host the demo runs: the Mac's walkthrough opens first.
+    await expect(page.locator('[data-situation="oneMacOnline"]')).toHaveAttribute('open', '');
+    await expect(page.locator('[data-situation="linux"]')).not.toHaveAttribute('open', '');
+    await expect(page.locator('[data-situation="linux"] li')).toHaveCount(5);
     await page.locator('summary', { hasText: 'One Mac that was offline during the change' }).click();
     await expect(page.locator('[data-situation="oneMacOffline"] li').first()).toContainText('type your previous password');
     await expect(page.getByText('IT Help Desk, extension 4357 (Example Corp)')).toBeVisible();
     const code = page.locator('[data-support-code]');
     await expect(code).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
     await expectAccessible(page, 'help');
-    await screenshot(page, 'help', { docs: true });
+    await screenshot(page, 'help');
 
     await page.getByRole('button', { name: 'Copy diagnostics' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toMatch(/pwsync diagnostics — support code [A-Z0-9]{4}-[A-Z0-9]{4}/);
+    // The practice agent plays a Mac, and the report says the same system as the screens.
+    expect(copied).toMatch(/^Platform: darwin$/m);
     expect(copied).toContain('[Policy]');
     for (const secret of world.secrets) expect(copied.includes(secret)).toBe(false);
 
@@ -86,7 +88,7 @@ test('Status: agent connected, last check-in, the waiting change, the last updat
   await expect(page.locator('[data-fact="pending"]')).toContainText('From Okta');
   await expect(page.locator('[data-fact="lastResult"]')).toHaveText('None');
   await expectAccessible(page, 'status');
-  await screenshot(page, 'status', { docs: true });
+  await screenshot(page, 'status');
   await page.getByRole('button', { name: 'Back' }).click();
   await expect(page.getByLabel('New password', { exact: true })).toBeVisible();
 });
@@ -100,7 +102,7 @@ test.describe('with nothing waiting', () => {
     await page.getByRole('button', { name: 'Check for changes now' }).click();
     await expect(page.getByRole('status').filter({ hasText: /Checked|couldn't check/ })).toBeVisible();
     await expectAccessible(page, 'idle');
-    await screenshot(page, 'idle', { docs: true });
+    await screenshot(page, 'idle');
   });
 });
 
@@ -111,7 +113,7 @@ test.describe('without an agent', () => {
     await world.open(page);
     await expect(page.getByRole('heading', { level: 1, name: "The pwsync agent isn't running" })).toBeVisible();
     await expectAccessible(page, 'unreachable');
-    await screenshot(page, 'unreachable', { docs: true });
+    await screenshot(page, 'unreachable');
     await page.getByRole('button', { name: 'Status' }).click();
     await expect(page.locator('[data-fact="agent"]')).toContainText('Not connected');
     await expectAccessible(page, 'status, not connected');
@@ -119,7 +121,8 @@ test.describe('without an agent', () => {
 });
 
 test.describe('on Linux, where the agent applied the change', () => {
-  test.use({ worldOptions: { seed: true, agent: true, mode: 'applied' } });
+  // The practice agent plays a Linux computer: the window's words follow the agent's platform.
+  test.use({ worldOptions: { seed: true, agent: true, mode: 'applied', agentArgs: ['--sandbox-platform', 'linux'] } });
 
   test('informed: the new password is in use; what it covers on this system', async ({ page, world }) => {
     await world.open(page);
@@ -129,7 +132,7 @@ test.describe('on Linux, where the agent applied the change', () => {
     await expect(page.getByLabel('New password', { exact: true })).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Your keyring and disk password' })).toBeVisible();
     await expectAccessible(page, 'informed');
-    await screenshot(page, 'informed', { docs: true });
+    await screenshot(page, 'informed');
 
     // The optional keyring and disk password update: the confirm form, in Linux words.
     await page.getByRole('button', { name: 'Update keyring and disk password…' }).click();
@@ -141,7 +144,9 @@ test.describe('on Linux, where the agent applied the change', () => {
     await expect(page.getByLabel('Previous password', { exact: true })).toBeFocused();
     await expectAccessible(page, 'informed, keyring update, previous password');
     await screenshot(page, 'informed-keyring-update');
-    // Escape forgets what was typed and goes back to the informed screen.
+    // Escape goes back a step at a time, forgetting what was typed, to the informed screen.
+    await page.keyboard.press('Escape');
+    await expect(page.getByText('Step 1 of 2')).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(page.getByRole('heading', { level: 1, name: 'Your password was updated' })).toBeFocused();
     await expect(page.locator('[data-phase="informed"]')).toBeVisible();
@@ -172,7 +177,8 @@ test.describe('with a directory that has something to say', () => {
       await screenshot(page, 'idle-sync-off');
 
       await page.getByRole('button', { name: 'Status' }).click();
-      await expect(page.locator('[data-fact="account"]')).toHaveText('Active');
+      // With the account's name as the directory gives it.
+      await expect(page.locator('[data-fact="account"]')).toHaveText('Active (alex)');
       await expect(page.locator('[data-fact="sync"]')).toHaveText('Turned off by an administrator');
       await directory.goOffline();
       await expect(page.locator('[data-fact="directory"]')).toContainText("Can't be reached right now");

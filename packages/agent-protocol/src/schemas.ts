@@ -76,6 +76,11 @@ export const DirectoryState = z.object({
   account: z.enum(['active', 'deactivated', 'unknown']),
   /** False when an administrator turned password sync off for this person or this device. */
   syncEnabled: z.boolean(),
+  /**
+   * The person's account at the identity provider, as the directory named it at the last
+   * check-in ("alex@example.com"); absent before the first one. Since protocol 1.2.
+   */
+  userName: z.string().min(1).max(256).optional(),
 });
 
 export const AgentStatus = z.object({
@@ -195,7 +200,14 @@ export const StepFailedData = z.object({
   failureReason: FailureReason.optional(),
 });
 export const VersionData = z.object({ agentVersion: z.string(), clientVersion: z.string().max(20) });
-export const NotAllowedData = z.object({ reason: z.enum(['policy', 'platform', 'managedAccount']) });
+export const NotAllowedData = z.object({
+  reason: z.enum(['policy', 'platform', 'managedAccount']),
+  /**
+   * Why, in the agent's words (English, for support: "Platform SSO manages this account's
+   * password …"), made safe as a FailureReason is. Since protocol 1.2.
+   */
+  failureReason: FailureReason.optional(),
+});
 export const PasswordNotAcceptedData = z.object({
   field: z.enum(['newPassword', 'previousPassword']),
   reason: z.enum(['tooLong', 'forbiddenCharacter']),

@@ -17,7 +17,7 @@ import { DarwinBackend } from './backends/darwin';
 import { LinuxBackend } from './backends/linux';
 import { SafeRunner } from './backends/safe-runner';
 import { SandboxBackend } from './backends/sandbox';
-import { systemSocketPath, type SyncStep } from '@pwsync/agent-protocol';
+import { Platform, systemSocketPath, type SyncStep } from '@pwsync/agent-protocol';
 import { seedDemo } from './demo-seed';
 import { DirectoryClient, directoryUrlProblem } from './directory-client';
 import { connectDirectory } from './directory-sync';
@@ -52,6 +52,8 @@ Options:
   --checkin-interval S  seconds between check-ins (default 60); changes also arrive at once
                       over the directory's event stream while it can be reached
   --seed-demo         with --backend sandbox: create the practice account and a demo change
+  --sandbox-platform NAME  with --backend sandbox: the computer the practice account plays,
+                      darwin (default), linux or win32 (the tray app's words follow it)
   --allow-new-keychain  let people who forgot their previous password start over with a
                       new login keychain (the old one is kept for support)
   --attempt-limit N   wrong passwords allowed before the growing lockout (default 5)
@@ -75,6 +77,7 @@ function parse(argv: string[]) {
       'directory-ca': { type: 'string' },
       'checkin-interval': { type: 'string' },
       'seed-demo': { type: 'boolean' },
+      'sandbox-platform': { type: 'string' },
       'allow-new-keychain': { type: 'boolean' },
       'attempt-limit': { type: 'string' },
       'log-level': { type: 'string' },
@@ -86,10 +89,13 @@ function parse(argv: string[]) {
   if (!values.socket && !real) throw new UsageError('--socket is required (it has a default only with --backend linux or darwin)');
   if (!values.backend) throw new UsageError('--backend is required');
   if (!['sandbox', 'linux', 'darwin'].includes(values.backend)) throw new UsageError(`--backend must be sandbox, linux or darwin, not "${values.backend}"`);
+  if (values['sandbox-platform'] !== undefined && values.backend !== 'sandbox') throw new UsageError('--sandbox-platform works only with --backend sandbox');
   // A root agent without --user would serve root, and set root's password to the person's.
   if (real && !values.user) throw new UsageError(`--user is required with the ${values.backend} backend: the person whose password the agent keeps in step`);
   if (!values['state-dir']) throw new UsageError('--state-dir is required');
   if (values['seed-demo'] && values.backend !== 'sandbox') throw new UsageError('--seed-demo works only with --backend sandbox');
+  const sandboxPlatform = values['sandbox-platform'] ?? 'darwin';
+  if (!isPlatform(sandboxPlatform)) throw new UsageError(`--sandbox-platform must be darwin, linux or win32, not "${sandboxPlatform}"`);
   let directory: { url: string; tokenFile: string; caFile: string | undefined; intervalMs: number } | undefined;
   if (values.directory !== undefined) {
     let url: URL;
@@ -118,6 +124,7 @@ function parse(argv: string[]) {
     stateDir: path.resolve(values['state-dir']),
     user: values.user ?? os.userInfo().username,
     seedDemo: values['seed-demo'] ?? false,
+    sandboxPlatform,
     directory,
     policy: { attemptLimit, newKeychainAllowed: values['allow-new-keychain'] ?? false },
     level,
@@ -125,8 +132,8 @@ function parse(argv: string[]) {
 }
 
 /** The real backends change this computer's passwords, so they run as root and only on their own system. */
-function createBackend(name: string, stateDir: string): PlatformBackend {
-  if (name === 'sandbox') return new SandboxBackend(stateDir);
+function createBackend(name: string, stateDir: string, sandboxPlatform: Platform): PlatformBackend {
+  if (name === 'sandbox') return new SandboxBackend(stateDir, sandboxPlatform);
   if (name !== process.platform) throw new UsageError(`The ${name} backend runs only on ${name}, not on ${process.platform}`);
   if (process.getuid?.() !== 0) throw new UsageError(`The ${name} backend changes system passwords and must run as root`);
   if (name === 'linux') return new LinuxBackend({ runner: new SafeRunner(), stateDir });
@@ -215,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'pwsync-agent', level: options.level });
   let backend: PlatformBackend;
   try {
-    backend = createBackend(options.backend, options.stateDir);
+    backend = createBackend(options.backend, options.stateDir, options.sandboxPlatform);
   } catch (error) {
     process.stderr.write(`pwsync-agent: ${(error as Error).message}\n`);
     return 2;
@@ -285,3 +292,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 runCli('pwsync-agent', main);
+
+function isPlatform(name: string): name is Platform {
+  return Platform.options.includes(name as Platform);
+}

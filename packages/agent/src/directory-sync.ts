@@ -26,6 +26,9 @@ export function connectDirectory(service: AgentService, client: DirectoryClient,
       lastCheckIn: isoTime(clock),
       account: answer.user.active ? 'active' : 'deactivated',
       syncEnabled: answer.user.syncEnabled && answer.device.syncEnabled,
+      // Who this computer's password follows, as the identity provider knows them: the tray
+      // app names them, so the person (and support) see which account a change comes from.
+      userName: answer.user.userName,
     });
     const change = answer.change;
     if (!change) {

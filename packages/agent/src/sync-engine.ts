@@ -77,7 +77,7 @@ export class SyncEngine {
     // Everything secret this sync holds: a failure reason that quotes any of it is dropped.
     const secrets = [request.newPassword, request.previousPassword, ...Object.values(request.change.hashes)];
     const fail: FailHandler = (name, error) => {
-      if (error instanceof AgentError) throw error;
+      if (error instanceof AgentError) throw withNotAllowedReason(error, secrets);
       const retrySafe = error instanceof StepError ? error.retrySafe : false;
       const remedy = error instanceof StepError ? error.remedy : 'contactSupport';
       throw stepFailed(name, [...completed], retrySafe, remedy, safeFailureReason(error, secrets));
@@ -206,4 +206,15 @@ export function interruptedResult(journal: Journal, now: number): SyncResult | u
     failedStep: cutShort,
     errorCode: synced ? null : ErrorCode.stepFailed,
   };
+}
+
+/**
+ * A backend's notAllowed carries only a coarse reason; its message says which system
+ * manages the account and what the person does instead. Passed on, made safe like a
+ * failed step's reason, so the window can give it to whoever helps (protocol 1.2).
+ */
+function withNotAllowedReason(error: AgentError, secrets: readonly (string | null)[]): AgentError {
+  if (error.code !== ErrorCode.notAllowed || error.data?.failureReason !== undefined) return error;
+  const failureReason = safeFailureReason(error, secrets);
+  return failureReason === undefined ? error : new AgentError(error.code, error.message, { ...error.data, failureReason });
 }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '@pwsync/agent-protocol';
+import { isoTime } from '@pwsync/node-kit/clock';
 import { silentLogger } from '@pwsync/node-kit/log';
 import { FakeClock } from '@pwsync/testing/fake-clock';
 import { makeTempDir } from '@pwsync/testing/processes';
@@ -10,6 +11,7 @@ import { seedAccount } from '@pwsync/testing/seed';
 import { AgentError } from '../src/agent-error';
 import { AgentService } from '../src/agent-service';
 import { SandboxBackend } from '../src/backends/sandbox';
+import { hashesFor, newChangeId } from '../src/demo-seed';
 
 const USER = 'alex';
 const PREVIOUS = 'Old-Pass-2024!';
@@ -47,6 +49,26 @@ describe('the agent service on its clock', () => {
     expect(service.status().attempts.lockedUntil).toBeNull();
     const result = await service.confirm(change.id, PREVIOUS, NEXT);
     expect(result).toMatchObject({ outcome: 'synced', finishedAt: '2026-01-01T00:01:00.000Z' });
+  });
+
+  it('answers a change a newer one replaced before it checks any password, so a try for it counts for nothing', async () => {
+    const clock = new FakeClock('2026-01-01T00:00:00.000Z');
+    const { service, change } = await serviceOn(clock);
+    for (let i = 0; i < 4; i += 1) await service.confirm(change.id, 'wrong', NEXT).catch(() => undefined);
+    expect(service.status().attempts).toEqual({ left: 1, lockedUntil: null });
+    const newer = { id: newChangeId(), createdAt: isoTime(clock), provider: 'Okta', mode: 'confirm' as const };
+    await service.receiveChange(newer, await hashesFor('Newest-Pass-2026!', 1000));
+    // The passwords typed for the change the person saw: the new one is no longer right.
+    for (const previous of ['wrong', PREVIOUS]) {
+      const refused = await service.confirm(change.id, previous, NEXT).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: ErrorCode.changeNotFound, data: { changeId: change.id, supersededBy: newer.id } });
+    }
+    expect(service.status().attempts).toEqual({ left: 1, lockedUntil: null });
+    // Still so while locked out: the person learns a newer change waits, and no try is spent.
+    expect(codeOf(await service.confirm(newer.id, 'wrong', 'Newest-Pass-2026!').catch((e: unknown) => e))).toBe(ErrorCode.lockedOut);
+    const attempts = service.status().attempts;
+    expect(codeOf(await service.confirm(change.id, 'wrong', NEXT).catch((e: unknown) => e))).toBe(ErrorCode.changeNotFound);
+    expect(service.status().attempts).toEqual(attempts);
   });
 
   it('counts its uptime on its clock', async () => {

@@ -55,6 +55,8 @@ describe('pwsync-agent', () => {
     [[...withDirectory, '--device-token-file', openToken], `--device-token-file ${openToken} can be read by others than its owner; make it private with: chmod 600 ${openToken}`],
     [[...withDirectory, '--device-token-file', privateToken, '--directory-ca', path.join(files, 'missing.pem')], 'cannot read --directory-ca'],
     [[...withDirectory, '--device-token-file', privateToken, '--directory-ca', notPem], `--directory-ca ${notPem} must hold a PEM certificate`],
+    [['--socket', '/tmp/x.sock', '--backend', 'sandbox', '--state-dir', '/tmp/s', '--sandbox-platform', 'amiga'], '--sandbox-platform must be darwin, linux or win32, not "amiga"'],
+    [['--socket', '/tmp/x.sock', '--backend', 'linux', '--state-dir', '/tmp/s', '--sandbox-platform', 'linux'], '--sandbox-platform works only with --backend sandbox'],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const result = await agent(args as string[]);
     expect(result.code).toBe(2);

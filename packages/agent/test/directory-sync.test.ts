@@ -93,6 +93,14 @@ describe('the agent and its directory', () => {
     expect(status.directory.syncEnabled).toBe(false);
   });
 
+  it('names the person as the identity provider knows them, as the directory says at each check-in', async () => {
+    const { h, d } = await setUp();
+    await until(h, (s) => s.directory.userName === 'alex');
+    d.set({ user: { userName: 'alex@example.com', active: true, syncEnabled: true } });
+    await h.service.checkIn();
+    expect(h.service.status().directory.userName).toBe('alex@example.com');
+  });
+
   it('tells the tray when the account is deactivated', async () => {
     const { h, d } = await setUp();
     d.set({ change: null, user: { userName: 'alex', active: false, syncEnabled: true } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FAILURE_REASON_MAX } from '@pwsync/agent-protocol';
+import { ErrorCode, FAILURE_REASON_MAX } from '@pwsync/agent-protocol';
+import { AgentError } from '../src/agent-error';
 import { StepError } from '../src/backends/backend';
 import { RunRefused } from '../src/backends/runner';
 import { safeFailureReason } from '../src/failure-reason';
@@ -13,6 +14,13 @@ describe('the failure reason the agent lets out', () => {
   it("is a backend's StepError message, on one line", () => {
     expect(safeFailureReason(fail('The login keychain is not on the previous password'), [NEW, PREVIOUS])).toBe('The login keychain is not on the previous password');
     expect(safeFailureReason(fail('  fdesetup isactive\n  exit 2 '), [NEW, PREVIOUS])).toBe('fdesetup isactive exit 2');
+  });
+
+  it("is also a notAllowed refusal's message, which says which system manages the account", () => {
+    const refusal = new AgentError(ErrorCode.notAllowed, 'Platform SSO manages this account\'s password', { reason: 'managedAccount' });
+    expect(safeFailureReason(refusal, [NEW, PREVIOUS])).toBe("Platform SSO manages this account's password");
+    expect(safeFailureReason(new AgentError(ErrorCode.notAllowed, `refused ${NEW}`, { reason: 'managedAccount' }), [NEW])).toBeUndefined();
+    expect(safeFailureReason(new AgentError(ErrorCode.lockedOut, 'Too many wrong passwords'), [NEW])).toBeUndefined();
   });
 
   it('is nothing for any other error, whose message nobody vouched for', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { AgentService, type AgentPolicy } from '@pwsync/agent/agent-service';
 import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
+import { hashesFor, newChangeId } from '@pwsync/agent/demo-seed';
 import { createLogger } from '@pwsync/node-kit/logger';
 import type { PendingChange } from '@pwsync/agent-protocol';
 import { AgentServer } from '@pwsync/agent/server';
@@ -25,6 +26,8 @@ export interface Harness {
   stop(): Promise<void>;
   remove(): Promise<void>;
   sandboxFile(part: 'account' | 'keychain' | 'filevault'): string;
+  /** The identity provider changes the password again: a newer change to `next` replaces the one waiting. */
+  newerChange(next: string): Promise<PendingChange>;
 }
 
 export async function startHarness(passwords: { previous: string; next: string }, policy?: AgentPolicy): Promise<Harness> {
@@ -70,6 +73,11 @@ export async function startHarness(passwords: { previous: string; next: string }
       await fs.rm(dir, { recursive: true, force: true });
     },
     sandboxFile: (part) => path.join(SandboxBackend.folder(stateDir, USER), `${part}.json`),
+    async newerChange(next) {
+      const newer: PendingChange = { id: newChangeId(), createdAt: new Date().toISOString(), provider: 'Okta', mode: 'confirm' };
+      await current.service.receiveChange(newer, await hashesFor(next, 1000));
+      return newer;
+    },
   };
   return harness;
 }

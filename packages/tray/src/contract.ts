@@ -7,7 +7,7 @@
  * renderer imports types from this file, and from contract-names.ts the names.
  */
 import { z } from 'zod';
-import { BackendName, ChangeId, FailureReason, Password, PendingChange, Platform, StepState, SyncResult, SyncStep } from '@pwsync/agent-protocol/schemas';
+import { BackendName, ChangeId, FailureReason, NotAllowedData, Password, PendingChange, Platform, StepState, SyncResult, SyncStep } from '@pwsync/agent-protocol/schemas';
 import { BRIDGE_ERROR_CODES, EVENT_CHANNELS, type EventName, INVOKE_CHANNELS, type InvokeName, type ListenerName } from './contract-names';
 
 export {
@@ -47,8 +47,10 @@ export const Problem = z.strictObject({
   retrySafe: z.boolean().optional(),
   remedy: z.enum(['retry', 'newKeychain', 'contactSupport', 'restart']).optional(),
   field: z.enum(['newPassword', 'previousPassword']).optional(),
-  /** stepFailed: why, in the agent's words, when it said (never a secret: see the protocol's FailureReason). */
+  /** stepFailed and notAllowed: why, in the agent's words, when it said (never a secret: see the protocol's FailureReason). */
   failureReason: FailureReason.optional(),
+  /** notAllowed: whose rule it is — the organization's policy, this kind of computer, or another system that manages the account. */
+  notAllowedReason: NotAllowedData.shape.reason.optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -83,6 +85,8 @@ export const DirectoryView = z.strictObject({
   state: z.enum(['online', 'offline', 'none']),
   account: z.enum(['active', 'deactivated', 'unknown']),
   syncEnabled: z.boolean(),
+  /** The person's account at the identity provider ("alex@example.com"), once the directory named it. */
+  userName: z.string().nullable(),
 });
 export type DirectoryView = z.infer<typeof DirectoryView>;
 
@@ -90,9 +94,21 @@ export type DirectoryView = z.infer<typeof DirectoryView>;
 export const ProgressEntry = z.strictObject({ step: SyncStep, state: z.enum(['pending', ...StepState.options]) });
 export type ProgressEntry = z.infer<typeof ProgressEntry>;
 
+/** Wrong tries, as the agent last counted them: how many are left before a wait, and until when it waits. */
+export const AttemptsView = z.strictObject({
+  left: z.number().int().min(0),
+  lockedUntil: z.string().nullable(),
+});
+export type AttemptsView = z.infer<typeof AttemptsView>;
+
 /** What holds in every phase: where the app runs, the policy, and what the agent last said about itself and the directory. */
 const sharedFields = {
-  /** The system the tray app runs on: the walkthroughs and the informed screen depend on it. */
+  /**
+   * The system whose password the window talks about: the agent's, as its handshake
+   * said (the same computer, except in the demo, whose practice agent plays a Mac
+   * wherever it runs); the one the app runs on until an agent has answered. The confirm
+   * flow's words, the walkthrough that opens first and the informed screen follow it.
+   */
   platform: Platform,
   policy: PolicyView,
   /** The tray app runs against a demo agent: the screen says so. */
@@ -107,6 +123,14 @@ const sharedFields = {
   lastResult: SyncResult.nullable(),
   /** Demo mode can make a password change as the identity provider would. */
   simulationAvailable: z.boolean(),
+  /** Null until the agent has said. */
+  attempts: AttemptsView.nullable(),
+  /**
+   * The system does not show the tray app's notifications (none on this desktop, or
+   * they are turned off for pwsync): the window says how to allow them, and the tray
+   * icon alone tells that something waits.
+   */
+  notificationsBlocked: z.boolean(),
 };
 export const SharedState = z.strictObject(sharedFields);
 export type SharedState = z.infer<typeof SharedState>;
@@ -128,12 +152,19 @@ export const AppState = z.discriminatedUnion('phase', [
   z.strictObject({ phase: z.literal('unreachable'), ...sharedFields, reason: UnreachableReason }),
   /** In sync, nothing to do. */
   z.strictObject({ phase: z.literal('idle'), ...sharedFields }),
-  /** A change waits for the person's confirmation. */
-  z.strictObject({ phase: z.literal('pending'), ...sharedFields, change: ChangeToConfirm }),
-  /** The agent is running the sync of `change`, step by step. */
-  z.strictObject({ phase: z.literal('confirming'), ...sharedFields, change: PendingChange, progress: z.array(ProgressEntry) }),
-  /** The last change went through. */
-  z.strictObject({ phase: z.literal('synced'), ...sharedFields, result: SyncResult }),
+  /**
+   * A change waits for the person's confirmation. `replaced`: the change it replaced while
+   * that one waited (the person changed their password at the provider again), until a
+   * confirmation is sent: the window says the newest password is now the one to type.
+   */
+  z.strictObject({ phase: z.literal('pending'), ...sharedFields, change: ChangeToConfirm, replaced: ChangeId.nullable() }),
+  /**
+   * The agent is running the sync of `change`, step by step. `stalled`: the agent has said
+   * nothing for longer than its step usually takes (tray-core.ts, STALL_AFTER_MS).
+   */
+  z.strictObject({ phase: z.literal('confirming'), ...sharedFields, change: PendingChange, progress: z.array(ProgressEntry), stalled: z.boolean() }),
+  /** The last change went through; `startedOver`: without the previous password, with a new login keychain. */
+  z.strictObject({ phase: z.literal('synced'), ...sharedFields, result: SyncResult, startedOver: z.boolean() }),
   /** Something needs the person: `problem`; `change` is the change that waits meanwhile (the one the problem is about, unless a newer one replaced it or it went away). */
   z.strictObject({ phase: z.literal('attention'), ...sharedFields, problem: Problem, change: PendingChange.nullable() }),
   /** Windows and Linux: the agent applied the change itself. */
@@ -189,7 +220,10 @@ export const Invokes = withChannels(INVOKE_CHANNELS, {
   copyDiagnostics: { args: NoArgs, result: Ok },
   /** Opens the support URL from policy in the browser (an allowlisted https address only). */
   openSupport: { args: NoArgs, result: Ok },
-  /** Escape or Done: hides the window (a no-op in the browser demo). */
+  /**
+   * Escape or Done: hides the window (a no-op in the browser demo, which cannot hide its
+   * tab). A result the person has now seen gives way to the resting screen.
+   */
   closeWindow: { args: NoArgs, result: Ok },
   /** Demo mode only: a real SCIM PATCH to the demo's directory, as Okta would send it. */
   simulateChange: { args: NoArgs, result: Ok },

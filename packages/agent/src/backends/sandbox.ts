@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readJson, writeJsonAtomic } from '../atomic-file';
 import { SHA512_CRYPT_MIN_ROUNDS, pbkdf2Sha512, sha512Crypt, verifyPassword } from '@pwsync/passwords';
-import { Platform } from '@pwsync/agent-protocol';
+import type { Platform } from '@pwsync/agent-protocol';
 import { StepError, type PlatformBackend } from './backend';
 
 const Record = z.strictObject({ hash: z.string().min(1) });
@@ -19,23 +19,20 @@ type Part = 'account' | 'keychain' | 'filevault';
 const SANDBOX_PBKDF2_ITERATIONS = 10_000;
 const SANDBOX_CRYPT_ROUNDS = SHA512_CRYPT_MIN_ROUNDS;
 
-/**
- * The sandbox plays the Mac's confirm flow (account, keychain, FileVault) on any system,
- * but the handshake says truly which system it runs on; `backend: sandbox` says the rest.
- */
-function hostPlatform(): Platform {
-  const known = Platform.safeParse(process.platform);
-  if (!known.success) throw new Error(`the agent runs on ${Platform.options.join(', ')}, not on ${process.platform}`);
-  return known.data;
-}
-
 export class SandboxBackend implements PlatformBackend {
   readonly name = 'sandbox' as const;
-  readonly platform: Platform = hostPlatform();
   readonly mode = 'confirm' as const;
   readonly newPasswordHash = 'pbkdf2' as const;
 
-  constructor(private readonly root: string) {}
+  /**
+   * `platform`: the computer the practice account plays, whatever the agent runs on, which
+   * the tray app's words follow: a Mac (account, login keychain, FileVault), as the demo
+   * shows it; the tests play Linux and Windows too.
+   */
+  constructor(
+    private readonly root: string,
+    readonly platform: Platform = 'darwin',
+  ) {}
 
   /** Where the practice records of one user live. */
   static folder(stateDir: string, user: string): string {

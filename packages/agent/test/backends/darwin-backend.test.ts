@@ -267,7 +267,8 @@ describe('the macOS backend, by recording', () => {
     expect(outcome).toBeInstanceOf(AgentError);
     expect((outcome as AgentError).code).toBe(ErrorCode.notAllowed);
     expect((outcome as AgentError).message).toBe(PLATFORM_SSO_MESSAGE);
-    expect((outcome as AgentError).data).toEqual({ reason: 'managedAccount' });
+    // The message goes along, made safe, so the window can pass on which system manages the account.
+    expect((outcome as AgentError).data).toEqual({ reason: 'managedAccount', failureReason: PLATFORM_SSO_MESSAGE });
     expect(labels).toEqual(['od:info', 'app-sso']);
     expect(mac.account).toBe(PREVIOUS);
   });
@@ -328,7 +329,7 @@ describe('the macOS backend, by recording', () => {
       arrange(mac);
       const { outcome, labels } = await sync(mac);
       expect((outcome as AgentError).code).toBe(ErrorCode.notAllowed);
-      expect((outcome as AgentError).data).toEqual({ reason: 'managedAccount' });
+      expect((outcome as AgentError).data).toEqual({ reason: 'managedAccount', failureReason: MOBILE_ACCOUNT_MESSAGE });
       expect((outcome as AgentError).message).toBe(MOBILE_ACCOUNT_MESSAGE);
       expect(labels).toEqual(['od:info']);
     }

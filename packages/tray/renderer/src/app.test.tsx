@@ -1,7 +1,8 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { appState, CHANGE, pendingState } from '../test/app-states';
+import type { SyncStep } from './app-types';
+import { appState, CHANGE, pendingState, SYNCED } from '../test/app-states';
 import { createFakeBridge } from '../test/fake-bridge';
 import { renderApp } from '../test/render-app';
 
@@ -114,6 +115,16 @@ describe('the window', () => {
     ]);
   });
 
+  it('confirming, when the app says the agent has gone quiet: taking longer than usual, what to do, and the way to the diagnostics', async () => {
+    const { push } = await renderApp(appState({ phase: 'confirming', progress: [{ step: 'verifyNew', state: 'running' }] }));
+    expect(document.querySelector('[data-stalled]')).toBeNull();
+    push(appState({ phase: 'confirming', progress: [{ step: 'verifyNew', state: 'running' }], stalled: true }));
+    const note = document.querySelector('[data-stalled]')!;
+    expect(note).toHaveTextContent('This is taking longer than usual');
+    expect(note).toHaveTextContent('pwsync is still waiting for the agent, and the update may still finish.');
+    expect(screen.getByRole('button', { name: 'Diagnostics for IT support' })).toBeInTheDocument();
+  });
+
   it('confirming: a failed step says so in words, not colour alone', async () => {
     const { push } = await renderApp(appState({ phase: 'confirming', progress: [] }));
     push(appState({ phase: 'confirming', progress: [{ step: 'keychain', state: 'failed' }] }));
@@ -125,8 +136,23 @@ describe('the window', () => {
     await renderApp(appState({ phase: 'synced' }));
     expect(shownPhase()).toBe('synced');
     expect(screen.getByText('Your password on this Mac is now the one you set at Okta.')).toBeInTheDocument();
-    expect(screen.getByText('Until you restart, FileVault may still ask for your previous password.')).toBeInTheDocument();
+    expect(screen.getByText('The next time your Mac starts up, type your new password at the FileVault unlock screen.')).toBeInTheDocument();
     expect(screen.getByText('Each of your other Macs will ask you once too.')).toBeInTheDocument();
+  });
+
+  it('synced, where the agent skipped FileVault (an account FileVault never used): no word of which password FileVault wants', async () => {
+    const result = { ...SYNCED, completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain', 'report'] as SyncStep[] };
+    await renderApp(appState({ phase: 'synced', result }));
+    expect(screen.queryByText(/FileVault may still ask|type your new password at the FileVault/)).toBeNull();
+    expect(screen.getByText("FileVault doesn't use this account's password, so there was nothing to change there.")).toBeInTheDocument();
+  });
+
+  it('synced: Done asks the app to close the window, which lets the result give way (the browser, which cannot hide, then shows the resting screen)', async () => {
+    const { bridge, push } = await renderApp(appState({ phase: 'synced' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Done' }));
+    expect(bridge.closeWindow).toHaveBeenCalledTimes(1);
+    push(appState({ phase: 'idle' }));
+    expect(screen.getByRole('button', { name: 'Check for changes now' })).toBeInTheDocument();
   });
 
   it('informed (Windows/Linux): what changed and what to type from now on', async () => {

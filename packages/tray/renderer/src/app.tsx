@@ -31,14 +31,18 @@ export function App() {
   return (
     <div className="app" data-phase={state.phase} data-view={view} data-demo={demo || undefined}>
       <AppHeader />
-      {demo && <DemoBanner />}
-      <main className="screen">
-        {view === 'status' && <StatusView state={state} />}
-        {view === 'support' && <SupportView />}
-        {/* The form stays mounted under a sub-view only by not being there at all: its fields are cleared when it goes. */}
-        {view === 'main' && <PhaseScreen state={state} />}
-      </main>
-      <AppFooter />
+      {/* Only the header stays put: in a small or zoomed window the screen gets all the room
+          there is, and the demo notice and the footer scroll with it. */}
+      <div className="app-scroll">
+        {demo && <DemoBanner />}
+        <main className="screen">
+          {view === 'status' && <StatusView state={state} />}
+          {view === 'support' && <SupportView />}
+          {/* The form stays mounted under a sub-view only by not being there at all: its fields are cleared when it goes. */}
+          {view === 'main' && <PhaseScreen state={state} />}
+        </main>
+        <AppFooter />
+      </div>
     </div>
   );
 }
@@ -55,13 +59,13 @@ function PhaseScreen({ state }: { state: WindowState }) {
     case 'idle':
       return <IdleScreen />;
     case 'pending':
-      return <ConfirmScreen change={state.change} />;
+      return <ConfirmScreen state={state} />;
     case 'confirming':
-      return <ConfirmingScreen change={state.change} progress={state.progress} />;
+      return <ConfirmingScreen progress={state.progress} stalled={state.stalled} />;
     case 'synced':
-      return <SyncedScreen result={state.result} />;
+      return <SyncedScreen result={state.result} startedOver={state.startedOver} />;
     case 'attention':
-      return <AttentionScreen problem={state.problem} change={state.change} />;
+      return <AttentionScreen problem={state.problem} />;
     case 'informed':
       return <InformedScreen change={state.change} />;
     default:

@@ -17,7 +17,7 @@ export const POLICY: PolicyView = {
 };
 
 /** The directory as it usually is: reachable, the account active, sync on. */
-export const DIRECTORY: AppState['directory'] = { state: 'online', account: 'active', syncEnabled: true };
+export const DIRECTORY: AppState['directory'] = { state: 'online', account: 'active', syncEnabled: true, userName: null };
 
 /** How a sync of CHANGE ends when every step on a Mac went through. */
 export const SYNCED: LastResult = {
@@ -39,6 +39,8 @@ const SHARED: SharedState = {
   lastCheckIn: '2025-11-28T08:30:00.000Z',
   lastResult: null,
   simulationAvailable: false,
+  attempts: { left: 5, lockedUntil: null },
+  notificationsBlocked: false,
 };
 
 /** The shared part, the phase, and whatever of that phase's own fields the test cares about. */
@@ -50,6 +52,9 @@ export interface StateFields extends Partial<SharedState> {
   progress?: ProgressEntry[];
   /** synced: the result; when left out, the lastResult given (the core sets both), else SYNCED. */
   result?: LastResult;
+  replaced?: string | null;
+  stalled?: boolean;
+  startedOver?: boolean;
 }
 
 /**
@@ -57,7 +62,7 @@ export interface StateFields extends Partial<SharedState> {
  * phase's own fields default to plausible values (CHANGE, applied for informed).
  */
 export function appState(fields: StateFields = {}): AppState {
-  const { phase = 'idle', change: given, problem, reason, progress, result, ...shared } = fields;
+  const { phase = 'idle', change: given, problem, reason, progress, result, replaced = null, stalled = false, startedOver = false, ...shared } = fields;
   const base = { ...SHARED, ...shared };
   const change = given === undefined ? { ...CHANGE, mode: phase === 'informed' ? ('applied' as const) : ('confirm' as const) } : given;
   switch (phase) {
@@ -68,15 +73,15 @@ export function appState(fields: StateFields = {}): AppState {
       return { ...base, phase, reason: reason ?? 'notRunning' };
     case 'pending':
       if (change?.mode !== 'confirm') throw new Error('a pending state holds a change to confirm');
-      return { ...base, phase, change: { ...change, mode: change.mode } };
+      return { ...base, phase, change: { ...change, mode: change.mode }, replaced };
     case 'informed':
       if (change?.mode !== 'applied') throw new Error('an informed state holds a change the agent applied');
       return { ...base, phase, change: { ...change, mode: change.mode } };
     case 'confirming':
       if (!change) throw new Error('a confirming state holds the change it syncs');
-      return { ...base, phase, change, progress: progress ?? [] };
+      return { ...base, phase, change, progress: progress ?? [], stalled };
     case 'synced':
-      return { ...base, phase, result: result ?? base.lastResult ?? SYNCED };
+      return { ...base, phase, result: result ?? base.lastResult ?? SYNCED, startedOver };
     case 'attention':
       return { ...base, phase, problem: problem ?? { code: 'internal' }, change };
   }

@@ -44,6 +44,8 @@ export function coreHandlers(core: TrayCore, shell: ShellActions): InvokeHandler
     },
     openSupport: () => shell.openSupport?.() ?? NOT_DONE,
     closeWindow: () => {
+      // Done or Escape: the person has read the result, in a window that can hide or not.
+      core.resultSeen();
       if (!shell.hideWindow) return NOT_DONE;
       shell.hideWindow();
       return { ok: true };

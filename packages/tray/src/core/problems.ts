@@ -8,6 +8,7 @@ import {
   ChangeNotFoundData,
   ErrorCode,
   LockedOutData,
+  NotAllowedData,
   PasswordNotAcceptedData,
   StepFailedData,
 } from '@pwsync/agent-protocol';
@@ -39,8 +40,15 @@ export function problemFrom(error: unknown): Problem {
       const data = dataOf(PasswordNotAcceptedData, error.data);
       return data ? { code: 'passwordNotAccepted', field: data.field } : { code: 'passwordNotAccepted' };
     }
-    case ErrorCode.notAllowed:
-      return { code: 'notAllowed' };
+    case ErrorCode.notAllowed: {
+      // Whose rule it is decides what the person does next; the agent's words tell support which system.
+      const data = dataOf(NotAllowedData, error.data);
+      return {
+        code: 'notAllowed',
+        ...(data ? { notAllowedReason: data.reason } : {}),
+        ...(data?.failureReason === undefined ? {} : { failureReason: data.failureReason }),
+      };
+    }
     case ErrorCode.syncAlreadyRunning:
       return { code: 'syncAlreadyRunning' };
     default:

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createTranslator } from './i18n';
 import { type NotificationModel, type Notifier, Reminders } from './reminders';
 import { FakeClock } from '@pwsync/testing/fake-clock';
-import { appState, pending } from '../../test/core/states';
+import type { SyncStep } from '@pwsync/agent-protocol';
+import { appState, pending, syncedResult } from '../../test/core/states';
 
 const HOUR = 3_600_000;
 
@@ -137,15 +138,23 @@ describe('notifications about a waiting change', () => {
 });
 
 describe('notifications about a sync', () => {
-  it('on macOS: the new password is in use, and FileVault may ask for the previous one until a restart', () => {
+  it('on macOS: the new password is in use, and it is the one FileVault asks for at the next start-up', () => {
     const r = reminders('darwin');
     r.stateChanged(pending('chg_1', { phase: 'confirming' }));
     r.stateChanged(appState({ phase: 'synced' }));
     expect(notifier.shown.at(-1)).toMatchObject({
       kind: 'synced',
       title: 'Password updated',
-      body: 'Your password on this computer is now the one you set at Okta. Until you restart, FileVault may still ask for your previous password.',
+      body: 'Your password on this computer is now the one you set at Okta. The next time your Mac starts up, type your new password at the FileVault unlock screen.',
     });
+  });
+
+  it('on macOS, after a sync whose FileVault step was skipped (an account FileVault never used), says nothing of FileVault', () => {
+    const r = reminders('darwin');
+    r.stateChanged(pending('chg_1', { phase: 'confirming' }));
+    const result = { ...syncedResult(), completedSteps: ['verifyNew', 'verifyPrevious', 'account', 'keychain', 'report'] as SyncStep[] };
+    r.stateChanged(appState({ phase: 'synced', result }));
+    expect(notifier.shown.at(-1)!.body).toBe('Your password on this computer is now the one you set at Okta.');
   });
 
   it.each([

@@ -141,7 +141,10 @@ export function notificationFor(
       return { kind, title: t('notification.reminder.title'), body: t('notification.reminder.body', { provider }), action: t('notification.pending.action') };
     case 'synced': {
       const body = t('notification.synced.body', { provider: state.provider });
-      return { kind, title: t('notification.synced.title'), body: platform === 'darwin' ? `${body} ${t('notification.synced.fileVault')}` : body, action: null };
+      // The done screen's FileVault sentence (the same words: see test/unit/one-source.test.ts),
+      // only where FileVault followed: a step the agent skipped changed nothing it asks for.
+      const fileVaultMoved = platform === 'darwin' && state.phase === 'synced' && state.result.completedSteps.includes('fileVault');
+      return { kind, title: t('notification.synced.title'), body: fileVaultMoved ? `${body} ${t('notification.synced.fileVault')}` : body, action: null };
     }
     case 'failed':
       return { kind, title: t('notification.failed.title'), body: t(failureAdvice(state.phase === 'attention' ? state.problem : null)), action: null };

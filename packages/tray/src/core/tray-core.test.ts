@@ -95,6 +95,22 @@ describe('the tray core against a real agent', () => {
     expect(core.getState().phase).toBe('pending');
   });
 
+  it('a newer change while the older waits: shown at once as a replacement, and passwords typed for the older never count as a wrong try', async () => {
+    const h = await harness();
+    const { core } = coreFor(h.socketPath);
+    await until(core, (s) => s.phase === 'pending');
+    await core.confirmChange({ changeId: h.change.id, previousPassword: 'nope', newPassword: NEXT });
+    core.dismissProblem();
+    await until(core, (s) => s.attempts?.left === 4);
+    const newer = await h.newerChange('Newest-Passw0rd!');
+    const replaced = await until(core, (s) => s.phase === 'pending' && s.change.id === newer.id);
+    expect(replaced).toMatchObject({ phase: 'pending', replaced: h.change.id, attempts: { left: 4 } });
+    // Sent for the older change all the same (the window no longer can): refused before any password is checked.
+    const outcome = await core.confirmChange({ changeId: h.change.id, previousPassword: 'nope', newPassword: NEXT });
+    expect(outcome).toEqual({ ok: false, problem: { code: 'changeNotFound' } });
+    expect(h.service.status().attempts.left).toBe(4);
+  });
+
   it('notices the agent stopping and reconnects when it returns', async () => {
     const h = await harness();
     const { core } = coreFor(h.socketPath);

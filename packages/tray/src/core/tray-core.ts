@@ -5,7 +5,7 @@
  * are handed to the agent client and never stored, logged or put in the state.
  */
 import { EventEmitter } from 'node:events';
-import { SYNC_STEPS, type AgentStatus, type InitializeResult, type PendingChange, type Platform, type SyncResult } from '@pwsync/agent-protocol';
+import { SYNC_STEPS, type AgentStatus, type InitializeResult, type PendingChange, type Platform, type SyncResult, type SyncStep } from '@pwsync/agent-protocol';
 import type {
   AppState,
   ConfirmOutcome,
@@ -47,6 +47,22 @@ export interface TrayCoreOptions {
   simulatePasswordChange?: () => Promise<void>;
 }
 
+/**
+ * How long the agent may say nothing about the step it runs before the window says the
+ * update takes longer than usual, with what to do. On a Mac every step but FileVault's
+ * takes a second or two (PBKDF2 of the new password, OpenDirectory, the keychain tool,
+ * one call to the directory), so 30 s without a word is well past a slow one yet short
+ * enough that nobody has given up on the window. FileVault's step refreshes the start-up
+ * screen (diskutil apfs updatePreboot), which often takes half a minute and which the
+ * agent gives up to two minutes: 90 s keeps a normal run from being called slow and
+ * still speaks before that limit answers.
+ */
+export const STALL_AFTER_MS = { usual: 30_000, fileVault: 90_000 } as const;
+
+function stallAfterMs(running: SyncStep | null): number {
+  return running === 'fileVault' ? STALL_AFTER_MS.fileVault : STALL_AFTER_MS.usual;
+}
+
 function policyView(loaded: LoadedPolicy): PolicyView {
   const { policy } = loaded;
   return {
@@ -67,12 +83,16 @@ function initialShared(demo: boolean, platform: Platform, policy: LoadedPolicy, 
     demo,
     agent: null,
     provider: policy.policy.identityProvider,
-    directory: { state: 'none', account: 'unknown', syncEnabled: true },
+    directory: { state: 'none', account: 'unknown', syncEnabled: true, userName: null },
     lastCheckIn: null,
     lastResult: null,
     simulationAvailable,
+    attempts: null,
+    notificationsBlocked: false,
   };
 }
+
+type SyncHow = 'confirm' | 'startOver';
 
 export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   private shared: SharedState;
@@ -87,8 +107,14 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   private readonly history: HistoryStore;
   private readonly policy: LoadedPolicy;
   private readonly clock: Clock;
-  /** The change whose confirmation was in flight when the connection dropped. */
-  private unknownOutcomeFor: string | null = null;
+  /** The sync whose outcome is not known, because the connection dropped while it ran. */
+  private unknownOutcomeFor: { changeId: string; how: SyncHow } | null = null;
+  /** How the sync under way was asked for, so its result can say (a start-over leaves a new keychain). */
+  private runningHow: SyncHow = 'confirm';
+  /** A change that replaced the one waiting before it, while it waits and no confirmation was sent for it. */
+  private replacement: { change: string; replaced: string } | null = null;
+  /** Counts down to calling the running sync stalled; restarted by each word from the agent. */
+  private stallTimer: unknown = undefined;
   /** The support code last written to the log. */
   private loggedSupportCode: string | null = null;
 
@@ -112,7 +138,8 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
           const { step, state } = push.params;
           const current = this.phase;
           if (current.phase !== 'confirming') return;
-          this.update({}, { ...current, progress: current.progress.map((p) => (p.step === step ? { step, state } : p)) });
+          this.update({}, { ...current, stalled: false, progress: current.progress.map((p) => (p.step === step ? { step, state } : p)) });
+          this.watchForStall(state === 'running' ? step : null);
           return;
         }
         case 'changeAdded':
@@ -132,7 +159,24 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   }
 
   stop(): void {
+    this.stopStallWatch();
     this.client.stop();
+  }
+
+  /**
+   * The person has seen how the last sync ended (Done, Escape, or the window hidden): the
+   * result gives way to the resting screen, where "Check for changes now" and the
+   * directory's notices are, and Status keeps the result. Nothing else changes phase here.
+   */
+  resultSeen(): void {
+    if (this.phase.phase !== 'synced') return;
+    this.update({}, this.restingFor(this.pendingChange));
+  }
+
+  /** What the shell found out about the system's notifications: shown or not, the tray and the window say so. */
+  notificationsChanged(blocked: boolean): void {
+    if (this.shared.notificationsBlocked === blocked) return;
+    this.update({ notificationsBlocked: blocked });
   }
 
   async checkIn(): Promise<{ ok: boolean }> {
@@ -158,7 +202,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   }
 
   confirmChange(request: ConfirmRequest): Promise<ConfirmOutcome> {
-    return this.runSync(request.changeId, () =>
+    return this.runSync(request.changeId, 'confirm', () =>
       this.client.request('confirmChange', {
         changeId: request.changeId,
         newPassword: request.newPassword,
@@ -172,7 +216,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     if (!this.shared.policy.newKeychainOffered || !this.shared.agent?.newKeychainAllowed) {
       return Promise.resolve(this.refuse(request.changeId, { code: 'notAllowed' }));
     }
-    return this.runSync(request.changeId, () =>
+    return this.runSync(request.changeId, 'startOver', () =>
       this.client.request('startOver', { changeId: request.changeId, newPassword: request.newPassword, acknowledged: true }),
     );
   }
@@ -211,23 +255,27 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     return report;
   }
 
-  private async runSync(changeId: string, call: () => Promise<{ result: SyncResult }>): Promise<ConfirmOutcome> {
+  private async runSync(changeId: string, how: SyncHow, call: () => Promise<{ result: SyncResult }>): Promise<ConfirmOutcome> {
     const pending = this.pendingChange;
     if (!pending || pending.id !== changeId) return this.refuse(changeId, { code: 'changeNotFound' });
     if (this.phase.phase === 'confirming') return this.refuse(changeId, { code: 'syncAlreadyRunning' });
     if (!this.client.connected) return this.refuse(changeId, { code: 'connectionLost' });
-    this.update({}, { phase: 'confirming', change: pending, progress: SYNC_STEPS.map((step) => ({ step, state: 'pending' as const })) });
+    // Sent for the newest change: from here on, it is simply the change.
+    this.replacement = null;
+    this.runningHow = how;
+    this.update({}, { phase: 'confirming', change: pending, progress: SYNC_STEPS.map((step) => ({ step, state: 'pending' as const })), stalled: false });
+    this.watchForStall();
     try {
       const { result } = await call();
       this.logger.info('the change was confirmed', { changeId: result.changeId, outcome: result.outcome });
       this.record(changeId, 'synced', null, null);
       this.pendingChange = null;
-      this.update({ lastResult: result }, { phase: 'synced', result });
+      this.update({ lastResult: result }, { phase: 'synced', result, startedOver: how === 'startOver' });
       return { ok: true, result };
     } catch (error) {
       if (error instanceof ConnectionLostError) {
         // Whether the agent finished is not known: ask it once it is back, never guess.
-        this.unknownOutcomeFor = changeId;
+        this.unknownOutcomeFor = { changeId, how };
         const problem: Problem = { code: 'outcomeUnknown' };
         this.record(changeId, 'unknown', null, problem.code);
         this.update({}, this.attention(problem));
@@ -267,6 +315,8 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     // Not shown on its own: the status below says which phase goes with it.
     this.shared = {
       ...this.shared,
+      // The computer whose password this is, as the agent knows it: a demo's practice agent plays a Mac on any host.
+      platform: init.platform,
       demo: this.shared.demo || init.demo,
       agent: {
         version: init.agent.version,
@@ -282,11 +332,11 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
 
   /** After a dropped connection: what the agent's history says about the change in flight. */
   private resolveUnknownOutcome(status: AgentStatus): void {
-    const changeId = this.unknownOutcomeFor;
+    const { changeId, how } = this.unknownOutcomeFor!;
     this.unknownOutcomeFor = null;
     const result = status.lastResult?.changeId === changeId ? status.lastResult : null;
     if (result?.outcome === 'synced') {
-      this.update({ lastResult: result }, { phase: 'synced', result });
+      this.update({ lastResult: result }, { phase: 'synced', result, startedOver: how === 'startOver' });
     } else if (result?.outcome === 'interrupted' && result.failedStep) {
       // The agent resumes from its journal: confirming again finishes the job.
       this.update({}, this.attention({ code: 'stepFailed', step: result.failedStep, completedSteps: result.completedSteps, retrySafe: true, remedy: 'retry' }));
@@ -299,7 +349,7 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
   }
 
   private agentDisconnected(): void {
-    if (this.phase.phase === 'confirming') this.unknownOutcomeFor = this.phase.change.id;
+    if (this.phase.phase === 'confirming') this.unknownOutcomeFor = { changeId: this.phase.change.id, how: this.runningHow };
     this.agentOutOfReach('notRunning');
   }
 
@@ -316,10 +366,20 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
 
   private statusReceived(status: AgentStatus): void {
     const { pendingChange } = status;
-    const { state, account, syncEnabled } = status.directory;
-    const shared: Partial<SharedState> = { lastResult: status.lastResult, lastCheckIn: status.directory.lastCheckIn, directory: { state, account, syncEnabled } };
+    const { state, account, syncEnabled, userName } = status.directory;
+    const shared: Partial<SharedState> = {
+      lastResult: status.lastResult,
+      lastCheckIn: status.directory.lastCheckIn,
+      directory: { state, account, syncEnabled, userName: userName ?? null },
+      attempts: { left: status.attempts.left, lockedUntil: status.attempts.lockedUntil },
+    };
     const previous = this.pendingChange;
     this.pendingChange = pendingChange;
+    // The person changed their password at the provider again while the earlier change
+    // waited: whatever they typed was for that one, and the window must say so at once.
+    if (pendingChange?.mode === 'confirm' && previous?.mode === 'confirm' && pendingChange.id !== previous.id) {
+      this.replacement = { change: pendingChange.id, replaced: previous.id };
+    }
     const current = this.phase;
     switch (current.phase) {
       case 'confirming':
@@ -347,11 +407,31 @@ export class TrayCore extends EventEmitter<{ stateChanged: [AppState] }> {
     if (change === null) return { phase: 'idle' };
     // Windows and Linux: the agent applied the change itself; the person is only told.
     // (The mode is restated so the compiler sees which kind of change each phase holds.)
-    return change.mode === 'applied' ? { phase: 'informed', change: { ...change, mode: change.mode } } : { phase: 'pending', change: { ...change, mode: change.mode } };
+    if (change.mode === 'applied') return { phase: 'informed', change: { ...change, mode: change.mode } };
+    const replaced = this.replacement?.change === change.id ? this.replacement.replaced : null;
+    return { phase: 'pending', change: { ...change, mode: change.mode }, replaced };
+  }
+
+  /** Starts (again) the count to calling the running sync stalled, for the step the agent just said it started, if any. */
+  private watchForStall(running: SyncStep | null = null): void {
+    this.stopStallWatch();
+    const current = this.phase;
+    if (current.phase !== 'confirming') return;
+    this.stallTimer = this.clock.setTimeout(() => {
+      this.stallTimer = undefined;
+      const now = this.phase;
+      if (now.phase === 'confirming' && now.change.id === current.change.id) this.update({}, { ...now, stalled: true });
+    }, stallAfterMs(running));
+  }
+
+  private stopStallWatch(): void {
+    if (this.stallTimer !== undefined) this.clock.clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
   }
 
   /** The one place the state changes: the shared part patched, the phase replaced when given. */
   private update(shared: Partial<SharedState>, phase: PhaseFields = this.phase): void {
+    if (phase.phase !== 'confirming') this.stopStallWatch();
     this.shared = { ...this.shared, ...shared };
     this.phase = phase;
     this.state = { ...this.shared, ...phase };

@@ -95,6 +95,35 @@ describe('the tray in each state', () => {
     expect(menuText(view(appState()).items).join()).not.toContain('Simulate');
   });
 
+  it('where the system shows no notifications: the icon and the menu alone say a change waits, and the menu says why', () => {
+    const applied = { id: 'chg_2', createdAt: '2025-03-01T08:59:00.000Z', provider: 'Okta', mode: 'applied' } as const;
+    const waiting = [
+      pending('chg_1', { notificationsBlocked: true }),
+      pending('chg_1', { phase: 'attention', problem: { code: 'previousPasswordWrong', attemptsLeft: 2 }, notificationsBlocked: true }),
+      appState({ phase: 'informed', platform: 'linux', change: applied, notificationsBlocked: true }),
+    ];
+    for (const state of waiting) {
+      const model = view(state);
+      expect(model.icon, state.phase).not.toBe('in-sync');
+      expect(model.items[0], state.phase).toMatchObject({ id: 'status' });
+      expect(menuText(model.items), state.phase).toContain('Notifications are off: how to allow them…');
+    }
+    expect(menuText(view(pending('chg_1', { notificationsBlocked: true })).items).slice(0, 3)).toEqual([
+      'Action needed: confirm your new password (off)',
+      'Confirm password change…',
+      'Notifications are off: how to allow them…',
+    ]);
+    // Told by a notification, the Linux change is news read once: the icon rests.
+    expect(view(appState({ phase: 'informed', platform: 'linux', change: applied })).icon).toBe('in-sync');
+    expect(menuText(view(pending()).items).join()).not.toContain('Notifications are off');
+  });
+
+  it('a sync the agent has said nothing about for a while: taking longer than usual', () => {
+    const model = view(pending('chg_1', { phase: 'confirming', stalled: true }));
+    expect(model.icon).toBe('syncing');
+    expect(model.tooltip).toBe('pwsync: Updating your password: taking longer than usual');
+  });
+
   it('speaks the person’s language', () => {
     const model = trayView(pending(), { t: createTranslator('de'), openAtLogin: false, simulateAvailable: false });
     expect(menuText(model.items)).toContain('Passwortänderung bestätigen …');

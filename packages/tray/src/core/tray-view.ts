@@ -10,7 +10,7 @@ import type { Translate } from './i18n';
 export const TRAY_ICONS = ['in-sync', 'action-needed', 'syncing', 'attention', 'unreachable'] as const;
 export type TrayIconName = (typeof TRAY_ICONS)[number];
 
-export type TrayItemId = 'status' | 'confirm' | 'checkNow' | 'statusHelp' | 'openAtLogin' | 'simulate' | 'quit';
+export type TrayItemId = 'status' | 'confirm' | 'notificationsOff' | 'checkNow' | 'statusHelp' | 'openAtLogin' | 'simulate' | 'quit';
 
 export type TrayMenuItem =
   | { type: 'separator' }
@@ -30,11 +30,16 @@ export interface TrayViewOptions {
   simulateAvailable: boolean;
 }
 
+/**
+ * The icon. A change the agent applied (informed) is news the person must read before
+ * they next sign in; where no notification can tell them, the icon does.
+ */
 export function trayIcon(state: AppState): TrayIconName {
   switch (state.phase) {
+    case 'informed':
+      return state.notificationsBlocked ? 'action-needed' : 'in-sync';
     case 'idle':
     case 'synced':
-    case 'informed':
       return 'in-sync';
     case 'pending':
       return 'action-needed';
@@ -52,7 +57,12 @@ export function trayIcon(state: AppState): TrayIconName {
 }
 
 export function statusLine(state: AppState, t: Translate): string {
-  const status = state.phase === 'unreachable' ? t(`status.unreachable.${state.reason}`) : t(`status.${state.phase}`);
+  const status =
+    state.phase === 'unreachable'
+      ? t(`status.unreachable.${state.reason}`)
+      : state.phase === 'confirming' && state.stalled
+        ? t('status.confirmingStalled')
+        : t(`status.${state.phase}`);
   return state.demo ? t('status.demo', { status }) : status;
 }
 
@@ -63,6 +73,8 @@ export function trayView(state: AppState, options: TrayViewOptions): TrayModel {
   const canConfirm = state.phase === 'pending' || (state.phase === 'attention' && state.change?.mode === 'confirm');
   const items: TrayMenuItem[] = [{ type: 'normal', id: 'status', label: status, enabled: false }];
   if (canConfirm) items.push({ type: 'normal', id: 'confirm', label: t('menu.confirm'), enabled: true });
+  // No notification will say that a change came: the menu says why, and where to allow them.
+  if (state.notificationsBlocked) items.push({ type: 'normal', id: 'notificationsOff', label: t('menu.notificationsOff'), enabled: true });
   items.push(
     { type: 'separator' },
     { type: 'normal', id: 'checkNow', label: t('menu.checkNow'), enabled: state.phase !== 'confirming' },

@@ -146,6 +146,7 @@ describe('coreHandlers', () => {
       checkIn: vi.fn(async () => ({ ok: true })),
       dismissProblem: vi.fn(() => ({ ok: true })),
       diagnostics: vi.fn(async () => report),
+      resultSeen: vi.fn(),
     };
     const shell = { copyText: vi.fn(), openSupport: vi.fn(async () => ({ ok: true })), hideWindow: vi.fn() };
     return { core, shell, handlers: coreHandlers(core as unknown as TrayCore, shell) };
@@ -163,6 +164,7 @@ describe('coreHandlers', () => {
     await h.checkIn();
     h.dismissProblem();
     expect(await h.getDiagnostics()).toEqual(report);
+    h.closeWindow();
     for (const method of Object.values(core)) expect(method).toHaveBeenCalledTimes(1);
   });
 
@@ -179,6 +181,13 @@ describe('coreHandlers', () => {
     expect(shell.openSupport).toHaveBeenCalledTimes(1);
     expect(h.closeWindow()).toEqual({ ok: true });
     expect(shell.hideWindow).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets a result the person has seen give way on closeWindow, also where the host cannot hide its window (the browser demo)', () => {
+    const core = { resultSeen: vi.fn() };
+    const handlers = coreHandlers(core as unknown as TrayCore, {});
+    expect(handlers.closeWindow()).toEqual({ ok: false });
+    expect(core.resultSeen).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -26,6 +26,8 @@ vi.mock('../core/create-core', async (importOriginal) => {
         startOver: vi.fn(),
         checkIn: vi.fn(async () => ({ ok: true })),
         dismissProblem: vi.fn(),
+        resultSeen: vi.fn(),
+        notificationsChanged: vi.fn(),
         diagnostics: vi.fn(async () => ({ supportCode: 'ABCD-EF23', generatedAt: '2025-01-01T00:00:00.000Z', text: 'pwsync diagnostics ABCD-EF23' })),
       });
       return core;
@@ -154,6 +156,18 @@ describe('main, on load', () => {
     expect(notification.options).toMatchObject({ title: 'You changed your password at Okta', actions: [] });
     notification.emit('click');
     expect(win.visible).toBe(true);
+  });
+
+  it('tells the core what the system does with its notifications, and that a hidden window has shown its result', () => {
+    const win = BrowserWindow.instances[0]!;
+    const core = theCore() as unknown as Record<'resultSeen' | 'notificationsChanged', ReturnType<typeof vi.fn>>;
+    core.resultSeen.mockClear();
+    win.show();
+    win.close();
+    expect(core.resultSeen).toHaveBeenCalledTimes(1);
+    setState({ phase: 'pending', change: { id: 'chg_3', createdAt: '2025-03-01T11:00:00.000Z', provider: 'Okta', mode: 'confirm' } });
+    Notification.instances.at(-1)!.emit('failed', {}, 'Notifications are not allowed for this application');
+    expect(core.notificationsChanged).toHaveBeenLastCalledWith(true);
   });
 
   it('"Confirm password change…" and "Sync status and help…" open the window; "Check for changes now" asks the agent', () => {

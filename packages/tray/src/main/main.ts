@@ -141,13 +141,21 @@ export function main(environment: ShellEnvironment = {}): void {
       settings.set('openAtLoginConfigured', true);
     }
     const reminders = new Reminders({
-      notifier: createNotifier({ isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) }, process.platform),
+      notifier: createNotifier(
+        { isSupported: () => Notification.isSupported(), create: (options) => new Notification(options) },
+        process.platform,
+        (blocked) => core.notificationsChanged(blocked),
+      ),
       t,
       platform,
       intervalHours: policy.policy.reminderIntervalHours,
       openWindow: () => window.show(),
     });
-    onVisibility = (visible) => reminders.windowVisibilityChanged(visible);
+    onVisibility = (visible) => {
+      reminders.windowVisibilityChanged(visible);
+      // Closed or hidden after the person saw how a sync ended: next time, the resting screen.
+      if (!visible) core.resultSeen();
+    };
     const tray = createTrayShell({
       platform: process.platform,
       iconsDir: path.join(root, 'assets/tray'),

@@ -40,9 +40,25 @@ describe('the notifier', () => {
     expect(Notification.instances[1]!.closed).toBe(true);
   });
 
-  it('shows nothing where the system has no notifications', () => {
+  it('shows nothing where the system has no notifications, and says so at once', () => {
     Notification.supported = false;
-    createNotifier(api, 'linux').show(model, () => undefined);
+    const blocked = vi.fn();
+    const notifier = createNotifier(api, 'linux', blocked);
+    expect(blocked.mock.calls).toEqual([[true]]);
+    notifier.show(model, () => undefined);
     expect(Notification.instances).toHaveLength(0);
+    expect(blocked).toHaveBeenLastCalledWith(true);
+  });
+
+  it('says notifications are blocked when showing one fails (turned off for pwsync), and allowed once one shows', () => {
+    const blocked = vi.fn();
+    const notifier = createNotifier(api, 'darwin', blocked);
+    expect(blocked).not.toHaveBeenCalled();
+    notifier.show(model, () => undefined);
+    Notification.instances[0]!.emit('failed', {}, 'Notifications are not allowed for this application');
+    expect(blocked.mock.calls).toEqual([[true]]);
+    notifier.show(model, () => undefined);
+    Notification.instances[1]!.emit('show', {});
+    expect(blocked.mock.calls).toEqual([[true], [false]]);
   });
 });

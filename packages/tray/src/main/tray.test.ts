@@ -58,6 +58,12 @@ describe('the tray shell', () => {
     expect(tray.menu).not.toBeNull();
   });
 
+  it('"Notifications are off…" opens the window at Status, which says how to allow them', () => {
+    shellFor('darwin').render(model(pending('chg_1', { notificationsBlocked: true }), false));
+    Tray.instances[0]!.menu!.getMenuItemById('notificationsOff')!.click!({ checked: false });
+    expect(actions.openWindow).toHaveBeenCalledWith('status');
+  });
+
   it('renders tooltip and menu as the model says, each item wired to its action', () => {
     shellFor('linux').render(model(pending('chg_1', { demo: true }), true));
     const tray = Tray.instances[0]!;

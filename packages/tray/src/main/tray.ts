@@ -59,6 +59,8 @@ export function createTrayShell(options: TrayShellOptions): TrayShell {
   const handlers: Record<TrayItemId, ((checked: boolean) => void) | undefined> = {
     status: undefined,
     confirm: () => options.actions.openWindow(),
+    // Status says where this computer's settings allow them.
+    notificationsOff: () => options.actions.openWindow('status'),
     statusHelp: () => options.actions.openWindow('support'),
     checkNow: () => options.actions.checkNow(),
     openAtLogin: (checked) => options.actions.setOpenAtLogin(checked),

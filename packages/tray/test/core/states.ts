@@ -8,10 +8,12 @@ export const SHARED: SharedState = {
   demo: false,
   agent: null,
   provider: 'Okta',
-  directory: { state: 'none', account: 'unknown', syncEnabled: true },
+  directory: { state: 'none', account: 'unknown', syncEnabled: true, userName: null },
   lastCheckIn: null,
   lastResult: null,
   simulationAvailable: false,
+  attempts: null,
+  notificationsBlocked: false,
 };
 
 export function change(id = 'chg_1', mode: PendingChange['mode'] = 'confirm'): PendingChange {
@@ -30,11 +32,14 @@ export interface StateFields extends Partial<SharedState> {
   reason?: UnreachableReason;
   progress?: ProgressEntry[];
   result?: SyncResult;
+  replaced?: string | null;
+  stalled?: boolean;
+  startedOver?: boolean;
 }
 
 /** A state of the given phase (idle by default); a phase's own fields default to plausible values. */
 export function appState(fields: StateFields = {}): AppState {
-  const { phase = 'idle', change: given, problem, reason, progress, result, ...shared } = fields;
+  const { phase = 'idle', change: given, problem, reason, progress, result, replaced = null, stalled = false, startedOver = false, ...shared } = fields;
   const base = { ...SHARED, ...shared };
   const held = given === undefined ? change('chg_1', phase === 'informed' ? 'applied' : 'confirm') : given;
   switch (phase) {
@@ -45,15 +50,15 @@ export function appState(fields: StateFields = {}): AppState {
       return { ...base, phase, reason: reason ?? 'notRunning' };
     case 'pending':
       if (held?.mode !== 'confirm') throw new Error('a pending state holds a change to confirm');
-      return { ...base, phase, change: { ...held, mode: held.mode } };
+      return { ...base, phase, change: { ...held, mode: held.mode }, replaced };
     case 'informed':
       if (held?.mode !== 'applied') throw new Error('an informed state holds a change the agent applied');
       return { ...base, phase, change: { ...held, mode: held.mode } };
     case 'confirming':
       if (!held) throw new Error('a confirming state holds the change it syncs');
-      return { ...base, phase, change: held, progress: progress ?? [] };
+      return { ...base, phase, change: held, progress: progress ?? [], stalled };
     case 'synced':
-      return { ...base, phase, result: result ?? syncedResult() };
+      return { ...base, phase, result: result ?? syncedResult(), startedOver };
     case 'attention':
       return { ...base, phase, problem: problem ?? { code: 'internal' }, change: held };
   }

@@ -165,9 +165,10 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
   const bridge: Record<string, unknown> = {};
   for (const name of INVOKE_NAMES) bridge[name] = (...args: unknown[]) => invoke(name, args);
   for (const event of EVENT_NAMES) bridge[listenerName(event)] = (listener: (payload: unknown) => void) => subscribe(event, listener);
-  // The demo server answers these three with {ok:false}: it cannot reach the browser's
-  // clipboard or tabs, or close its window. The page does what it can itself.
-  const ownCalls: Pick<PwsyncBridge, 'getState' | 'copyDiagnostics' | 'openSupport' | 'closeWindow'> = {
+  // The demo server answers these two with {ok:false}: it cannot reach the browser's
+  // clipboard or tabs. The page does what it can itself. (closeWindow goes to the server:
+  // it cannot hide the tab, but it lets a result the person has seen give way.)
+  const ownCalls: Pick<PwsyncBridge, 'getState' | 'copyDiagnostics' | 'openSupport'> = {
     getState,
     async copyDiagnostics() {
       try {
@@ -184,8 +185,6 @@ export function createHttpBridge(env: HttpBridgeEnvironment): RendererBridge {
       env.openWindow(url);
       return { ok: true };
     },
-    // A page cannot hide its own browser window; Escape still clears the form.
-    closeWindow: async () => ({ ok: false }),
   };
   const onConnectionLost = (listener: () => void) => {
     lostListeners.add(listener);

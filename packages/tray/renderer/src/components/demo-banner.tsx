@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../bridge/bridge-context';
+import { changeOf } from '../app-types';
+import { useAppStore } from '../store/app-store';
 import { useProvider, useSimulationAvailable } from '../store/hooks';
 
 /** In a labelled region of its own, so it is a landmark like the rest of the window. */
@@ -17,23 +19,30 @@ export function DemoBanner() {
   );
 }
 
-type SimulateStatus = 'none' | 'sending' | 'sent' | 'failed';
+type SimulateStatus = { kind: 'none' | 'sending' | 'failed' } | { kind: 'sent'; before: string | null };
 
-/** Makes a password change as the identity provider would; it then arrives like any other, through the state. */
+/**
+ * Makes a password change as the identity provider would; it then arrives like any other,
+ * through the state. "Sent" holds only until it has: once the waiting change is another
+ * than when it was sent, the screen itself shows the change, and "will show" is no longer true.
+ */
 function SimulateChange() {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
-  const [status, setStatus] = useState<SimulateStatus>('none');
+  const waiting = useAppStore((store) => changeOf(store.appState)?.id ?? null);
+  const [sending, setSending] = useState<SimulateStatus>({ kind: 'none' });
+  const status = sending.kind === 'sent' && sending.before !== waiting ? 'none' : sending.kind;
 
   async function simulate() {
     if (status === 'sending') return;
-    setStatus('sending');
+    const before = waiting;
+    setSending({ kind: 'sending' });
     try {
       const { ok } = await bridge.simulateChange();
-      setStatus(ok ? 'sent' : 'failed');
+      setSending(ok ? { kind: 'sent', before } : { kind: 'failed' });
     } catch {
-      setStatus('failed');
+      setSending({ kind: 'failed' });
     }
   }
 

@@ -1,7 +1,7 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { appState, directoryState, pendingState } from '../../test/app-states';
+import { appState, CHANGE, directoryState, pendingState } from '../../test/app-states';
 import { createFakeBridge } from '../../test/fake-bridge';
 import { renderApp } from '../../test/render-app';
 
@@ -128,6 +128,19 @@ describe('the demo banner', () => {
     push(pendingState({ demo: true, simulationAvailable: true }));
     expect(document.querySelector('[data-phase]')).toHaveAttribute('data-phase', 'pending');
     expect(screen.getByLabelText('New password')).toBeInTheDocument();
+    // It has shown: "will show here in a moment" is no longer true.
+    expect(within(banner).getByRole('status')).toHaveTextContent('');
+  });
+
+  it('"Sent" goes once the change it sent arrives, also when that one replaces a change that waited', async () => {
+    const waiting = pendingState({ demo: true, simulationAvailable: true });
+    const { push } = await renderApp(waiting);
+    await userEvent.click(screen.getByRole('button', { name: SIMULATE }));
+    expect(bannerStatus()).toHaveTextContent('Sent.');
+    push(waiting);
+    expect(bannerStatus()).toHaveTextContent('Sent.');
+    push(pendingState({ demo: true, simulationAvailable: true, change: { ...CHANGE, id: 'chg-43' }, replaced: CHANGE.id }));
+    expect(bannerStatus()).toHaveTextContent('');
   });
 
   it('says so when the change could not be sent, whether refused or failed', async () => {

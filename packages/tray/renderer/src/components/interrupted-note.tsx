@@ -12,7 +12,7 @@ import { useLastResult, useSyncWords } from '../store/hooks';
 export function InterruptedNote({ change }: { change: PendingChange }) {
   const { t, i18n } = useTranslation();
   const result = useLastResult();
-  const words = useSyncWords(change);
+  const words = useSyncWords();
   if (!result || result.changeId !== change.id || result.outcome !== 'interrupted') return null;
   return (
     <div className="note" data-interrupted>

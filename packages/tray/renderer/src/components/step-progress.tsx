@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { type PendingChange, type ProgressEntry, SYNC_STEP_ORDER, type StepState } from '../app-types';
+import { type ProgressEntry, SYNC_STEP_ORDER, type StepState } from '../app-types';
 import { stepLabel, stepStateLabel } from '../i18n/step-labels';
 import { useSyncWords } from '../store/hooks';
 
@@ -12,10 +12,10 @@ const STEP_ICONS: Record<StepState, string> = {
   skipped: '–',
 };
 
-/** The six steps of the sync of `change`, each with its state in words, as they are on this computer. */
-export function StepProgress({ change, progress }: { change: PendingChange; progress: readonly ProgressEntry[] }) {
+/** The six steps of a sync, each with its state in words, as they are on this computer. */
+export function StepProgress({ progress }: { progress: readonly ProgressEntry[] }) {
   const { t } = useTranslation();
-  const words = useSyncWords(change);
+  const words = useSyncWords();
   return (
     <div aria-live="polite" className="progress">
       <ol className="progress-list" aria-label={t('confirming.listLabel')}>

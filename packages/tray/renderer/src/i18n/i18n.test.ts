@@ -19,6 +19,14 @@ function placeholders(text: unknown): string[] {
   return [...String(text).matchAll(/\{\{\s*([\w.]+)[^}]*\}\}/g)].map((match) => match[1]!).sort();
 }
 
+/** The other keys a text takes words from ("$t(confirm.submit)"): one source for a sentence or a button's name. */
+function references(text: unknown): string[] {
+  return [...String(text).matchAll(/\$t\(([\w.]+)\)/g)].map((match) => match[1]!).sort();
+}
+
+/** A text that is nothing but a reference is the same in every language by design. */
+const onlyReference = (text: unknown) => /^\$t\([\w.]+\)$/.test(String(text));
+
 const ENGLISH = new Map(leaves(en).map(([key, text]) => [baseKey(key), text]));
 
 describe('i18n', () => {
@@ -40,11 +48,18 @@ describe('i18n', () => {
       const allowed = new Set([...placeholders(english), 'count']);
       for (const name of placeholders(text)) expect(allowed.has(name), `${code} ${key} has {{${name}}}`).toBe(true);
       if (!/_(one|other|many|few|two|zero)$/.test(key)) expect(placeholders(text), `${code} ${key}`).toEqual(placeholders(english));
+      // Where English repeats another screen's words, so does every language, from the same key.
+      expect(references(text), `${code} ${key}`).toEqual(references(english));
     }
   });
 
+  it('takes repeated words only from keys that hold words', () => {
+    const keys = new Set(leaves(en).map(([key]) => key));
+    for (const [key, text] of leaves(en)) for (const name of references(text)) expect(keys.has(name), `${key} → ${name}`).toBe(true);
+  });
+
   it.each(Object.keys(locales).filter((code) => code !== 'en'))('%s is a translation, not an English copy', (code) => {
-    const entries = leaves(locales[code]).filter(([key]) => !key.startsWith('app.') && !key.startsWith('nav.label'));
+    const entries = leaves(locales[code]).filter(([key, text]) => !key.startsWith('app.') && !key.startsWith('nav.label') && !onlyReference(text));
     const same = entries.filter(([key, text]) => text === ENGLISH.get(baseKey(key)) && placeholders(text).join('') !== String(text).replace(/[^\w]/g, ''));
     // A few words are the same in both (a product name, "Status"), but not many.
     expect(same.length / entries.length).toBeLessThan(0.05);

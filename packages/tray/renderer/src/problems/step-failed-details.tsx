@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import type { PendingChange, Problem } from '../app-types';
+import type { Problem } from '../app-types';
 import { stepLabel } from '../i18n/step-labels';
 import { useSyncWords } from '../store/hooks';
 
 /** Which step failed and why, which ones finished, whether trying again is safe, and what to do. */
-export function StepFailedDetails({ problem, change }: { problem: Problem; change: PendingChange | null }) {
+export function StepFailedDetails({ problem }: { problem: Problem }) {
   const { t } = useTranslation();
-  const words = useSyncWords(change);
+  const words = useSyncWords();
   const completed = problem.completedSteps ?? [];
   return (
     <>
@@ -14,7 +14,7 @@ export function StepFailedDetails({ problem, change }: { problem: Problem; chang
       {/* The agent's own words, in English, for whoever helps the person: what they can read out to support. */}
       {problem.failureReason && (
         <p className="muted" data-failure-reason>
-          {t('attention.problems.stepFailed.reason')} <span lang="en">{problem.failureReason}</span>
+          {t('attention.detailsForSupport')} <span lang="en">{problem.failureReason}</span>
         </p>
       )}
       <p className="subheading">{t('attention.problems.stepFailed.completedTitle')}</p>

@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { attentionState } from '../../test/app-states';
@@ -67,7 +67,19 @@ describe('needs attention', () => {
     act(() => vi.advanceTimersByTime(59_000));
     expect(screen.getByText('You can try again in 1 second.')).toBeInTheDocument();
     act(() => vi.advanceTimersByTime(1000));
-    expect(screen.getByRole('status')).toHaveTextContent('You can try again now.');
+    expect(tryAgainButton()).toBeInTheDocument();
+  });
+
+  it('lockedOut, once the wait is over: the heading says so, not "too many tries", and warns that the next wrong try waits again', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    vi.setSystemTime(new Date('2025-11-28T10:00:00.000Z'));
+    await renderApp(attentionState({ code: 'lockedOut', retryAfterSeconds: 2, lockedUntil: '2025-11-28T10:00:02.000Z' }));
+    act(() => vi.advanceTimersByTime(2000));
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('You can try again now');
+    expect(document.body.textContent).not.toContain('Too many tries for now');
+    expect(alertText()).toContain('If the next try is wrong too, pwsync makes you wait again, longer each time, up to an hour.');
+    expect(screen.getByRole('alert')).toHaveFocus();
+    expect(screen.getAllByText(/You can try again now/)).toHaveLength(1);
     expect(tryAgainButton()).toBeInTheDocument();
   });
 
@@ -158,8 +170,18 @@ describe('needs attention', () => {
   it('notAllowed: not here, ask support, no Try again', async () => {
     await renderApp(attentionState({ code: 'notAllowed' }));
     expect(alertText()).toContain("Password updates aren't allowed here");
+    expect(alertText()).toContain("Your organization doesn't let pwsync change the password on this computer.");
     expect(screen.getByText('Contact your IT support to update your password.')).toBeInTheDocument();
     expect(tryAgainButton()).not.toBeInTheDocument();
+  });
+
+  it("notAllowed for an account another system manages: says so, not the organization's policy, and gives the agent's words", async () => {
+    const words = "Platform SSO manages this account's password and keeps it in step with the identity provider itself, so pwsync leaves it alone.";
+    await renderApp(attentionState({ code: 'notAllowed', notAllowedReason: 'managedAccount', failureReason: words }));
+    expect(alertText()).toContain("Another system manages this account's password (such as Platform SSO or Active Directory), so pwsync leaves it alone.");
+    expect(alertText()).not.toContain('Your organization');
+    expect(document.querySelector('[data-failure-reason] [lang="en"]')).toHaveTextContent(words);
+    expect(screen.getByText('Ask your IT support which password to use on this computer.')).toBeInTheDocument();
   });
 
   it('syncAlreadyRunning: wait, the window will show it', async () => {
@@ -169,11 +191,28 @@ describe('needs attention', () => {
     expect(tryAgainButton()).toBeInTheDocument();
   });
 
-  it('internal: plain words, try again, then support', async () => {
+  it('internal: plain words, try again, then support, with the way to the diagnostics', async () => {
     await renderApp(attentionState({ code: 'internal' }));
     expect(alertText()).toContain("pwsync ran into a problem it didn't expect.");
-    expect(screen.getByText('If this keeps happening, contact your IT support.')).toBeInTheDocument();
+    expect(screen.getByText('Try again. If it happens again, contact your IT support.')).toBeInTheDocument();
     expect(tryAgainButton()).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Diagnostics for IT support' })).toBeInTheDocument();
+  });
+
+  it.each<[string, Problem]>([
+    ['not safe to retry', { code: 'stepFailed', step: 'keychain', completedSteps: ['verifyNew'], retrySafe: false, remedy: 'contactSupport' }],
+    ['safe to retry', { code: 'stepFailed', step: 'keychain', completedSteps: ['verifyNew'], retrySafe: true, remedy: 'retry' }],
+  ])('stepFailed (%s): names IT support once, says nothing after "don\'t try again", and opens the diagnostics', async (_what, problem) => {
+    await renderApp(attentionState(problem));
+    // In the sentences (the button to the diagnostics is named after them, not counted).
+    const text = [...document.querySelectorAll('main p')].map((p) => p.textContent).join(' ');
+    expect(text.match(/IT support/g)).toHaveLength(1);
+    expect(text).not.toContain('If this keeps happening');
+    await userEvent.click(screen.getByRole('button', { name: 'Diagnostics for IT support' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Help' })).toBeInTheDocument();
+    const diagnostics = document.querySelector<HTMLElement>('[data-diagnostics]')!;
+    expect(diagnostics).toHaveFocus();
+    expect(await within(diagnostics).findByText('K7QM-4XPD')).toBeInTheDocument();
   });
 
   it('Try again returns to the confirm form once the app says so', async () => {

@@ -1,30 +1,38 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PendingChange, Problem } from '../app-types';
+import type { Problem } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
+import { DiagnosticsButton } from '../components/diagnostics-button';
 import { useSecondsUntil } from '../hooks/use-seconds-until';
 import { AttemptsLeft } from '../problems/attempts-left';
 import { canRetry } from '../problems/can-retry';
 import { LockoutCountdown } from '../problems/lockout-countdown';
-import { lockoutDeadline, nothingChanged, problemTextKey } from '../problems/problem-texts';
+import { lockoutDeadline, nothingChanged, problemTexts } from '../problems/problem-texts';
 import { StepFailedDetails } from '../problems/step-failed-details';
 import { useAppStore } from '../store/app-store';
 import { useProvider } from '../store/hooks';
 
-/** Something needs the person: what happened, in plain words, and what to do next (about `change`, if one waits). */
-export function AttentionScreen({ problem, change }: { problem: Problem; change: PendingChange | null }) {
+/** Problems whose next step is support: the way to what support needs is on screen. */
+const DIAGNOSTICS_FOR: ReadonlySet<Problem['code']> = new Set(['stepFailed', 'notAllowed', 'internal']);
+
+/**
+ * Something needs the person: what happened, in plain words, and what to do next, said
+ * once (IT support named where the next step is theirs, not again below it).
+ */
+export function AttentionScreen({ problem }: { problem: Problem }) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
   const [shownAt] = useState(() => Date.now());
   const secondsLeft = useSecondsUntil(lockoutDeadline(problem, shownAt));
   const alert = useRef<HTMLDivElement>(null);
-  const key = problemTextKey(problem);
+  // A lockout that has run out is no longer "too many tries": its own words, from the moment it ends.
+  const texts = problemTexts(problem, secondsLeft);
 
   // The message takes focus when it appears, so it is what the person hears and reads first.
   useEffect(() => {
     alert.current?.focus();
-  }, [key]);
+  }, [texts.title]);
 
   function tryAgain() {
     useAppStore.getState().problemDismissed();
@@ -36,17 +44,21 @@ export function AttentionScreen({ problem, change }: { problem: Problem; change:
       <div ref={alert} role="alert" tabIndex={-1} className="problem">
         <h1 className="screen-heading">
           <span className="status-icon status-icon-warning" aria-hidden="true">!</span>
-          {t(`attention.problems.${key}.title`, { provider })}
+          {t(texts.title, { provider })}
         </h1>
-        {key !== 'stepFailed' && <p>{t(`attention.problems.${key}.body`, { provider })}</p>}
+        {texts.body && <p>{t(texts.body, { provider })}</p>}
         {nothingChanged(problem) && <p>{t('attention.nothingChanged')}</p>}
         <AttemptsLeft problem={problem} />
+        {problem.code === 'notAllowed' && problem.failureReason && (
+          // The agent's own words, in English, for whoever helps: which system manages the account.
+          <p className="muted" data-failure-reason>
+            {t('attention.detailsForSupport')} <span lang="en">{problem.failureReason}</span>
+          </p>
+        )}
       </div>
-      {problem.code === 'stepFailed' && <StepFailedDetails problem={problem} change={change} />}
+      {problem.code === 'stepFailed' && <StepFailedDetails problem={problem} />}
       {problem.code === 'lockedOut' && <LockoutCountdown secondsLeft={secondsLeft} />}
-      {key !== 'stepFailed' && key !== 'lockedOut' && (
-        <p className="next-step">{t(`attention.problems.${key}.next`, { provider })}</p>
-      )}
+      {texts.next && <p className="next-step">{t(texts.next, { provider })}</p>}
       {canRetry(problem, secondsLeft) && (
         <div className="actions">
           <button type="button" className="button button-primary" onClick={tryAgain}>
@@ -54,7 +66,7 @@ export function AttentionScreen({ problem, change }: { problem: Problem; change:
           </button>
         </div>
       )}
-      <p className="muted">{t('attention.support')}</p>
+      {DIAGNOSTICS_FOR.has(problem.code) && <DiagnosticsButton />}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, type KeyboardEvent, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PendingChange } from '../app-types';
 import { useBridge } from '../bridge/bridge-context';
@@ -23,7 +23,9 @@ export interface ConfirmFormProps {
   /** The change the two passwords confirm. */
   change: PendingChange;
   texts: ConfirmFormTexts;
-  /** After Escape has cleared both fields: what else it does (hide the window, or go back a screen). */
+  /** What the person must know before typing (a newer change arrived, the next wrong try waits), below the intro. */
+  notes?: ReactNode;
+  /** After Escape on the first step has cleared both fields: what else it does (hide the window, or go back a screen). */
   onEscape(): void;
   /** A Back button on the first step, when there is somewhere to go back to. */
   onCancel?: () => void;
@@ -35,9 +37,10 @@ export interface ConfirmFormProps {
  * The two-step password form: the new password, then the previous one, then one
  * confirmChange call. The two passwords live only in this component's state and in
  * that call; they are cleared on submit, whatever the outcome, on Escape, and when
- * the window hides.
+ * the window hides. Escape on the second step is its Back: the new password stays, as
+ * the person typed it a moment ago; Escape on the first step leaves the form.
  */
-export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPrevious }: ConfirmFormProps) {
+export function ConfirmForm({ change, texts, notes, onEscape, onCancel, onForgotPrevious }: ConfirmFormProps) {
   const { t } = useTranslation();
   const bridge = useBridge();
   const provider = useProvider();
@@ -49,6 +52,7 @@ export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPreviou
   const [missing, setMissing] = useState(false);
   // Bumped to start the fields over (shown/hidden toggle, Caps Lock) when the window hides.
   const [generation, setGeneration] = useState(0);
+  const shownStep = step === 'previous' ? 'previous' : 'new';
 
   function clearFields() {
     setNewPassword('');
@@ -63,10 +67,22 @@ export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPreviou
   });
 
   function escape() {
+    if (shownStep === 'previous') return goBack();
     clearFields();
     setGeneration((was) => was + 1);
     useAppStore.getState().backRequested();
     onEscape();
+  }
+
+  // What was missing is no longer, once something is typed: the error goes with it.
+  function typedNew(value: string) {
+    setNewPassword(value);
+    setMissing(false);
+  }
+
+  function typedPrevious(value: string) {
+    setPreviousPassword(value);
+    setMissing(false);
   }
 
   /** Escape anywhere in the form, not only in a field, does the form's own Escape, once. */
@@ -110,12 +126,11 @@ export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPreviou
     await sendSync(false, () => bridge.confirmChange(request));
   }
 
-  const shownStep = step === 'previous' ? 'previous' : 'new';
-
   return (
     <section className="screen-body" data-step={shownStep} onKeyDown={onKeyDown}>
       <ScreenHeading focusOnShow={false}>{texts.title}</ScreenHeading>
       <p>{texts.intro}</p>
+      {notes}
       <InterruptedNote change={change} />
       <p className="step-count">{t('confirm.stepOf', { step: shownStep === 'new' ? 1 : 2 })}</p>
       {shownStep === 'new' ? (
@@ -125,7 +140,7 @@ export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPreviou
             label={t('confirm.newPassword.label')}
             hint={t('confirm.newPassword.hint', { provider })}
             value={newPassword}
-            onChange={setNewPassword}
+            onChange={typedNew}
             onEscape={escape}
             error={missing ? t('confirm.newPassword.empty') : null}
           />
@@ -147,7 +162,7 @@ export function ConfirmForm({ change, texts, onEscape, onCancel, onForgotPreviou
             label={t('confirm.previousPassword.label')}
             hint={texts.previousHint}
             value={previousPassword}
-            onChange={setPreviousPassword}
+            onChange={typedPrevious}
             onEscape={escape}
             error={missing ? t('confirm.previousPassword.empty') : null}
           />

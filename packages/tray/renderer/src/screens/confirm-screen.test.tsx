@@ -83,7 +83,7 @@ describe('the confirm flow', () => {
     expect(screen.getByRole('button', { name: /^Update password/ })).toHaveAccessibleName('Update password on this Mac');
   });
 
-  it('Escape forgets both passwords, starts over and closes the window, once', async () => {
+  it('Escape on the second step is Back: the previous password goes, the new one the person just typed stays', async () => {
     const user = userEvent.setup();
     const { bridge } = await renderApp(pendingState());
     await user.type(field('New password'), `${NEW}{Enter}`);
@@ -91,12 +91,83 @@ describe('the confirm flow', () => {
     await user.keyboard('{Escape}');
     expect(screen.getByText('Step 1 of 2')).toBeInTheDocument();
     expect(field('New password')).toHaveFocus();
-    expect(field('New password')).toHaveValue('');
-    expect(bridge.closeWindow).toHaveBeenCalledTimes(1);
+    expect(field('New password')).toHaveValue(NEW);
+    expect(bridge.closeWindow).not.toHaveBeenCalled();
+    await user.keyboard('{Enter}');
+    expect(field('Previous password')).toHaveValue('');
+  });
+
+  it('Escape on the first step forgets what was typed and closes the window, once', async () => {
+    const user = userEvent.setup();
+    const { bridge } = await renderApp(pendingState());
     await user.type(field('New password'), NEW);
     await user.keyboard('{Escape}');
     expect(field('New password')).toHaveValue('');
-    expect(bridge.closeWindow).toHaveBeenCalledTimes(2);
+    expect(field('New password')).toHaveFocus();
+    expect(bridge.closeWindow).toHaveBeenCalledTimes(1);
+  });
+
+  it('the "type your new password" error goes as soon as something is typed', async () => {
+    const user = userEvent.setup();
+    await renderApp(pendingState());
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Type your new password to continue.');
+    await user.type(field('New password'), 'N');
+    expect(screen.queryByText('Type your new password to continue.')).toBeNull();
+    expect(field('New password')).not.toBeInvalid();
+    expect(field('New password')).toHaveFocus();
+  });
+
+  it('a newer change arriving mid-form is said at once; what was typed for the older one is cleared and never sent for the newer', async () => {
+    const user = userEvent.setup();
+    const { bridge, push } = await renderApp(pendingState());
+    await user.type(field('New password'), `${NEW}{Enter}`);
+    await user.type(field('Previous password'), PREVIOUS);
+    const newer = { ...CHANGE, id: 'chg-43', createdAt: '2025-11-28T09:30:00.000Z' };
+    push(pendingState({ change: newer, replaced: CHANGE.id }));
+    expect(screen.getByRole('alert')).toHaveTextContent('A newer password change arrived');
+    expect(screen.getByRole('alert')).toHaveTextContent('You changed your password at Okta again, so type your newest password. Anything you typed for the earlier change was cleared.');
+    expect(screen.getByText('Step 1 of 2')).toBeInTheDocument();
+    expect(field('New password')).toHaveValue('');
+    expect(field('New password')).toHaveFocus();
+    // Enter on the emptied field sends nothing: it asks for the newest password.
+    await user.keyboard('{Enter}');
+    expect(screen.getByText('Type your new password to continue.')).toBeInTheDocument();
+    await user.type(field('New password'), `newest-pass{Enter}`);
+    await user.type(field('Previous password'), `${PREVIOUS}{Enter}`);
+    expect(bridge.confirmChange.mock.calls).toEqual([[{ changeId: 'chg-43', newPassword: 'newest-pass', previousPassword: PREVIOUS }]]);
+  });
+
+  it('an answer for a change that a newer one has replaced gives way to the newer change', async () => {
+    const user = userEvent.setup();
+    const bridge = createFakeBridge(pendingState());
+    bridge.confirmChange.mockResolvedValue({ ok: false, problem: { code: 'changeNotFound' } });
+    const { push } = await renderApp(pendingState(), bridge);
+    await user.type(field('New password'), `${NEW}{Enter}`);
+    await user.type(field('Previous password'), `${PREVIOUS}{Enter}`);
+    expect(await screen.findByRole('heading', { level: 1, name: /A newer password change replaced this one/ })).toBeInTheDocument();
+    push(pendingState({ change: { ...CHANGE, id: 'chg-43' }, replaced: CHANGE.id }));
+    expect(field('New password')).toHaveValue('');
+    expect(screen.getByText('A newer password change arrived')).toBeInTheDocument();
+  });
+
+  it('warns before the try that would make pwsync wait, and not before others', async () => {
+    const { push } = await renderApp(pendingState({ attempts: { left: 3, lockedUntil: null } }));
+    expect(document.querySelector('[data-attempts-warning]')).toBeNull();
+    for (const left of [1, 0]) {
+      push(pendingState({ attempts: { left, lockedUntil: null } }));
+      expect(screen.getByText('Careful: if this try is wrong, pwsync makes you wait before you can try again.')).toBeInTheDocument();
+    }
+  });
+
+  it('on Linux, where the agent could not apply the change itself, speaks of this computer, its keyring and disk', async () => {
+    const user = userEvent.setup();
+    await renderApp(pendingState({ platform: 'linux', agent: { version: '1.4.0', platform: 'linux', backend: 'linux', user: 'alex', newKeychainAllowed: false } }));
+    expect(screen.getByText('You changed your password at Okta. Confirm it here so this computer uses it too.')).toBeInTheDocument();
+    await user.type(field('New password'), `${NEW}{Enter}`);
+    expect(screen.getByText(/login keyring and, if your disk is encrypted/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Update password on this computer' })).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/Mac|FileVault/);
   });
 
   it('an empty field is explained and nothing is sent', async () => {

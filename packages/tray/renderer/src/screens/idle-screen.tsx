@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBridge } from '../bridge/bridge-context';
 import { changesCannotArrive, DirectoryNotices } from '../components/directory-notices';
+import { NotificationsNote } from '../components/notifications-note';
 import { ScreenHeading } from '../components/screen-heading';
 import { formatDateTime } from '../i18n/format';
 import { useDirectory, useLastCheckIn, useProvider } from '../store/hooks';
@@ -44,6 +45,7 @@ export function IdleScreen() {
         </>
       )}
       <DirectoryNotices />
+      <NotificationsNote />
       <p className="muted">{lastCheckInText ? t('idle.lastCheckIn', { time: lastCheckInText }) : t('idle.neverCheckedIn')}</p>
       <div className="actions">
         <button type="button" className="button button-primary" aria-disabled={status === 'checking'} onClick={checkNow}>

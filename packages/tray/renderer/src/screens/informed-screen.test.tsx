@@ -120,12 +120,15 @@ describe('the informed screen on Linux: updating the keyring and disk password t
     await act(async () => answer());
   });
 
-  it('Escape forgets what was typed and goes back to the informed screen, without closing the window', async () => {
+  it('Escape goes back a step at a time, forgetting what was typed, to the informed screen, without closing the window', async () => {
     const user = userEvent.setup();
     const { bridge } = await renderApp(informedState());
     await openForm();
     await user.type(field('New password'), `${NEW}{Enter}`);
     await user.type(field('Previous password'), PREVIOUS);
+    await user.keyboard('{Escape}');
+    expect(screen.getByText('Step 1 of 2')).toBeInTheDocument();
+    expect(field('New password')).toHaveValue(NEW);
     await user.keyboard('{Escape}');
     expect(screen.getByRole('heading', { level: 1, name: 'Your password was updated' })).toHaveFocus();
     expect(bridge.closeWindow).not.toHaveBeenCalled();
@@ -278,10 +281,10 @@ describe('the sync on Linux', () => {
     expect(screen.getByRole('button', { name: OPEN })).toBeInTheDocument();
   });
 
-  it('keeps the Mac words for the confirm flow the demo runs on a Linux host', async () => {
+  it("keeps the Mac words for the demo's practice Mac, whose platform the core takes from the agent on any host", async () => {
     const user = userEvent.setup();
     const demo = (overrides: StateFields) =>
-      informedState('linux', { phase: 'pending', change: CHANGE, agent: { ...informedState().agent!, backend: 'sandbox' }, ...overrides });
+      informedState('darwin', { phase: 'pending', change: CHANGE, agent: { ...informedState().agent!, platform: 'darwin', backend: 'sandbox' }, ...overrides });
     const { push } = await renderApp(demo({}));
     expect(screen.getByRole('heading', { level: 1, name: 'Finish your password change' })).toBeInTheDocument();
     await user.type(field('New password'), `${NEW}{Enter}`);
@@ -302,7 +305,7 @@ describe('the Linux walkthrough in Help', () => {
     expect(linux).toHaveAttribute('open');
     const steps = within(linux).getAllByRole('listitem');
     expect(steps).toHaveLength(5);
-    expect(steps[4]).toHaveTextContent(`To update them, select ${OPEN} in pwsync`);
+    expect(steps[4]).toHaveTextContent(`To update them, select “${OPEN}” in pwsync`);
     expect(linux).not.toHaveTextContent("that one doesn't change");
   });
 });

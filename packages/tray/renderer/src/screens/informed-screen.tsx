@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { StateOf } from '../app-types';
+import { AttemptsWarning } from '../components/attempts-warning';
 import { DoneButton } from '../components/done-button';
+import { NotificationsNote } from '../components/notifications-note';
 import { ScreenHeading } from '../components/screen-heading';
 import { useAppStore } from '../store/app-store';
 import { usePlatform, useProvider, useRekeyOpen } from '../store/hooks';
@@ -22,6 +24,7 @@ export function InformedScreen({ change }: { change: StateOf<'informed'>['change
   if (rekeyOffered && rekeyOpen) {
     return (
       <ConfirmForm
+        key={change.id}
         change={change}
         texts={{
           title: t('rekey.title'),
@@ -30,6 +33,7 @@ export function InformedScreen({ change }: { change: StateOf<'informed'>['change
           whatHappens: t('rekey.whatHappens'),
           submit: t('rekey.submit'),
         }}
+        notes={<AttemptsWarning />}
         onEscape={() => useAppStore.getState().rekeyCancelled()}
         onCancel={() => useAppStore.getState().rekeyCancelled()}
       />
@@ -55,6 +59,7 @@ export function InformedScreen({ change }: { change: StateOf<'informed'>['change
           </div>
         </section>
       )}
+      <NotificationsNote />
       <p className="muted">{t('informed.next')}</p>
       <DoneButton />
     </section>

@@ -1,9 +1,10 @@
-import { screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { appState, CHANGE, pendingState, POLICY } from '../../test/app-states';
+import { appState, CHANGE, pendingState, POLICY, SYNCED } from '../../test/app-states';
+import type { SyncStep } from '../app-types';
 import { renderApp } from '../../test/render-app';
-import { useAppStore } from '../store/app-store';
+import { resetStore, useAppStore } from '../store/app-store';
 
 const NEW = 'N3w-Okta-pass!';
 const FORGOT = "I don't remember my previous password";
@@ -75,13 +76,56 @@ describe('the forgotten previous password', () => {
     expect(document.body.innerHTML).not.toContain(NEW);
   });
 
-  it('the done screen says a new keychain was made and the old one kept', async () => {
+  it('says what really happens to the account: it moves only where FileVault keeps working, else pwsync stops and IT support resets it first', async () => {
+    await toExplanation();
+    expect(screen.queryByText(/Your account password and FileVault will change/)).toBeNull();
+    expect(screen.getByText(/If IT support has already reset your password to the new one, or FileVault doesn't use your account/)).toBeInTheDocument();
+    expect(screen.getByText(/pwsync can't move your account without your previous password: it stops before anything changes/)).toBeInTheDocument();
+    expect(screen.queryByText(/can still move this Mac to your new password/)).toBeNull();
+  });
+
+  it('the done screen, as the app says a start-over went: the new keychain, the old one kept, log out once, and never "FileVault may ask for your previous password"', async () => {
     const { user, push } = await toExplanation();
     await user.click(screen.getByLabelText(/I understand/));
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     await user.type(screen.getByLabelText('New password'), `${NEW}{Enter}`);
-    push(appState({ phase: 'synced' }));
+    const result = { ...SYNCED, completedSteps: ['verifyNew', 'account', 'keychain', 'fileVault', 'report'] as SyncStep[] };
+    push(appState({ phase: 'synced', result, startedOver: true }));
     expect(screen.getByText('A new login keychain was created. Your old one is kept on this Mac for IT support.')).toBeInTheDocument();
+    expect(screen.getByText('Log out and back in once (or restart), so your apps start using the new keychain.')).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/FileVault may still ask for your previous password/);
+    // A window opened afresh (reloaded, or made again after it was closed) says the same: the app's state holds it.
+    resetStore();
+    cleanup();
+    await renderApp(appState({ phase: 'synced', result, startedOver: true }));
+    expect(screen.getByText('A new login keychain was created. Your old one is kept on this Mac for IT support.')).toBeInTheDocument();
+  });
+
+  it('after a wrong new password, "Try again" comes back to the start-over form, not to step 1 of the usual flow', async () => {
+    const { user, bridge, push } = await toExplanation();
+    bridge.startOver.mockResolvedValue({ ok: false, problem: { code: 'newPasswordMismatch', attemptsLeft: 4 } });
+    await user.click(screen.getByLabelText(/I understand/));
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await user.type(screen.getByLabelText('New password'), `${NEW}{Enter}`);
+    await user.click(await screen.findByRole('button', { name: 'Try again' }));
+    push(allowed());
+    expect(screen.getByRole('heading', { level: 1, name: 'Start over with a new keychain' })).toBeInTheDocument();
+    expect(screen.getByLabelText('New password')).toHaveValue('');
+  });
+
+  it('Escape and Go back on the start-over form lead back to the explanation, still ticked; the password is cleared', async () => {
+    const { user, bridge } = await toExplanation();
+    await user.click(screen.getByLabelText(/I understand/));
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await user.type(screen.getByLabelText('New password'), NEW);
+    await user.keyboard('{Escape}');
+    expect(screen.getByRole('heading', { level: 1, name: 'Start over without your previous password' })).toBeInTheDocument();
+    expect(screen.getByLabelText(/I understand/)).toBeChecked();
+    expect(bridge.closeWindow).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    expect(screen.getByLabelText('New password')).toHaveValue('');
+    await user.click(screen.getByRole('button', { name: 'Go back' }));
+    expect(screen.getByLabelText(/I understand/)).toBeChecked();
   });
 
   it('an empty new password is explained and nothing is sent', async () => {

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import { changeOf, type WindowState } from '../app-types';
+import { type AppState, changeOf, type WindowState } from '../app-types';
 import { DirectoryNotices } from '../components/directory-notices';
 import { ScreenHeading } from '../components/screen-heading';
 import { ViewBack } from '../components/view-back';
 import { formatDateTime } from '../i18n/format';
 import { stepLabel } from '../i18n/step-labels';
-import { useAgentInfo, useDirectory, useLastCheckIn, useLastResult, useProvider, useSyncWords } from '../store/hooks';
+import { lockedNow } from '../components/attempts-warning';
+import { useAgentInfo, useAttempts, useDirectory, useLastCheckIn, useLastResult, useNotificationsBlocked, usePlatform, useProvider, useSyncWords } from '../store/hooks';
 
 /**
  * The facts support asks about first: is the agent there, can changes reach it, when
@@ -24,8 +25,11 @@ export function StatusView({ state }: { state: WindowState }) {
   const lastCheckIn = useLastCheckIn();
   const change = changeOf(state);
   const result = useLastResult();
-  const words = useSyncWords(change);
+  const words = useSyncWords();
   const when = (iso: string) => formatDateTime(iso, i18n.language) ?? iso;
+  const attempts = useAttempts();
+  const notificationsBlocked = useNotificationsBlocked();
+  const platform = usePlatform();
 
   return (
     <section className="screen-body" aria-labelledby="status-heading">
@@ -58,7 +62,11 @@ export function StatusView({ state }: { state: WindowState }) {
         {shownDirectory && shownDirectory.state !== 'none' && (
           <>
             <dt>{t('status.account.label', { provider })}</dt>
-            <dd data-fact="account">{t(`status.account.${shownDirectory.account}`)}</dd>
+            <dd data-fact="account">
+              {shownDirectory.userName
+                ? t('status.account.named', { name: shownDirectory.userName, state: t(`status.account.${shownDirectory.account}`) })
+                : t(`status.account.${shownDirectory.account}`)}
+            </dd>
             <dt>{t('status.sync.label')}</dt>
             <dd data-fact="sync">{t(shownDirectory.syncEnabled ? 'status.sync.on' : 'status.sync.off')}</dd>
           </>
@@ -69,6 +77,24 @@ export function StatusView({ state }: { state: WindowState }) {
         <dd data-fact="pending">
           {change ? t('status.pendingChange', { provider: change.provider, time: when(change.createdAt) }) : t('status.none')}
         </dd>
+        {agent && attempts && (
+          <>
+            <dt>{t('status.attempts.label')}</dt>
+            <dd data-fact="attempts">
+              <AttemptsFact attempts={attempts} when={when} />
+            </dd>
+          </>
+        )}
+        {/* Only when known to be blocked: a host without a notifier (the browser demo) cannot say they are shown. */}
+        {notificationsBlocked && (
+          <>
+            <dt>{t('status.notifications.label')}</dt>
+            <dd data-fact="notifications">
+              {t('status.notifications.blocked')}
+              <span className="fact-note">{t(`notifications.howTo.${platform}`)}</span>
+            </dd>
+          </>
+        )}
         <dt>{t('status.lastResult')}</dt>
         <dd data-fact="lastResult">
           {result ? (
@@ -84,4 +110,12 @@ export function StatusView({ state }: { state: WindowState }) {
       <ViewBack />
     </section>
   );
+}
+
+/** Wrong tries as the agent counts them: waiting until when, the next wrong one waits, or how many are left (the problem screen's words). */
+function AttemptsFact({ attempts, when }: { attempts: NonNullable<AppState['attempts']>; when: (iso: string) => string }) {
+  const { t } = useTranslation();
+  if (attempts.lockedUntil !== null && lockedNow(attempts.lockedUntil)) return <>{t('status.attempts.lockedUntil', { time: when(attempts.lockedUntil) })}</>;
+  if (attempts.left === 0) return <>{t('status.attempts.none')}</>;
+  return <>{t('attention.attemptsLeft', { count: attempts.left })}</>;
 }

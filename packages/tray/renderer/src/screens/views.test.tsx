@@ -35,16 +35,55 @@ describe('the status view', () => {
   });
 });
 
+describe('the status view, on tries and notifications', () => {
+  it('says the tries left in the problem screen\'s words, a wait until when, and that the next wrong try waits again', async () => {
+    const { push } = await renderApp(pendingState({ attempts: { left: 3, lockedUntil: null } }));
+    await openView('Status');
+    const fact = () => document.querySelector('[data-fact="attempts"]');
+    expect(fact()).toHaveTextContent('You can try 3 more times.');
+    const until = new Date(Date.now() + 120_000).toISOString();
+    push(attentionState({ code: 'lockedOut', lockedUntil: until }, { attempts: { left: 0, lockedUntil: until } }));
+    expect(fact()).toHaveTextContent(/^Too many tries: you can try again at /);
+    // The agent says nothing when a wait runs out; the window knows the time.
+    push(pendingState({ attempts: { left: 0, lockedUntil: new Date(Date.now() - 1000).toISOString() } }));
+    expect(fact()).toHaveTextContent('None left: the next wrong try makes pwsync wait again');
+  });
+
+  it('names the person as the identity provider knows them, in Status and in the footer (in the demo, its person, not the account it runs as)', async () => {
+    await renderApp(appState({ demo: true, directory: { state: 'online', account: 'active', syncEnabled: true, userName: 'alex@example.com' }, agent: { ...appState().agent!, user: 'root' } }));
+    expect(screen.getByRole('contentinfo')).toHaveTextContent('alex@example.com at Okta · Agent 1.4.0');
+    expect(screen.getByRole('contentinfo')).not.toHaveTextContent('root');
+    await openView('Status');
+    expect(document.querySelector('[data-fact="account"]')).toHaveTextContent('Active (alex@example.com)');
+  });
+
+  it.each([
+    ['darwin', 'System Settings › Notifications › pwsync: turn on Allow notifications.'],
+    ['win32', 'Settings › System › Notifications: turn on notifications for pwsync.'],
+    ['linux', "Your desktop's notification settings: allow notifications for pwsync."],
+  ] as const)('where notifications are not shown (%s): says so, and how to allow them, on the resting screen and in Status', async (platform, howTo) => {
+    const { push } = await renderApp(appState({ platform, notificationsBlocked: true }));
+    const note = document.querySelector('[data-notifications-blocked]')!;
+    expect(note).toHaveTextContent("pwsync can't show notifications");
+    expect(note).toHaveTextContent(howTo);
+    await openView('Status');
+    expect(document.querySelector('[data-fact="notifications"]')).toHaveTextContent(`Not shown on this computer${howTo}`);
+    push(appState({ platform }));
+    expect(document.querySelector('[data-fact="notifications"]')).toBeNull();
+  });
+});
+
 describe('the support view', () => {
-  it('has the six walkthroughs as numbered steps, the one for this system open', async () => {
+  it('has the seven walkthroughs as numbered steps, the one for this system open', async () => {
     await renderApp(appState({ platform: 'win32' }));
     await openView('Help');
     const titles = [...document.querySelectorAll('summary')].map((summary) => summary.textContent);
-    expect(titles.slice(0, 6)).toEqual([
+    expect(titles.slice(0, 7)).toEqual([
       'One Mac, connected to the internet (recommended)',
       'One Mac that was offline during the change',
       'Several Macs, all connected',
       'Several Macs, some of them offline',
+      "A Mac, and you don't remember your previous password",
       'Windows',
       'Linux',
     ]);
@@ -55,6 +94,29 @@ describe('the support view', () => {
     expect(steps[0]).toHaveTextContent('At the FileVault unlock screen, type your previous password');
     expect(offline.querySelector('ol')).not.toBeNull();
     expect(document.querySelector('[data-situation="oneMacOnline"] li:nth-child(2)')).toHaveTextContent('Change your password at Okta.');
+  });
+
+  it('says the same as the done screen about FileVault at the next start-up, in walkthroughs 1 and 2', async () => {
+    await renderApp(appState());
+    await openView('Help');
+    const fileVault = 'The next time your Mac starts up, type your new password at the FileVault unlock screen.';
+    for (const situation of ['oneMacOnline', 'oneMacOffline']) {
+      const last = [...document.querySelectorAll(`[data-situation="${situation}"] li`)].at(-1);
+      expect(last).toHaveTextContent(`From now on, use your new password. ${fileVault}`);
+    }
+  });
+
+  it('walks through a forgotten previous password: the start-over path where it is offered, else what is left to do', async () => {
+    const offered = appState({ policy: { ...POLICY, newKeychainOffered: true }, agent: { ...appState().agent!, newKeychainAllowed: true } });
+    const { push } = await renderApp(offered);
+    await openView('Help');
+    const forgot = () => [...document.querySelectorAll('[data-situation="forgotPrevious"] li')].map((li) => li.textContent);
+    expect(forgot()).toContain("On the second step, select “I don't remember my previous password”.");
+    expect(forgot()).toContain('Type your new password and select “Create new keychain and update password”.');
+    expect(forgot().at(-1)).toBe('Log out and back in once (or restart), so your apps start using the new keychain.');
+    push(appState());
+    expect(forgot().join(' ')).not.toContain("I don't remember my previous password");
+    expect(forgot().at(-1)).toBe('Contact your IT support. Without your previous password, only they can move this Mac to your new password.');
   });
 
   it('shows the support code and copies the diagnostics through the bridge', async () => {

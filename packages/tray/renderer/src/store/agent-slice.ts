@@ -25,24 +25,31 @@ export const createAgentSlice: StateCreator<AppStore, [], [], AgentSlice> = (set
   connectionLost: false,
   addressNeeded: false,
   stateReceived: (state) =>
-    set((store) => ({
-      appState: state,
-      connectionLost: false,
-      // A problem answered by confirmChange stands until the state catches up with it (a
-      // late push from before the answer still says pending or confirming); after a call
-      // that failed outright, any newer state is better knowledge.
-      answered:
-        store.answered && !store.answerUncertain && (state.phase === 'pending' || state.phase === 'confirming')
-          ? { ...store.answered, change: changeOf(state) }
-          : null,
-      answerUncertain: false,
-      // The form keeps its step while the change still waits (an informed change on Linux
-      // waits too: its keyring and disk password can still be updated).
-      confirmStep: state.phase === 'pending' || state.phase === 'informed' ? store.confirmStep : 'new',
+    set((store) => {
+      // A newer change in its place: what was typed or answered was about the one it replaced.
+      const sameChange = changeOf(store.appState)?.id === changeOf(state)?.id;
+      const waits = state.phase === 'pending' || state.phase === 'informed';
+      return {
+        appState: state,
+        connectionLost: false,
+        // A problem answered by confirmChange stands until the state catches up with it (a
+        // late push from before the answer still says pending or confirming); after a call
+        // that failed outright, or once a newer change took its place, the state is better knowledge.
+        answered:
+          store.answered && !store.answerUncertain && sameChange && (state.phase === 'pending' || state.phase === 'confirming')
+            ? { ...store.answered, change: changeOf(state) }
+            : null,
+        answerUncertain: false,
+        // The form keeps its step while the change still waits (an informed change on Linux
+        // waits too: its keyring and disk password can still be updated). A newer change
+        // starts the two steps over, since its new password is not the one typed; the
+        // start-over path keeps its place, its one field emptied with the form it is in.
+        confirmStep: !waits ? 'new' : sameChange || store.confirmStep !== 'previous' ? store.confirmStep : 'new',
       // The keyring and disk password form stays open through its own sync and any problem it
       // meets, so "Try again" comes back to it; once the change is done or gone, it closes.
       rekeyOpen: REKEY_PHASES.has(state.phase) ? store.rekeyOpen : false,
-    })),
+      };
+    }),
   appConnectionLost: () => set({ connectionLost: true }),
   addressRefused: () => set({ addressNeeded: true }),
 });

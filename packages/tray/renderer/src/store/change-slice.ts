@@ -15,13 +15,8 @@ export interface ChangeSlice {
   answered: AnsweredProblem | null;
   /** The call itself failed, so nobody knows yet what happened: the next state decides. */
   answerUncertain: boolean;
-  /** The last sync sent was a start-over with a new keychain, so the done screen says so. */
+  /** The last sync sent was a start-over with a new keychain, so "Try again" comes back to its form. */
   startedOver: boolean;
-  /**
-   * The last sync sent was for a change the agent had already applied (Linux): it
-   * re-keyed the login keyring and disk password, so the done screen says that.
-   */
-  rekeySent: boolean;
   confirmSubmitted(): void;
   startOverSubmitted(): void;
   confirmAnswered(outcome: ConfirmOutcome): void;
@@ -40,18 +35,12 @@ export const createChangeSlice: StateCreator<AppStore, [], [], ChangeSlice> = (s
   answered: null,
   answerUncertain: false,
   startedOver: false,
-  rekeySent: false,
-  confirmSubmitted: () =>
-    set((store) => ({
-      submitting: true,
-      answered: null,
-      answerUncertain: false,
-      startedOver: false,
-      rekeySent: changeOf(store.appState)?.mode === 'applied',
-    })),
-  startOverSubmitted: () => set({ submitting: true, answered: null, answerUncertain: false, startedOver: true, rekeySent: false }),
+  confirmSubmitted: () => set({ submitting: true, answered: null, answerUncertain: false, startedOver: false }),
+  startOverSubmitted: () => set({ submitting: true, answered: null, answerUncertain: false, startedOver: true }),
   confirmAnswered: (outcome) =>
     set((store) => ({ submitting: false, answered: outcome.ok ? null : answer(store, outcome.problem), answerUncertain: false })),
   confirmCallFailed: (problem, uncertain) => set((store) => ({ submitting: false, answered: answer(store, problem), answerUncertain: uncertain })),
-  problemDismissed: () => set({ answered: null, answerUncertain: false, confirmStep: 'new' }),
+  // "Try again" goes back to the form that was sent: after a start-over, to its own form,
+  // since the person already read and accepted what starting over means.
+  problemDismissed: () => set((store) => ({ answered: null, answerUncertain: false, confirmStep: store.startedOver ? 'startOver' : 'new' })),
 });

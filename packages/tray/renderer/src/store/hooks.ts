@@ -1,5 +1,5 @@
 /** Small selector hooks, so components re-render only for what they show. */
-import type { AppState, PendingChange, WindowState } from '../app-types';
+import type { AppState, WindowState } from '../app-types';
 import { useAppStore } from './app-store';
 import { selectProvider, type SyncWords, syncWords } from './selectors';
 import type { ConfirmStep, View } from './ui-slice';
@@ -54,13 +54,26 @@ export function useLastResult(): AppState['lastResult'] {
   return useAppStore((store) => store.appState?.lastResult ?? null);
 }
 
-/** The words for a sync of `change` (the one the screen is about, or null where it has none). */
-export function useSyncWords(change: PendingChange | null): SyncWords {
-  return useAppStore((store) => syncWords(store.appState, change, store.rekeySent));
+/** The words for the steps of a sync on this computer. */
+export function useSyncWords(): SyncWords {
+  return useAppStore((store) => syncWords(store.appState));
 }
 
-export function useStartedOver(): boolean {
-  return useAppStore((store) => store.startedOver);
+export function useStartOverAccepted(): boolean {
+  return useAppStore((store) => store.startOverAccepted);
+}
+
+export function useDiagnosticsWanted(): boolean {
+  return useAppStore((store) => store.diagnosticsWanted);
+}
+
+/** Wrong tries as the agent last counted them, or null before it said. */
+export function useAttempts(): AppState['attempts'] {
+  return useAppStore((store) => store.appState?.attempts ?? null);
+}
+
+export function useNotificationsBlocked(): boolean {
+  return useAppStore((store) => store.appState?.notificationsBlocked ?? false);
 }
 
 /** The forgotten-password path exists only where both the policy and the agent allow it. */

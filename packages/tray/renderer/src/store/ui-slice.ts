@@ -14,8 +14,17 @@ export interface UiSlice {
   view: View;
   /** Linux, after the agent applied a change: the person opened the optional keyring and disk password update. */
   rekeyOpen: boolean;
+  /** The person read and accepted what starting over means, since they last left that path. */
+  startOverAccepted: boolean;
+  /** The Help view should bring its diagnostics into view (a problem's "Diagnostics for IT support"). */
+  diagnosticsWanted: boolean;
   newPasswordEntered(): void;
+  /** Back (or Escape) to the first step of the confirm flow. */
   backRequested(): void;
+  /** Back (or Escape) from the start-over form to what starting over means, already accepted. */
+  startOverBackRequested(): void;
+  /** The person wants the diagnostics for IT support: Help, opened at them. */
+  diagnosticsRequested(): void;
   /** The person said they do not remember their previous password. */
   forgotPreviousRequested(): void;
   /** They read what starting over means and said they understand. */
@@ -33,12 +42,16 @@ export const createUiSlice: StateCreator<AppStore, [], [], UiSlice> = (set) => (
   confirmStep: 'new',
   view: 'main',
   rekeyOpen: false,
+  diagnosticsWanted: false,
+  startOverAccepted: false,
   newPasswordEntered: () => set({ confirmStep: 'previous' }),
-  backRequested: () => set({ confirmStep: 'new' }),
-  forgotPreviousRequested: () => set({ confirmStep: 'forgot', view: 'main' }),
-  startOverAcknowledged: () => set({ confirmStep: 'startOver' }),
-  viewRequested: (view) => set({ view }),
+  backRequested: () => set({ confirmStep: 'new', startOverAccepted: false }),
+  startOverBackRequested: () => set({ confirmStep: 'forgot' }),
+  diagnosticsRequested: () => set({ view: 'support', diagnosticsWanted: true }),
+  forgotPreviousRequested: () => set({ confirmStep: 'forgot', view: 'main', startOverAccepted: false }),
+  startOverAcknowledged: () => set({ confirmStep: 'startOver', startOverAccepted: true }),
+  viewRequested: (view) => set({ view, diagnosticsWanted: false }),
   rekeyRequested: () => set({ rekeyOpen: true, confirmStep: 'new' }),
   rekeyCancelled: () => set({ rekeyOpen: false, confirmStep: 'new' }),
-  windowHidden: () => set({ confirmStep: 'new', rekeyOpen: false }),
+  windowHidden: () => set({ confirmStep: 'new', rekeyOpen: false, startOverAccepted: false }),
 });
