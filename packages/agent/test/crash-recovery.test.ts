@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SandboxBackend } from '../src/backends/sandbox';
 import { ErrorCode, SYNC_STEPS, type SyncStep } from '@pwsync/agent-protocol';
 import { verifyPassword } from '@pwsync/passwords';
@@ -14,6 +14,13 @@ const CLI = BUILT.agent;
 const PREVIOUS = 'crash-prev-Ω 1';
 const NEXT = 'crash-next-Ω 2';
 
+// Every agent a test starts ends with the test, also when an assertion fails half way.
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
+
 
 async function launch(dir: string, env: Record<string, string> = {}) {
   const socketPath = path.join(dir, 'a.sock');
@@ -22,7 +29,8 @@ async function launch(dir: string, env: Record<string, string> = {}) {
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  running.add(child);
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => (running.delete(child), resolve(signal ?? code))));
   while (!existsSync(socketPath)) await new Promise((resolve) => setTimeout(resolve, 20));
   const client = await connectRaw(socketPath);
   let id = 1;
