@@ -6,8 +6,7 @@ import { hashesFor } from '../src/demo-seed';
 import { DirectoryClient } from '../src/directory-client';
 import { connectDirectory } from '../src/directory-sync';
 import { silentLogger } from '@pwsync/node-kit/log';
-import { type AgentStatus } from '@pwsync/agent-protocol';
-import { type Harness, startHarness, USER } from '@pwsync/testing/agent-harness';
+import { type Harness, startHarness, statusUntil as until, USER } from '@pwsync/testing/agent-harness';
 import { DEVICE_TOKEN, type FakeDirectory, startFakeDirectory } from '@pwsync/testing/fake-directory';
 
 const PREVIOUS = 'dir-prev 1';
@@ -37,19 +36,6 @@ async function setUp(intervalMs = 60_000) {
   return { h: harness, d: directory };
 }
 
-function until(h: Harness, predicate: (s: AgentStatus) => boolean, timeoutMs = 3000): Promise<AgentStatus> {
-  return new Promise((resolve, reject) => {
-    if (predicate(h.service.status())) return resolve(h.service.status());
-    const timer = setTimeout(() => reject(new Error(`never: ${JSON.stringify(h.service.status())}`)), timeoutMs);
-    const listener = (s: AgentStatus) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      h.service.off('statusChanged', listener);
-      resolve(s);
-    };
-    h.service.on('statusChanged', listener);
-  });
-}
 
 const change = async (id: string, password = NEXT) => ({ id, createdAt: new Date().toISOString(), provider: 'Okta', hashes: await hashesFor(password, 1000) });
 

@@ -10,10 +10,9 @@ import https from 'node:https';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@pwsync/node-kit/logger';
-import type { AgentStatus } from '@pwsync/agent-protocol';
 import { DirectoryClient } from '../src/directory-client';
 import { connectDirectory } from '../src/directory-sync';
-import { type Harness, startHarness } from '@pwsync/testing/agent-harness';
+import { type Harness, startHarness, statusUntil as until } from '@pwsync/testing/agent-harness';
 import { ADMIN_TOKEN, type Directory, TOKEN, call, enrol, oktaReplace, oktaUser, startDirectory, tempDir } from '@pwsync/testing/directory-harness';
 import { issue, makeCa } from '@pwsync/testing/tls-fixtures';
 
@@ -49,19 +48,6 @@ function logged() {
   return { logger, text: () => text };
 }
 
-function until(h: Harness, predicate: (s: AgentStatus) => boolean, timeoutMs = 3000): Promise<AgentStatus> {
-  return new Promise((resolve, reject) => {
-    if (predicate(h.service.status())) return resolve(h.service.status());
-    const timer = setTimeout(() => reject(new Error(`never: ${JSON.stringify(h.service.status())}`)), timeoutMs);
-    const listener = (s: AgentStatus) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      h.service.off('statusChanged', listener);
-      resolve(s);
-    };
-    h.service.on('statusChanged', listener);
-  });
-}
 
 /** An https server showing `cert` that answers everything with 200: what matters is whether the client gets that far. */
 async function serving(cert: { cert: string; key: string }): Promise<string> {

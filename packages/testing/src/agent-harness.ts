@@ -7,7 +7,7 @@ import { AgentService, type AgentPolicy } from '@pwsync/agent/agent-service';
 import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
 import { hashesFor, newChangeId } from '@pwsync/agent/demo-seed';
 import { createLogger } from '@pwsync/node-kit/logger';
-import type { PendingChange } from '@pwsync/agent-protocol';
+import type { AgentStatus, PendingChange } from '@pwsync/agent-protocol';
 import { AgentServer } from '@pwsync/agent/server';
 import { makeTempDir } from './processes';
 import { seedAccount } from './seed';
@@ -80,4 +80,19 @@ export async function startHarness(passwords: { previous: string; next: string }
     },
   };
   return harness;
+}
+
+/** The agent's status once `predicate` holds: at once, or at the status change that makes it true (rejects after `timeoutMs`). */
+export function statusUntil(h: Harness, predicate: (s: AgentStatus) => boolean, timeoutMs = 3000): Promise<AgentStatus> {
+  return new Promise((resolve, reject) => {
+    if (predicate(h.service.status())) return resolve(h.service.status());
+    const timer = setTimeout(() => reject(new Error(`never: ${JSON.stringify(h.service.status())}`)), timeoutMs);
+    const listener = (s: AgentStatus) => {
+      if (!predicate(s)) return;
+      clearTimeout(timer);
+      h.service.off('statusChanged', listener);
+      resolve(s);
+    };
+    h.service.on('statusChanged', listener);
+  });
 }

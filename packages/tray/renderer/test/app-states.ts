@@ -1,4 +1,5 @@
-import type { AppState, LastResult, PendingChange, Phase, PolicyView, Problem, ProgressEntry, SharedState, UnreachableReason } from '../src/app-types';
+import type { AppState, LastResult, PendingChange, PolicyView, Problem, SharedState } from '../src/app-types';
+import { buildAppState, type StateFields } from '../../test/state-builder';
 
 export const CHANGE: PendingChange = {
   id: 'chg-42',
@@ -43,48 +44,15 @@ const SHARED: SharedState = {
   notificationsBlocked: false,
 };
 
-/** The shared part, the phase, and whatever of that phase's own fields the test cares about. */
-export interface StateFields extends Partial<SharedState> {
-  phase?: Phase;
-  change?: PendingChange | null;
-  problem?: Problem;
-  reason?: UnreachableReason;
-  progress?: ProgressEntry[];
-  /** synced: the result; when left out, the lastResult given (the core sets both), else SYNCED. */
-  result?: LastResult;
-  replaced?: string | null;
-  stalled?: boolean;
-  startedOver?: boolean;
-}
+export type { StateFields };
 
 /**
  * A plausible AppState for a phase (idle by default), as the core would send it: a
- * phase's own fields default to plausible values (CHANGE, applied for informed).
+ * phase's own fields default to plausible values (CHANGE, applied for informed; synced:
+ * the lastResult given, as the core sets both, else SYNCED).
  */
 export function appState(fields: StateFields = {}): AppState {
-  const { phase = 'idle', change: given, problem, reason, progress, result, replaced = null, stalled = false, startedOver = false, ...shared } = fields;
-  const base = { ...SHARED, ...shared };
-  const change = given === undefined ? { ...CHANGE, mode: phase === 'informed' ? ('applied' as const) : ('confirm' as const) } : given;
-  switch (phase) {
-    case 'connecting':
-    case 'idle':
-      return { ...base, phase };
-    case 'unreachable':
-      return { ...base, phase, reason: reason ?? 'notRunning' };
-    case 'pending':
-      if (change?.mode !== 'confirm') throw new Error('a pending state holds a change to confirm');
-      return { ...base, phase, change: { ...change, mode: change.mode }, replaced };
-    case 'informed':
-      if (change?.mode !== 'applied') throw new Error('an informed state holds a change the agent applied');
-      return { ...base, phase, change: { ...change, mode: change.mode } };
-    case 'confirming':
-      if (!change) throw new Error('a confirming state holds the change it syncs');
-      return { ...base, phase, change, progress: progress ?? [], stalled };
-    case 'synced':
-      return { ...base, phase, result: result ?? base.lastResult ?? SYNCED, startedOver };
-    case 'attention':
-      return { ...base, phase, problem: problem ?? { code: 'internal' }, change };
-  }
+  return buildAppState({ shared: SHARED, change: (mode) => ({ ...CHANGE, mode }), synced: (base) => base.lastResult ?? SYNCED }, fields);
 }
 
 export function pendingState(fields: StateFields = {}): AppState {
