@@ -60,9 +60,13 @@ async function appLoggingTo(file: string, socketPath: string) {
   return core;
 }
 
-/** Accepts a connection and hangs up at once: a socket that is there, with nothing behind it that speaks. */
-async function silentSocket(): Promise<string> {
+/**
+ * Accepts a connection and hangs up at once: a socket that is there, with nothing behind
+ * it that speaks; `folderMode` 0o777 puts it in a folder anyone can write.
+ */
+async function silentSocket(folderMode?: number): Promise<string> {
   const dir = makeTempDir('pwd-');
+  if (folderMode !== undefined) await fs.chmod(dir, folderMode);
   const socketPath = path.join(dir, 'agent.sock');
   const server = net.createServer((s) => s.destroy());
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
@@ -78,15 +82,8 @@ async function harness(): Promise<Harness> {
 }
 
 /** A socket in a folder anyone can write: someone could have put it there. */
-async function untrustedSocket(): Promise<string> {
-  const dir = makeTempDir('pwd-');
-  await fs.chmod(dir, 0o777);
-  const socketPath = path.join(dir, 'agent.sock');
-  const server = net.createServer((s) => s.destroy());
-  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  await fs.chmod(socketPath, 0o600);
-  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }), () => new Promise((r) => server.close(r)));
-  return socketPath;
+function untrustedSocket(): Promise<string> {
+  return silentSocket(0o777);
 }
 
 /** Answers initialize as an agent from a future major version would. */
