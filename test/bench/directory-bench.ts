@@ -15,11 +15,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { openStore, userNameKey } from '@pwsync/directory/store';
 import type { BenchResult } from './run';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { ROOT } from '@pwsync/testing/processes';
 const TOKEN = 'bench-token-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const ITERATIONS = 1000;

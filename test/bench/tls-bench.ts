@@ -16,11 +16,10 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { issue, makeCa } from '@pwsync/testing/tls-fixtures';
 import type { BenchResult } from './run';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { ROOT } from '@pwsync/testing/processes';
 const TOKEN = 'bench-token-0123456789abcdef';
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 const CLIENTS = 50;
