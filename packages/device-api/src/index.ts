@@ -81,6 +81,67 @@ export const DeviceResult = z.object({
 });
 export type DeviceResult = z.input<typeof DeviceResult>;
 
+/**
+ * A computer as a whole: one agent serving every person on it. `POST
+ * /api/v1/machine/enrol` (no bearer) exchanges an enrolment code for the machine's
+ * token, once. A code made for one userName enrols a machine that may bind only that
+ * user; a code made `forAnyUser` (an MDM delivers one to many computers) enrols a
+ * machine that may bind any active user.
+ */
+export const MachineEnrolment = z.object({
+  code: z.string().min(16).max(200),
+  machineName: z.string().min(1).max(200),
+  platform: Platform,
+});
+export type MachineEnrolment = z.infer<typeof MachineEnrolment>;
+
+export const MachineEnrolmentAnswer = z.object({
+  machineId: z.string().min(1),
+  machineToken: z.string().min(1),
+  /** The one user this machine may bind (a code made for one userName), or null: any active user. */
+  userName: z.string().nullable(),
+});
+export type MachineEnrolmentAnswer = z.infer<typeof MachineEnrolmentAnswer>;
+
+/** A local account's name, as the machine's agent serves it. */
+export const LocalAccount = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/);
+
+/**
+ * `PUT /api/v1/machine/people/{localAccount}` (machine token): the machine serves this
+ * local account as a directory user, by the administrator's mapping rule: exactly
+ * `userName`, or `localPart`: the one user whose userName is that name or begins with
+ * it and "@" (refused when two users share it). The answer is a device of that user's
+ * (the check-in, events and results endpoints take its token), offered only changes
+ * made after it was first bound. Binding the account again to the same user gives the
+ * same device a new token (the old one stops working); to another user, a new device.
+ */
+export const PersonBinding = z
+  .object({
+    userName: z.string().min(1).max(256).optional(),
+    localPart: z.string().min(1).max(64).optional(),
+  })
+  .refine((b) => (b.userName === undefined) !== (b.localPart === undefined), { message: 'give userName or localPart, not both' });
+export type PersonBinding = z.infer<typeof PersonBinding>;
+
+export const BindingAnswer = z.object({
+  localAccount: LocalAccount,
+  userName: z.string(),
+  deviceId: z.string().min(1),
+  deviceToken: z.string().min(1),
+});
+export type BindingAnswer = z.infer<typeof BindingAnswer>;
+
+/** `GET /api/v1/machine` (machine token): what the directory knows of this machine and the people it binds. */
+export const MachineAnswer = z.object({
+  machineId: z.string(),
+  machineName: z.string(),
+  platform: Platform,
+  userName: z.string().nullable(),
+  people: z.array(z.object({ localAccount: z.string(), userName: z.string(), deviceId: z.string(), active: z.boolean(), syncEnabled: z.boolean() })),
+  serverTime: z.string(),
+});
+export type MachineAnswer = z.infer<typeof MachineAnswer>;
+
 /** The event names on `GET /api/v1/device/events` (Server-Sent Events). */
 export const DeviceEvent = { hello: 'hello', changed: 'changed' } as const;
 
@@ -89,4 +150,8 @@ export const DEVICE_API = {
   checkin: '/api/v1/device/checkin',
   events: '/api/v1/device/events',
   results: '/api/v1/device/results',
+  machineEnrol: '/api/v1/machine/enrol',
+  machine: '/api/v1/machine',
+  /** `PUT` binds, `DELETE` unbinds (204); append the local account's name. */
+  machinePeople: '/api/v1/machine/people/',
 } as const;

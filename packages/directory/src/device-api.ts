@@ -40,6 +40,9 @@ export function listDevices(ctx: DirectoryContext, userName: string, reply: Fast
       deviceId: d.id,
       deviceName: d.device_name,
       platform: d.platform,
+      // A person a machine's agent serves: the machine and the local account; null for a device enrolled on its own.
+      machineId: d.machine_id,
+      localAccount: d.local_account,
       syncEnabled: d.sync_enabled === 1,
       lastCheckIn: ctx.lastCheckIn(d),
       // `at` is what the device claims; `receivedAt` is the directory's own clock.

@@ -21,12 +21,16 @@ export const CODE_DEFAULT_LIFETIME_MS = 7 * DAY_MS;
 export const CODE_MAX_LIFETIME_MS = 90 * DAY_MS;
 export const CODE_MAX_USES = 1000;
 
-const CodeRequest = z.object({
-  userName: z.string().min(1).max(256),
-  label: z.string().max(200).default(''),
+/** A code names the one user it enrols for, or says `forAnyUser` (machines only): never by leaving the user out. */
+const CodeRequest = z
+  .object({
+    userName: z.string().min(1).max(256).optional(),
+    forAnyUser: z.literal(true).optional(),
+    label: z.string().max(200).default(''),
   uses: z.number().int().min(1).max(CODE_MAX_USES).default(1),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-});
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((body) => (body.userName === undefined) !== (body.forAnyUser === undefined), { path: ['userName'] });
 
 export type CodeState = 'usable' | 'usedUp' | 'expired' | 'revoked';
 
@@ -40,7 +44,8 @@ export function codeState(code: EnrolmentCodeRow, now: Date): CodeState {
 function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   return {
     id: code.id,
-    userName: ctx.store.q.userById.get(code.user_id)?.user_name ?? null,
+    userName: code.user_id === null ? null : (ctx.store.q.userById.get(code.user_id)?.user_name ?? null),
+    forAnyUser: code.user_id === null,
     label: code.label,
     uses: code.uses_total,
     usesLeft: code.uses_left,
@@ -59,12 +64,12 @@ export function createCode(ctx: DirectoryContext, request: FastifyRequest, reply
   if (expires > now.getTime() + CODE_MAX_LIFETIME_MS) throw badRequest('expiresAt must be at most 90 days from now.');
   const code = `enr_${randomBytes(24).toString('base64url')}`;
   const row = ctx.store.transaction(() => {
-    const user = userNamed(ctx, body.userName);
+    const user = body.userName === undefined ? null : userNamed(ctx, body.userName);
     const id = newId('enc');
     ctx.store.q.insertCode.run({
       id,
       code_hash: sha256(code),
-      user_id: user.id,
+      user_id: user?.id ?? null,
       label: body.label,
       uses_total: body.uses,
       expires_at: new Date(expires).toISOString(),
@@ -72,7 +77,7 @@ export function createCode(ctx: DirectoryContext, request: FastifyRequest, reply
     });
     return ctx.store.q.codeById.get(id)!;
   });
-  ctx.logger.info('enrolment code created', { codeId: row.id, userId: row.user_id, uses: row.uses_total, expiresAt: row.expires_at });
+  ctx.logger.info('enrolment code created', { codeId: row.id, userId: row.user_id, forAnyUser: row.user_id === null, uses: row.uses_total, expiresAt: row.expires_at });
   sendJson(reply, 201, { ...describe(ctx, row), code }, JSON_CONTENT_TYPE);
 }
 
@@ -98,6 +103,8 @@ export function revokeCode(ctx: DirectoryContext, id: string, reply: FastifyRepl
  * transaction that creates the device. Every refusal says the same, so the answer
  * does not tell a guesser which codes exist; the log says why, by the code's id.
  */
+export const CODE_REFUSED = 'This enrolment code cannot be used: it is unknown, used up, expired or revoked. Ask your administrator for a new one.';
+
 export function enrolDevice(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
   const body = parseBody(request, DeviceEnrolment);
   const token = randomBytes(32).toString('base64url');
@@ -107,6 +114,8 @@ export function enrolDevice(ctx: DirectoryContext, request: FastifyRequest, repl
     const code = q.codeByHash.get(sha256(body.code));
     const state = code ? codeState(code, now) : 'unknown';
     if (!code || state !== 'usable') return { refused: state, codeId: code?.id };
+    // A device is one user's; a code for any user enrols only machines, whose agent binds each person.
+    if (code.user_id === null) return { refused: 'forAnyUser' as const, codeId: code.id };
     q.useCode.run(code.id);
     const id = newId('dev');
     q.insertDevice.run({
@@ -124,7 +133,8 @@ export function enrolDevice(ctx: DirectoryContext, request: FastifyRequest, repl
   });
   if ('refused' in outcome) {
     ctx.logger.warn('enrolment refused', { codeId: outcome.codeId ?? null, reason: outcome.refused });
-    throw new ScimError(403, 'This enrolment code cannot be used: it is unknown, used up, expired or revoked. Ask your administrator for a new one.');
+    if (outcome.refused === 'forAnyUser') throw new ScimError(403, 'This enrolment code is for any user, so it enrols a whole computer: use it with pwsync-agent enroll.');
+    throw new ScimError(403, CODE_REFUSED);
   }
   ctx.logger.info('device enrolled', { deviceId: outcome.deviceId, codeId: outcome.codeId, platform: body.platform });
   const answer: EnrolmentAnswer = { deviceId: outcome.deviceId, deviceToken: token };

@@ -15,7 +15,7 @@
  * path (never the query, body or headers) and status.
  *
  * Each route names the one credential it takes (SCIM token, admin token, a device's
- * token, or none for enrolment), checked before its body is read.
+ * token, a machine's token, or none for enrolment), checked before its body is read.
  */
 import type { AddressInfo } from 'node:net';
 import { createSecureContext } from 'node:tls';
@@ -25,20 +25,27 @@ import { isLoopback, proxyList, trusted } from './addresses';
 import { DirectoryContext, type DirectoryOptions } from './context';
 import { type AuthenticatedDevice, authenticateDevice, checkIn, listDevices, openEvents, removeDevice, reportResult, setDeviceSync, setUserSync } from './device-api';
 import { createCode, enrolDevice, listCodes, revokeCode } from './enrolment';
+import { authenticateMachine, bindPerson, enrolMachine, listMachines, machineInfo, removeMachine, unbindPerson } from './machines';
 import { contentTypeFor, pathOf, requireToken, sendError, sendJson, sha256 } from './http-io';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim-discovery';
 import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-users';
-import { openStore } from './store';
+import { type MachineRow, openStore } from './store';
 
-type Auth = 'scim' | 'admin' | 'device' | 'none';
+type Auth = 'scim' | 'admin' | 'device' | 'machine' | 'none';
 type Params = Record<string, string>;
 interface Route {
   method: HTTPMethods;
   url: string;
   auth: Auth;
-  handler: (ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply, params: Params, device: AuthenticatedDevice) => void | Promise<void>;
+  handler: (ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply, params: Params, caller: Caller) => void | Promise<void>;
+}
+
+/** Who a device or machine route was called by, authenticated before its body is read. */
+interface Caller {
+  device: AuthenticatedDevice;
+  machine: MachineRow;
 }
 
 const ROUTES: Route[] = [
@@ -72,9 +79,15 @@ const ROUTES: Route[] = [
   { method: 'GET', url: '/api/v1/users/:name/devices', auth: 'admin', handler: (ctx, _req, rep, p) => listDevices(ctx, p.name!, rep) },
   { method: 'PATCH', url: '/api/v1/users/:name', auth: 'admin', handler: (ctx, req, rep, p) => setUserSync(ctx, p.name!, req, rep) },
   { method: 'POST', url: '/api/v1/device/enrol', auth: 'none', handler: (ctx, req, rep) => enrolDevice(ctx, req, rep) },
-  { method: 'GET', url: '/api/v1/device/checkin', auth: 'device', handler: (ctx, _req, rep, _p, d) => checkIn(ctx, d, rep) },
-  { method: 'GET', url: '/api/v1/device/events', auth: 'device', handler: (ctx, _req, rep, _p, d) => openEvents(ctx, d, rep) },
-  { method: 'POST', url: '/api/v1/device/results', auth: 'device', handler: (ctx, req, rep, _p, d) => reportResult(ctx, d, req, rep) },
+  { method: 'GET', url: '/api/v1/device/checkin', auth: 'device', handler: (ctx, _req, rep, _p, c) => checkIn(ctx, c.device, rep) },
+  { method: 'GET', url: '/api/v1/device/events', auth: 'device', handler: (ctx, _req, rep, _p, c) => openEvents(ctx, c.device, rep) },
+  { method: 'POST', url: '/api/v1/device/results', auth: 'device', handler: (ctx, req, rep, _p, c) => reportResult(ctx, c.device, req, rep) },
+  { method: 'GET', url: '/api/v1/machines', auth: 'admin', handler: (ctx, _req, rep) => listMachines(ctx, rep) },
+  { method: 'DELETE', url: '/api/v1/machines/:id', auth: 'admin', handler: (ctx, _req, rep, p) => removeMachine(ctx, p.id!, rep) },
+  { method: 'POST', url: '/api/v1/machine/enrol', auth: 'none', handler: (ctx, req, rep) => enrolMachine(ctx, req, rep) },
+  { method: 'GET', url: '/api/v1/machine', auth: 'machine', handler: (ctx, _req, rep, _p, c) => machineInfo(ctx, c.machine, rep) },
+  { method: 'PUT', url: '/api/v1/machine/people/:account', auth: 'machine', handler: (ctx, req, rep, p, c) => bindPerson(ctx, c.machine, p.account!, req, rep) },
+  { method: 'DELETE', url: '/api/v1/machine/people/:account', auth: 'machine', handler: (ctx, _req, rep, p, c) => unbindPerson(ctx, c.machine, p.account!, rep) },
 ];
 
 /** Methods answered 405 on a known path (anything else there is 404, as on unknown paths). */
@@ -210,11 +223,12 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     logger.debug('request', { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });
   });
 
-  const devices = new WeakMap<FastifyRequest, AuthenticatedDevice>();
+  const callers = new WeakMap<FastifyRequest, Caller>();
   const authenticate = (auth: Auth) => async (request: FastifyRequest) => {
     if (auth === 'scim') requireToken(request, ctx.credentials.scim);
     else if (auth === 'admin') requireToken(request, ctx.credentials.admin);
-    else if (auth === 'device') devices.set(request, authenticateDevice(ctx, request));
+    else if (auth === 'device') callers.set(request, { device: authenticateDevice(ctx, request) } as Caller);
+    else if (auth === 'machine') callers.set(request, { machine: authenticateMachine(ctx, request) } as Caller);
   };
   for (const route of ROUTES) {
     app.route({
@@ -223,7 +237,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
       // Before the body is read: a stranger cannot make the directory buffer one.
       onRequest: authenticate(route.auth),
       handler: async (request, reply) => {
-        await route.handler(ctx, request, reply, request.params as Params, devices.get(request)!);
+        await route.handler(ctx, request, reply, request.params as Params, callers.get(request)!);
         return reply;
       },
     });

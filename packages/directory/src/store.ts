@@ -48,6 +48,21 @@ export interface DeviceRow {
   created_at: string;
   /** The newest change when the device enrolled: it is offered only changes made after it. */
   min_change_seq: number;
+  /** A person bound by a machine (its agent serves them as this local account); null for a device enrolled on its own. */
+  machine_id: string | null;
+  local_account: string | null;
+}
+
+/** A computer enrolled as a whole, whose agent binds the people it serves (machines.ts). */
+export interface MachineRow {
+  id: string;
+  machine_name: string;
+  platform: 'darwin' | 'linux' | 'win32';
+  /** The one user it may bind (its code was for them), or null: any active user. */
+  scope_user_id: string | null;
+  enrolment_code_id: string | null;
+  created_at: string;
+  last_seen: string | null;
 }
 
 export interface ResultRow {
@@ -60,7 +75,8 @@ export interface ResultRow {
 
 export interface EnrolmentCodeRow {
   id: string;
-  user_id: string;
+  /** Null: a code for any user, which enrols machines only. */
+  user_id: string | null;
   label: string;
   uses_total: number;
   uses_left: number;
@@ -125,7 +141,41 @@ CREATE TABLE IF NOT EXISTS enrolment_codes (
   revoked_at TEXT
 );
 CREATE INDEX IF NOT EXISTS enrolment_codes_user ON enrolment_codes(user_id);
+CREATE TABLE IF NOT EXISTS machines (
+  id TEXT PRIMARY KEY,
+  machine_name TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  token_hash BLOB NOT NULL UNIQUE,
+  scope_user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+  enrolment_code_id TEXT,
+  created_at TEXT NOT NULL,
+  last_seen TEXT
+);
 `;
+
+/** Indexes on columns ADDED_COLUMNS adds, made once they exist. */
+const LATER_INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS devices_machine_account ON devices(machine_id, local_account);
+`;
+
+/**
+ * Enrolment codes for any user (machines) have no user: databases made before them
+ * have user_id NOT NULL, which SQLite cannot drop in place, so the table is copied
+ * into one without it, in one transaction.
+ */
+function allowCodesForAnyUser(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(enrolment_codes)').all() as Array<{ name: string; notnull: number }>;
+  if (!columns.find((c) => c.name === 'user_id')?.notnull) return;
+  db.transaction(() => {
+    db.exec(`CREATE TABLE enrolment_codes_new (
+      id TEXT PRIMARY KEY, code_hash BLOB NOT NULL UNIQUE, user_id TEXT REFERENCES users(id) ON DELETE CASCADE, label TEXT NOT NULL,
+      uses_total INTEGER NOT NULL, uses_left INTEGER NOT NULL, expires_at TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT);
+    INSERT INTO enrolment_codes_new SELECT id, code_hash, user_id, label, uses_total, uses_left, expires_at, created_at, revoked_at FROM enrolment_codes;
+    DROP TABLE enrolment_codes;
+    ALTER TABLE enrolment_codes_new RENAME TO enrolment_codes;
+    CREATE INDEX IF NOT EXISTS enrolment_codes_user ON enrolment_codes(user_id);`);
+  })();
+}
 
 /** Columns later versions added, for databases an earlier version created. */
 const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> = [
@@ -133,6 +183,8 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['devices', 'min_change_seq', 'INTEGER NOT NULL DEFAULT 0'],
   ['devices', 'enrolment_code_id', 'TEXT'],
   ['results', 'received_at', 'TEXT'],
+  ['devices', 'machine_id', 'TEXT REFERENCES machines(id) ON DELETE CASCADE'],
+  ['devices', 'local_account', 'TEXT'],
 ];
 
 export function userNameKey(userName: string): string {
@@ -168,6 +220,8 @@ export function openStore(file: string) {
       const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>;
       if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
     }
+    db.exec(LATER_INDEXES);
+    allowCodesForAnyUser(db);
   } finally {
     process.umask(previousUmask);
   }
@@ -241,6 +295,27 @@ export function openStore(file: string) {
     allCodes: db.prepare<[], EnrolmentCodeRow>('SELECT * FROM enrolment_codes ORDER BY rowid DESC LIMIT 1000'),
     useCode: db.prepare<[string]>('UPDATE enrolment_codes SET uses_left = uses_left - 1 WHERE id = ? AND uses_left > 0'),
     revokeCode: db.prepare<[string, string]>('UPDATE enrolment_codes SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?'),
+    insertMachine: db.prepare(
+      `INSERT INTO machines (id, machine_name, platform, token_hash, scope_user_id, enrolment_code_id, created_at)
+       VALUES (@id, @machine_name, @platform, @token_hash, @scope_user_id, @enrolment_code_id, @created_at)`,
+    ),
+    machineByToken: db.prepare<[Buffer], MachineRow>('SELECT id, machine_name, platform, scope_user_id, enrolment_code_id, created_at, last_seen FROM machines WHERE token_hash = ?'),
+    machineById: db.prepare<[string], MachineRow>('SELECT id, machine_name, platform, scope_user_id, enrolment_code_id, created_at, last_seen FROM machines WHERE id = ?'),
+    allMachines: db.prepare<[], MachineRow>('SELECT id, machine_name, platform, scope_user_id, enrolment_code_id, created_at, last_seen FROM machines ORDER BY rowid LIMIT 10000'),
+    machineSeen: db.prepare<[string, string]>('UPDATE machines SET last_seen = ? WHERE id = ?'),
+    deleteMachine: db.prepare<[string]>('DELETE FROM machines WHERE id = ?'),
+    devicesOfMachine: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE machine_id = ? ORDER BY rowid'),
+    deviceOfMachine: db.prepare<[string, string], DeviceRow>('SELECT * FROM devices WHERE machine_id = ? AND local_account = ?'),
+    peopleOfMachine: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM devices WHERE machine_id = ?'),
+    /** Users whose userName is the name, or begins with it and "@" (two at most: more than one is ambiguous). */
+    usersByLocalPart: db.prepare<[string, string, string], UserRow>(
+      "SELECT * FROM users WHERE user_name_key = ? OR substr(user_name_key, 1, length(?) + 1) = ? || '@' ORDER BY rowid LIMIT 2",
+    ),
+    insertBoundDevice: db.prepare(
+      `INSERT INTO devices (id, user_id, device_name, platform, token_hash, sync_enabled, created_at, min_change_seq, enrolment_code_id, machine_id, local_account)
+       VALUES (@id, @user_id, @device_name, @platform, @token_hash, 1, @created_at, @min_change_seq, @enrolment_code_id, @machine_id, @local_account)`,
+    ),
+    setDeviceToken: db.prepare<[Buffer, string]>('UPDATE devices SET token_hash = ? WHERE id = ?'),
   };
 
   return {

@@ -249,6 +249,23 @@ export async function createCode(base: string, userName: string, options: { uses
   return reply.body as EnrolmentCode;
 }
 
+/** A code for any user: it enrols machines (pwsync-agent enroll), whose agent binds each person. */
+export async function createCodeForAnyUser(base: string, options: { uses?: number; expiresAt?: string; label?: string } = {}, trust?: TlsTrust): Promise<EnrolmentCode> {
+  const reply = await admin(base, 'POST', '/enrolment-codes', { forAnyUser: true, ...options }, trust);
+  if (reply.status !== 201) throw new Error(`enrolment code: ${reply.status} ${reply.text}`);
+  return reply.body as EnrolmentCode;
+}
+
+/** A machine exchanging its code, as `pwsync-agent enroll` does. */
+export function enrolMachine(base: string, code: string, machineName = 'lab-pc-7', platform = 'linux', trust?: TlsTrust): Promise<Reply> {
+  return call(base, 'POST', '/api/v1/machine/enrol', { code, machineName, platform }, {}, null, trust);
+}
+
+/** A machine binding one of its local accounts: `{ userName }` or `{ localPart }`. */
+export function bindPerson(base: string, machineToken: string, localAccount: string, body: { userName?: string; localPart?: string }, trust?: TlsTrust): Promise<Reply> {
+  return call(base, 'PUT', `/api/v1/machine/people/${encodeURIComponent(localAccount)}`, body, {}, machineToken, trust);
+}
+
 /** A device exchanging its code, as an agent does. */
 export function exchangeCode(base: string, code: string, deviceName = 'MacBook', platform = 'darwin', trust?: TlsTrust): Promise<Reply> {
   return call(base, 'POST', '/api/v1/device/enrol', { code, deviceName, platform }, {}, null, trust);
