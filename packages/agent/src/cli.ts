@@ -29,10 +29,13 @@ import { AgentServer } from './server';
 import { SocketPathError } from './socket-file';
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
 import { AGENT_VERSION } from './version';
+import { COMMANDS, COMMANDS_USAGE, runCommand } from './daemon/commands';
 
-const USAGE = `Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [options]
+const USAGE = `${COMMANDS_USAGE}
+       pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR [options]
 
-Serves the pwsync agent protocol to the tray app of one user on a local socket.
+With flags alone, serves the pwsync agent protocol to the tray app of one user on a
+local socket (the demo, and a single person by hand).
 
 Options:
   --socket PATH       the Unix socket (or Windows named pipe) to listen on; with the linux
@@ -197,6 +200,8 @@ function peopleUids(): [number, number] {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The computer-wide commands (daemon/commands.ts); flags alone run one person's agent, as the demo and tests do.
+  if (argv[0] !== undefined && argv[0] in COMMANDS) return runCommand(argv[0], argv.slice(1));
   let options: ReturnType<typeof parse>;
   try {
     options = parse(argv);
