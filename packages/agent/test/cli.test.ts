@@ -31,7 +31,8 @@ describe('pwsync-agent', () => {
   it('prints its usage with --help and exits 0', async () => {
     const result = await agent(['--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Usage: pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR');
+    expect(result.stdout).toContain('Usage: pwsync-agent serve  [--config FILE]');
+    expect(result.stdout).toContain('pwsync-agent --socket PATH --backend sandbox|linux|darwin --state-dir DIR');
   });
 
   it.each([

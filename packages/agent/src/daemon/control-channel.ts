@@ -4,6 +4,7 @@
  * sudo) reaches it. One request a connection, one JSON line each way; the only request
  * is `status`. It carries no secret: names, ids, times and states, never a token.
  */
+import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
@@ -39,6 +40,7 @@ const Request = z.strictObject({ method: z.literal('status') });
 
 export class ControlServer {
   private readonly server: net.Server;
+  private socketFile: { dev: number; ino: number } | undefined;
 
   constructor(
     private readonly socketPath: string,
@@ -67,12 +69,19 @@ export class ControlServer {
 
   /** Root's socket in the root-owned socket folder; a live one (another daemon) is refused, never taken over. */
   async listen(): Promise<void> {
-    if (process.platform === 'win32') await listenPrivately(this.server, this.socketPath);
-    else await bindSocket(this.server, this.socketPath);
+    if (process.platform === 'win32') return listenPrivately(this.server, this.socketPath);
+    await bindSocket(this.server, this.socketPath);
+    const stats = await fs.lstat(this.socketPath);
+    this.socketFile = { dev: stats.dev, ino: stats.ino };
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Only our own socket file: never one another daemon made at this path since (as server.ts).
+    if (!this.socketFile) return;
+    const stats = await fs.lstat(this.socketPath).catch(() => undefined);
+    if (stats && stats.dev === this.socketFile.dev && stats.ino === this.socketFile.ino) await fs.rm(this.socketPath, { force: true });
+    this.socketFile = undefined;
   }
 }
 

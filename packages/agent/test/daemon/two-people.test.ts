@@ -110,6 +110,7 @@ describe.skipIf(!isRoot || !hasChpasswd)('one daemon, two people on one computer
 
   afterAll(async () => {
     await daemon?.stop();
+    expect(existsSync(settings.folders.sockets) ? await fs.readdir(settings.folders.sockets) : [], 'every socket is removed when the daemon stops').toEqual([]);
     await directory?.stop();
     if (work) await fs.rm(work, { recursive: true, force: true });
     if (directory) await fs.rm(directory.dir, { recursive: true, force: true });
@@ -202,6 +203,16 @@ describe.skipIf(!isRoot || !hasChpasswd)('one daemon, two people on one computer
     await expect(second.start()).rejects.toThrow(/another agent is already serving .*control\.sock/);
     await second.stop();
     expect((await askStatus(settings.folders.sockets)).running).toBe(true);
+  });
+
+  it('says when the directory cannot be reached, and why, while it keeps serving', async () => {
+    await directory.stop();
+    daemon.soon(0);
+    await daemon.settled();
+    const reply = await askStatus(settings.folders.sockets);
+    expect(reply.running && reply.status.directory).toMatchObject({ reachable: false, reason: 'the directory cannot be reached' });
+    expect(reply.running && reply.status.people.map((p) => p.localAccount)).toEqual(['alex', 'kim']);
+    expect(await handshakeAs(KIM.uid, socketOf(KIM))).toMatchObject({ outcome: 'answered' });
   });
 
   it('never writes a password to its log, its state or the directory\'s output', async () => {
