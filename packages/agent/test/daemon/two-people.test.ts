@@ -78,7 +78,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 const socketOf = (p: { uid: number }) => path.join(work, 'run', `${p.uid}.sock`);
 const scim = (method: string, url: string, body?: unknown) => call(directory.url, method, `/scim/v2${url}`, body);
-let previous: Record<string, string>;
+let previous: { alex: string; sam: string; kim: string };
 
 describe.skipIf(!isRoot || !hasChpasswd)('one daemon, two people on one computer', () => {
   beforeAll(async () => {
