@@ -137,7 +137,6 @@ try {
   mkdirSync(path.join(stage, 'usr/sbin'), { recursive: true });
   symlinkSync('../lib/pwsync/pwsync-agent.cjs', path.join(stage, 'usr/sbin/pwsync-agent'));
   put(stage, 'lib/systemd/system/pwsync-agent.service', readFileSync(path.join(linux, 'pwsync-agent.service')));
-  put(stage, 'etc/default/pwsync-agent', readFileSync(path.join(linux, 'pwsync-agent.default')));
   put(stage, 'etc/pwsync/agent.json', readFileSync(path.join(linux, 'agent.json')));
   put(stage, 'usr/share/man/man8/pwsync-agent.8.gz', gz(readFileSync(path.join(linux, 'pwsync-agent.8'))));
 

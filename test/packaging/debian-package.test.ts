@@ -2,17 +2,18 @@
  * The Debian package, as an administrator gets it: built by `npm run package:linux`,
  * checked by lintian, installed with dpkg into a throw-away Debian 12 root (made once
  * by debootstrap, cached outside the repository: scripts/debian-test-root.mjs), and
- * the agent run from it as its systemd unit says, with Debian's own Node, chrooted into
- * that root: it serves its socket, and applies a change to that root's account with
- * chpasswd. Then removed (data kept) and purged (data gone).
+ * the agent enrolled from it with a code made at the real directory (on loopback), and
+ * run as its systemd unit says, with Debian's own Node, chrooted into that root: it
+ * serves the person's socket, and a SCIM password change at the directory reaches that
+ * root's account through chpasswd. Then removed (data kept) and purged (data gone).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashesFor } from '@pwsync/agent/demo-seed';
-import { DEVICE_TOKEN, type FakeDirectory, startFakeDirectory } from '@pwsync/testing/fake-directory';
+import { admin, call, createCodeForAnyUser, type Directory, oktaReplace, oktaUser, startDirectory } from '@pwsync/testing/directory-harness';
 import { BUILT, makeTempDir, ROOT } from '@pwsync/testing/processes';
 import { handshakeAs } from '@pwsync/testing/as-user';
 import { unitKeys } from './unit-file';
@@ -44,8 +45,8 @@ const shadowField = async (user: string) =>
   (await fs.readFile(path.join(chroot, 'etc/shadow'), 'utf8')).split('\n').find((line) => line.startsWith(`${user}:`))?.split(':')[1];
 
 /**
- * The agent as systemd starts it from the installed unit: its ExecStart with the
- * EnvironmentFile's variables expanded as systemd does ($VAR splits into words), under
+ * The agent as systemd starts it from the installed unit: its ExecStart (with any
+ * EnvironmentFile's variables expanded as systemd does: $VAR splits into words), under
  * its UMask, with its RuntimeDirectory and StateDirectory made first. (There is no
  * running systemd here to do it; `systemd-analyze verify` checks the rest of the unit.)
  */
@@ -54,9 +55,11 @@ async function startFromUnit(): Promise<{ child: ChildProcess; output: () => str
   const get = (key: string) => unit.get(key)?.at(-1) ?? '';
   const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
   const environmentFile = get('EnvironmentFile').replace(/^-/, '');
-  for (const line of (await fs.readFile(path.join(chroot, environmentFile), 'utf8')).split('\n')) {
-    const match = /^([A-Z_][A-Z0-9_]*)="?(.*?)"?$/.exec(line.trim());
-    if (match) env[match[1]!] = match[2]!;
+  if (environmentFile && existsSync(path.join(chroot, environmentFile))) {
+    for (const line of (await fs.readFile(path.join(chroot, environmentFile), 'utf8')).split('\n')) {
+      const match = /^([A-Z_][A-Z0-9_]*)="?(.*?)"?$/.exec(line.trim());
+      if (match) env[match[1]!] = match[2]!;
+    }
   }
   const argv = get('ExecStart').split(/\s+/).flatMap((word) => (word.startsWith('$') ? (env[word.slice(1)] ?? '').split(/\s+/).filter(Boolean) : [word]));
   for (const [key, base, fallback] of [['RuntimeDirectory', 'run', '0755'], ['StateDirectory', 'var/lib', '0755']] as const) {
@@ -73,16 +76,12 @@ async function startFromUnit(): Promise<{ child: ChildProcess; output: () => str
 }
 
 /**
- * SEAM for issue 13's later round: today a change reaches the installed agent from a
- * stand-in of the device API as it stands (packages/testing/src/fake-directory.ts).
- * Then this becomes the real directory: `pwsync-agent enroll --directory URL --code
- * CODE` in the root, and the identity provider's SCIM PATCH of the person's password.
+ * The identity provider changes the person's password: Okta's SCIM PATCH at the real
+ * directory, which makes the change's sha512-crypt hash for the person's Linux device.
  */
-async function aChangeArrivesFromTheDirectory(directory: FakeDirectory, password: string): Promise<{ id: string; sha512crypt: string }> {
-  const hashes = await hashesFor(password, 1000);
-  const change = { id: 'chg_installed1', createdAt: new Date().toISOString(), provider: 'Okta', hashes };
-  directory.set({ user: { userName: PERSON.name, active: true, syncEnabled: true }, change });
-  return { id: change.id, sha512crypt: hashes.sha512crypt };
+async function aChangeArrivesFromTheDirectory(directory: Directory, userId: string, password: string): Promise<void> {
+  const patched = await call(directory.url, 'PATCH', `/scim/v2/Users/${userId}`, oktaReplace({ password }));
+  if (patched.status !== 200) throw new Error(`SCIM PATCH: ${patched.status} ${patched.text}`);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -134,7 +133,6 @@ describe.skipIf(!isRoot || !onDebian)('the Debian package', () => {
       './usr/sbin/pwsync-agent -> ../lib/pwsync/pwsync-agent.cjs',
       './lib/systemd/system/pwsync-agent.service',
       './etc/pwsync/agent.json',
-      './etc/default/pwsync-agent',
       './usr/lib/pwsync/tray/pwsync',
       './usr/lib/pwsync/tray/resources/app.asar',
       './usr/bin/pwsync -> ../lib/pwsync/tray/pwsync',
@@ -146,7 +144,7 @@ describe.skipIf(!isRoot || !onDebian)('the Debian package', () => {
       expect(listing, file).toContain(file);
     }
     const { stdout: conffiles } = await run('dpkg-deb', ['--info', deb, 'conffiles']);
-    expect(conffiles.trim().split('\n').sort()).toEqual(['/etc/default/pwsync-agent', '/etc/pwsync/agent.json', '/etc/xdg/autostart/pwsync.desktop']);
+    expect(conffiles.trim().split('\n').sort()).toEqual(['/etc/pwsync/agent.json', '/etc/xdg/autostart/pwsync.desktop']);
     const { stdout: depends } = await run('dpkg-deb', ['--field', deb, 'Depends']);
     expect(depends).toMatch(/^nodejs \(>= 18\), ca-certificates, passwd,/);
   });
@@ -175,22 +173,29 @@ describe.skipIf(!isRoot || !onDebian)('the Debian package', () => {
     await fs.rm(path.join(chroot, 'etc/systemd/system/pwsync-broken.service'));
   }, 60_000);
 
-  it('runs the installed agent as its unit says, with Debian\'s Node: it serves the person\'s socket, and chpasswd applies the directory\'s change to their account', async () => {
-    await inRoot(['useradd', '--uid', String(PERSON.uid), '--create-home', PERSON.name]);
+  it('enrols the installed agent with a code and runs it as its unit says, with Debian\'s Node: it serves the person\'s socket, and a SCIM password change at the directory reaches their account', async () => {
+    await inRoot(['useradd', '--uid', String(PERSON.uid), '--create-home', '--shell', '/bin/bash', PERSON.name]);
     const previous = await hashesFor(PREVIOUS, 1000);
     await inRoot(['chpasswd', '-e'], `${PERSON.name}:${previous.sha512crypt}\n`);
-    const directory = await startFakeDirectory({ change: null });
+    const directory = await startDirectory();
+    const outputs: string[] = [];
     try {
-      await fs.writeFile(path.join(chroot, 'etc/pwsync/device-token'), `${DEVICE_TOKEN}\n`, { mode: 0o600 });
-      // What the administrator writes today (docs/install.md).
-      await fs.writeFile(
-        path.join(chroot, 'etc/default/pwsync-agent'),
-        `PWSYNC_AGENT_OPTIONS="--user ${PERSON.name} --directory ${directory.url} --device-token-file /etc/pwsync/device-token --checkin-interval 1"\n`,
-      );
+      const created = await call(directory.url, 'POST', '/scim/v2/Users', oktaUser(`${PERSON.name}@example.com`));
+      expect(created.status).toBe(201);
+      const code = await createCodeForAnyUser(directory.url, { label: 'Debian test root' });
+      // What the administrator writes (docs/install.md, "Configure"): the rule's domain, and a quick check-in for the test.
+      const configFile = path.join(chroot, 'etc/pwsync/agent.json');
+      const config = JSON.parse(await fs.readFile(configFile, 'utf8'));
+      await fs.writeFile(configFile, JSON.stringify({ ...config, directory: { ...config.directory, checkinIntervalSeconds: 1 }, people: { ...config.people, domain: 'example.com' } }, null, 2));
+      const enrolled = await inRoot(['pwsync-agent', 'enroll', '--directory', directory.url, '--code', code.code]);
+      outputs.push(enrolled);
+      expect(enrolled).toMatch(/^Enrolled this computer with http:\/\/127\.0\.0\.1:\d+\/ as .* \(mch_[\w-]+\), for any user the rule maps\.\n/);
+      const record = await fs.lstat(path.join(chroot, 'var/lib/pwsync/machine.json'));
+      expect({ uid: record.uid, mode: record.mode & 0o777 }).toEqual({ uid: 0, mode: 0o600 });
       const agent = await startFromUnit();
       try {
         const socketPath = path.join(chroot, 'run/pwsync', `${PERSON.uid}.sock`);
-        await until(`the agent listens: ${agent.output()}`, () => agent.child.exitCode === null && existsSync(socketPath) && agent.output().includes('listening'));
+        await until(`the agent listens: ${agent.output()}`, () => agent.child.exitCode === null && existsSync(socketPath) && agent.output().includes('serving a person'));
         const socket = await fs.lstat(socketPath);
         expect({ uid: socket.uid, mode: socket.mode & 0o777, folderMode: (await fs.stat(path.dirname(socketPath))).mode & 0o777 }).toEqual({ uid: PERSON.uid, mode: 0o600, folderMode: 0o755 });
         const asked = Date.now();
@@ -199,22 +204,42 @@ describe.skipIf(!isRoot || !onDebian)('the Debian package', () => {
           outcome: 'answered',
           reply: { result: { backend: 'linux', platform: 'linux', user: PERSON.name, demo: false } },
         });
-        const change = await aChangeArrivesFromTheDirectory(directory, NEXT);
-        await until('the account holds the new hash', async () => (await shadowField(PERSON.name)) === change.sha512crypt);
-        await until('the directory hears it is synced', () => directory.results.find((r) => r.changeId === change.id && r.outcome === 'synced'));
-        expect(await shadowField(PERSON.name)).not.toBe(previous.sha512crypt);
-        for (const secret of [PREVIOUS, NEXT]) expect(agent.output()).not.toContain(secret);
+        const status = await inRoot(['pwsync-agent', 'status', '--json']);
+        outputs.push(status);
+        expect(JSON.parse(status)).toMatchObject({
+          running: true,
+          enrolment: { directory: `${directory.url}/` },
+          directory: { reachable: true },
+          people: [{ localAccount: PERSON.name, uid: PERSON.uid, userName: `${PERSON.name}@example.com`, socket: `/run/pwsync/${PERSON.uid}.sock` }],
+        });
+        await aChangeArrivesFromTheDirectory(directory, created.body.id, NEXT);
+        const applied = await until('the account holds a new hash', async () => {
+          const field = await shadowField(PERSON.name);
+          return field !== previous.sha512crypt && field?.startsWith('$6$') ? field : undefined;
+        });
+        // The password on openssl's stdin, never its command line.
+        const again = execFileSync('openssl', ['passwd', '-6', '-salt', applied.split('$')[2]!, '-stdin'], { input: `${NEXT}\n`, encoding: 'utf8' }).trim();
+        expect(again, 'the new password opens the account').toBe(applied);
+        await until('the directory hears it is synced', async () => {
+          const devices = (await admin(directory.url, 'GET', `/users/${PERSON.name}@example.com/devices`)).body.devices as Array<{ lastResult: { outcome: string } | null }>;
+          return devices[0]?.lastResult?.outcome === 'synced';
+        });
+        outputs.push(await inRoot(['pwsync-agent', 'status']));
         agent.child.kill('SIGTERM');
         expect(await agent.exited).toBe(0);
         expect(existsSync(socketPath)).toBe(false);
+        outputs.push(agent.output());
       } finally {
         agent.child.kill('SIGKILL');
       }
     } finally {
-      await directory.close();
+      await directory.stop();
+      outputs.push(directory.output());
+      await fs.rm(directory.dir, { recursive: true, force: true });
     }
+    for (const secret of [PREVIOUS, NEXT]) for (const output of outputs) expect(output).not.toContain(secret);
     expect(existsSync(path.join(chroot, 'var/lib/pwsync/users', PERSON.name))).toBe(true);
-  }, 60_000);
+  }, 90_000);
 
   it('keeps the agent\'s state and configuration when removed, and deletes them when purged', async () => {
     await inRoot(['dpkg', '--remove', 'pwsync']);
@@ -223,7 +248,7 @@ describe.skipIf(!isRoot || !onDebian)('the Debian package', () => {
     expect(existsSync(path.join(chroot, 'etc/pwsync/agent.json'))).toBe(true);
     expect(await fs.readlink(path.join(chroot, 'etc/systemd/system/pwsync-agent.service'))).toBe('/dev/null');
     await inRoot(['dpkg', '--purge', 'pwsync']);
-    for (const gone of ['var/lib/pwsync', 'etc/pwsync', 'etc/default/pwsync-agent', 'etc/systemd/system/pwsync-agent.service', 'etc/systemd/system/multi-user.target.wants/pwsync-agent.service']) {
+ for (const gone of ['var/lib/pwsync', 'etc/pwsync', 'etc/systemd/system/pwsync-agent.service', 'etc/systemd/system/multi-user.target.wants/pwsync-agent.service']) {
       expect(existsSync(path.join(chroot, gone)), gone).toBe(false);
     }
   }, 60_000);

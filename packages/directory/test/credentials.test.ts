@@ -1,14 +1,15 @@
 /**
  * Each credential does its one thing: the SCIM token SCIM, the admin token the admin
- * API, a device token that device's own calls, an enrolment code one exchange. Every
+ * API, a device token that device's own calls, a machine token its machine's bindings,
+ * an enrolment code one exchange. Every
  * other pairing is refused, on every endpoint, with the same 401 as no credential at all.
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type Directory, TOKEN, call, createCode, enrol, exchangeCode, oktaUser, startDirectory } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, type Directory, TOKEN, call, createCode, createCodeForAnyUser, enrol, enrolMachine, exchangeCode, oktaUser, startDirectory } from '@pwsync/testing/directory-harness';
 
 let directory: Directory;
-let credentials: Record<'scim' | 'admin' | 'device' | 'code', string>;
+let credentials: Record<'scim' | 'admin' | 'device' | 'machine' | 'code', string>;
 let deviceId: string;
 
 beforeAll(async () => {
@@ -16,14 +17,15 @@ beforeAll(async () => {
   await call(directory.url, 'POST', '/scim/v2/Users', oktaUser('cross@example.com'));
   const device = await enrol(directory.url, 'cross@example.com');
   deviceId = device.deviceId;
-  credentials = { scim: TOKEN, admin: ADMIN_TOKEN, device: device.deviceToken, code: (await createCode(directory.url, 'cross@example.com')).code };
+  const machine = (await enrolMachine(directory.url, (await createCodeForAnyUser(directory.url)).code)).body as { machineToken: string };
+  credentials = { scim: TOKEN, admin: ADMIN_TOKEN, device: device.deviceToken, machine: machine.machineToken, code: (await createCode(directory.url, 'cross@example.com')).code };
 });
 afterAll(async () => {
   await directory.stop();
   rmSync(directory.dir, { recursive: true, force: true });
 });
 
-type Kind = 'scim' | 'admin' | 'device';
+type Kind = 'scim' | 'admin' | 'device' | 'machine';
 const ENDPOINTS: Array<[Kind, string, string, unknown?]> = [
   ['scim', 'GET', '/scim/v2/Users'],
   ['scim', 'POST', '/scim/v2/Users', oktaUser('made-by-a-wrong-token@example.com')],
@@ -34,7 +36,12 @@ const ENDPOINTS: Array<[Kind, string, string, unknown?]> = [
   ['admin', 'PATCH', '/api/v1/users/cross@example.com', { syncEnabled: true }],
   ['admin', 'PATCH', '/api/v1/devices/DEVICE', { syncEnabled: true }],
   ['admin', 'DELETE', '/api/v1/enrolment-codes/enc_nope'],
+  ['admin', 'GET', '/api/v1/machines'],
+  ['admin', 'DELETE', '/api/v1/machines/mch_nope'],
   ['device', 'GET', '/api/v1/device/checkin'],
+  ['machine', 'GET', '/api/v1/machine'],
+  ['machine', 'PUT', '/api/v1/machine/people/cross', { userName: 'cross@example.com' }],
+  ['machine', 'DELETE', '/api/v1/machine/people/nobody-here'],
   ['device', 'POST', '/api/v1/device/results', { changeId: 'chg_nope', outcome: 'synced', failedStep: null, at: new Date().toISOString() }],
 ];
 
@@ -57,7 +64,7 @@ describe('credentials', () => {
       }
     }
     expect(accepted).toHaveLength(ENDPOINTS.length);
-    expect(refused).toHaveLength(ENDPOINTS.length * 4);
+    expect(refused).toHaveLength(ENDPOINTS.length * 5);
     // Nothing a refused request asked for happened.
     const made = await call(directory.url, 'GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "made-by-a-wrong-token@example.com"')}`);
     expect(made.body.totalResults).toBe(1); // made once, by the SCIM token itself
@@ -69,8 +76,11 @@ describe('credentials', () => {
     }
   });
 
-  it('no token is an enrolment code: the exchange refuses the SCIM, admin and device tokens', async () => {
-    for (const token of [credentials.scim, credentials.admin, credentials.device]) expect((await exchangeCode(directory.url, token)).status).toBe(403);
+  it('no token is an enrolment code: the exchanges refuse the SCIM, admin, device and machine tokens', async () => {
+    for (const token of [credentials.scim, credentials.admin, credentials.device, credentials.machine]) {
+      expect((await exchangeCode(directory.url, token)).status).toBe(403);
+      expect((await enrolMachine(directory.url, token)).status).toBe(403);
+    }
     expect((await exchangeCode(directory.url, credentials.code)).status).toBe(201);
   });
 });

@@ -50,7 +50,7 @@ describe('the admin list of devices', () => {
     expect(Buffer.from(mac.deviceToken, 'base64url')).toHaveLength(32);
     const list = await api('GET', '/users/enrol%40example.com/devices');
     expect(list.body).toEqual({
-      devices: [{ deviceId: mac.deviceId, deviceName: 'Work Mac', platform: 'darwin', syncEnabled: true, lastCheckIn: null, lastResult: null, online: false }],
+      devices: [{ deviceId: mac.deviceId, deviceName: 'Work Mac', platform: 'darwin', machineId: null, localAccount: null, syncEnabled: true, lastCheckIn: null, lastResult: null, online: false }],
     });
     expect((await api('GET', '/users/nobody@example.com/devices')).status).toBe(404);
   });

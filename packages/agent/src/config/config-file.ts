@@ -31,7 +31,13 @@ const ownerName = (owners: readonly number[]) => (owners.length === 1 ? 'root' :
 /** The settings the file gives, or a ConfigError whose message is the one sentence to show. */
 export async function loadConfigFile(file: string, options: ConfigFileOptions = {}): Promise<AgentSettings> {
   const owners = options.owners ?? trustedOwners();
-  return settingsOrThrow(file, parseJson(file, await readTrustedFile(file, owners)));
+  const { text, mode } = await readTrustedFile(file, owners);
+  const settings = settingsOrThrow(file, parseJson(file, text));
+  // Whoever reads an enrolment code can enrol a computer of their own and bind people to it.
+  if (settings.directory.enrolmentCode !== undefined && (mode & 0o077) !== 0) {
+    throw new ConfigError(`the configuration file ${path.resolve(file)} holds an enrolment code, and others than root can read it; make it root's alone (chmod 600 ${path.resolve(file)}), then start the agent again.`);
+  }
+  return settings;
 }
 
 export function settingsOrThrow(source: string, raw: unknown): AgentSettings {
@@ -40,7 +46,7 @@ export function settingsOrThrow(source: string, raw: unknown): AgentSettings {
   return result.settings;
 }
 
-async function readTrustedFile(file: string, owners: readonly number[]): Promise<string> {
+async function readTrustedFile(file: string, owners: readonly number[]): Promise<{ text: string; mode: number }> {
   const absolute = path.resolve(file);
   let stats;
   try {
@@ -72,7 +78,7 @@ async function readTrustedFile(file: string, owners: readonly number[]): Promise
     const opened = await handle.stat();
     if (opened.ino !== stats.ino || opened.dev !== stats.dev) throw new ConfigError(`the configuration file ${absolute} was replaced while it was read; start the agent again.`);
     if (opened.size > MAX_CONFIG_BYTES) throw new ConfigError(`the configuration file ${absolute} is larger than ${MAX_CONFIG_BYTES} bytes; a configuration is far smaller: check what was written there.`);
-    return await handle.readFile('utf8');
+    return { text: await handle.readFile('utf8'), mode: opened.mode };
   } finally {
     await handle.close();
   }

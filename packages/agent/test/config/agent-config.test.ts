@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from '@pwsync/testing/processes';
+import { makeTempDir, ROOT } from '@pwsync/testing/processes';
 import { directoryMatch, notAPerson, parseLoginDefs, parsePasswd, servedAccounts } from '../../src/config/accounts';
 import { AgentConfig, settingsFrom } from '../../src/config/agent-config';
 import { ConfigError, loadConfigFile } from '../../src/config/config-file';
@@ -151,6 +151,21 @@ describe('the configuration file', () => {
     expect(await refusal(file)).toBe(
       `the configuration file ${file} belongs to uid 54321, so that user could choose whose passwords the agent changes; make it root's (chown root:root ${file}), then start the agent again.`,
     );
+  });
+
+  it('refuses an enrolment code in a file others can read: they could enrol a computer of their own', async () => {
+    const file = await written(JSON.stringify({ directory: { url: 'https://pwsync.example.com', enrolmentCode: 'enr_0123456789abcdefghij' } }), 0o644);
+    expect(await refusal(file)).toBe(`the configuration file ${file} holds an enrolment code, and others than root can read it; make it root's alone (chmod 600 ${file}), then start the agent again.`);
+    await fs.chmod(file, 0o600);
+    expect((await loadConfigFile(file)).directory.enrolmentCode).toBe('enr_0123456789abcdefghij');
+  });
+
+  it('takes the default file the package ships, as it is', async () => {
+    const shipped = await fs.readFile(path.join(ROOT, 'packaging/linux/agent.json'), 'utf8');
+    const file = await written(shipped);
+    const { $comment, ...settings } = await loadConfigFile(file);
+    expect($comment).toBeDefined();
+    expect({ ok: true, settings }).toEqual(settingsFrom({}));
   });
 
   it('refuses a file far larger than any configuration', async () => {
