@@ -5,7 +5,7 @@
  * debian-package.test.ts.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -62,13 +62,19 @@ describe('the systemd unit', () => {
     expect(keys.has('MemoryDenyWriteExecute')).toBe(false);
   });
 
-  it('starts the agent with options it accepts, and without a person to serve it refuses with a sentence, exit 2', async () => {
-    const [program, ...args] = one('ExecStart').split(/\s+/).filter((word) => word !== '$PWSYNC_AGENT_OPTIONS');
-    expect(program).toBe('/usr/sbin/pwsync-agent');
+  it('starts the one daemon with the shipped configuration, which refuses with a sentence, exit 2, until the computer is enrolled', async () => {
+    const [program, ...args] = one('ExecStart').split(/\s+/);
+    expect([program, ...args]).toEqual(['/usr/sbin/pwsync-agent', 'serve']);
+    // The package's agent.json as it ships, its folders moved into a throw-away place.
     const dir = makeTempDir();
-    const result = await run(process.execPath, [BUILT.agent, ...args.map((a) => (a === '/var/lib/pwsync' ? path.join(dir, 'state') : a))]).catch((e: { code: number; stderr: string }) => e);
-    expect((result as { code: number }).code).toBe(2);
-    expect((result as { stderr: string }).stderr).toContain('--user is required with the linux backend');
+    await fs.chmod(dir, 0o755);
+    const shipped = JSON.parse(await fs.readFile(path.join(ROOT, 'packaging/linux/agent.json'), 'utf8'));
+    const config = path.join(dir, 'agent.json');
+    await fs.writeFile(config, JSON.stringify({ ...shipped, folders: { state: path.join(dir, 'state'), sockets: path.join(dir, 'run') } }));
+    const result = await run(process.execPath, [BUILT.agent, ...args, '--config', config]).catch((e: { code: number; stderr: string }) => e);
+    const refusal = process.getuid?.() === 0 ? 'this computer is not enrolled: run pwsync-agent enroll' : 'must run as root';
+    expect(result as { code: number; stderr: string }).toMatchObject({ code: 2, stderr: expect.stringContaining(refusal) });
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });
 
