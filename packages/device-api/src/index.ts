@@ -118,7 +118,7 @@ export const LocalAccount = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$
 export const PersonBinding = z
   .object({
     userName: z.string().min(1).max(256).optional(),
-    localPart: z.string().min(1).max(64).optional(),
+    localPart: LocalAccount.optional(),
   })
   .refine((b) => (b.userName === undefined) !== (b.localPart === undefined), { message: 'give userName or localPart, not both' });
 export type PersonBinding = z.infer<typeof PersonBinding>;

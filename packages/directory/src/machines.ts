@@ -19,23 +19,23 @@ import { parseBody } from './device-api';
 import { CODE_REFUSED, codeState } from './enrolment';
 import { JSON_CONTENT_TYPE, bearerToken, sendJson, sha256 } from './http-io';
 import { ScimError, notFound, unauthorized } from './scim-error';
-import { type DeviceRow, type MachineRow, newId, userNameKey } from './store';
+import { type DeviceRow, type MachineRow, type Queries, newId, userNameKey } from './store';
 
 /** Bound people one machine may hold: far more than share a computer, few enough that a stolen token cannot bind a company. */
 export const PEOPLE_PER_MACHINE = 200;
 
-export function enrolMachine(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
+export async function enrolMachine(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const body = parseBody(request, MachineEnrolment);
   const token = `mch_${randomBytes(32).toString('base64url')}`;
   const now = ctx.now();
-  const outcome = ctx.store.transaction(() => {
-    const { q } = ctx.store;
-    const code = q.codeByHash.get(sha256(body.code));
+  const outcome = await ctx.store.transaction(async (tx) => {
+    const code = await tx.codeByHash(sha256(body.code));
     const state = code ? codeState(code, now) : 'unknown';
     if (!code || state !== 'usable') return { refused: state, codeId: code?.id };
-    q.useCode.run(code.id);
+    // The last use may have gone to another request a moment ago.
+    if (!(await tx.useCode(code.id))) return { refused: 'usedUp' as const, codeId: code.id };
     const id = newId('mch');
-    q.insertMachine.run({
+    await tx.insertMachine({
       id,
       machine_name: body.machineName,
       platform: body.platform,
@@ -44,7 +44,8 @@ export function enrolMachine(ctx: DirectoryContext, request: FastifyRequest, rep
       enrolment_code_id: code.id,
       created_at: now.toISOString(),
     });
-    return { machineId: id, codeId: code.id, scope: code.user_id === null ? null : (q.userById.get(code.user_id)?.user_name ?? null) };
+    const scope = code.user_id === null ? null : ((await tx.userById(code.user_id))?.user_name ?? null);
+    return { machineId: id, codeId: code.id, scope };
   });
   if ('refused' in outcome) {
     ctx.logger.warn('machine enrolment refused', { codeId: outcome.codeId ?? null, reason: outcome.refused });
@@ -56,34 +57,36 @@ export function enrolMachine(ctx: DirectoryContext, request: FastifyRequest, rep
 }
 
 /** The machine whose token this request carries; an unknown token is a 401 like a missing one. */
-export function authenticateMachine(ctx: DirectoryContext, request: FastifyRequest): MachineRow {
+export async function authenticateMachine(ctx: DirectoryContext, request: FastifyRequest): Promise<MachineRow> {
   const token = bearerToken(request);
-  const machine = token?.startsWith('mch_') ? ctx.store.q.machineByToken.get(sha256(token)) : undefined;
+  const machine = token?.startsWith('mch_') ? await ctx.store.q.machineByToken(sha256(token)) : undefined;
   if (!machine) throw unauthorized();
   return machine;
 }
 
-export function describeMachine(ctx: DirectoryContext, machine: MachineRow): MachineAnswer {
+export async function describeMachine(ctx: DirectoryContext, machine: MachineRow): Promise<MachineAnswer> {
   const { q } = ctx.store;
+  const people: MachineAnswer['people'] = [];
+  for (const device of await q.devicesOfMachine(machine.id)) {
+    const user = await q.userById(device.user_id);
+    if (!user || device.local_account === null) continue;
+    people.push({ localAccount: device.local_account, userName: user.user_name, deviceId: device.id, active: user.active === 1, syncEnabled: user.sync_enabled === 1 && device.sync_enabled === 1 });
+  }
   return {
     machineId: machine.id,
     machineName: machine.machine_name,
     platform: machine.platform,
-    userName: machine.scope_user_id === null ? null : (q.userById.get(machine.scope_user_id)?.user_name ?? null),
-    people: q.devicesOfMachine.all(machine.id).flatMap((device) => {
-      const user = q.userById.get(device.user_id);
-      if (!user || device.local_account === null) return [];
-      return [{ localAccount: device.local_account, userName: user.user_name, deviceId: device.id, active: user.active === 1, syncEnabled: user.sync_enabled === 1 && device.sync_enabled === 1 }];
-    }),
+    userName: machine.scope_user_id === null ? null : ((await q.userById(machine.scope_user_id))?.user_name ?? null),
+    people,
     serverTime: ctx.now().toISOString(),
   };
 }
 
-export function machineInfo(ctx: DirectoryContext, machine: MachineRow, reply: FastifyReply): void {
+export async function machineInfo(ctx: DirectoryContext, machine: MachineRow, reply: FastifyReply): Promise<void> {
   // Written at most hourly: support sees a machine that stopped calling, and no call costs a disk write.
   const now = ctx.now();
-  if (machine.last_seen === null || now.getTime() - Date.parse(machine.last_seen) > 60 * 60 * 1000) ctx.store.q.machineSeen.run(now.toISOString(), machine.id);
-  sendJson(reply, 200, describeMachine(ctx, machine), JSON_CONTENT_TYPE);
+  if (machine.last_seen === null || now.getTime() - Date.parse(machine.last_seen) > 60 * 60 * 1000) await ctx.store.q.machineSeen(machine.id, now.toISOString());
+  sendJson(reply, 200, await describeMachine(ctx, machine), JSON_CONTENT_TYPE);
 }
 
 function localAccountParam(name: string): string {
@@ -91,16 +94,14 @@ function localAccountParam(name: string): string {
   return name;
 }
 
-export function bindPerson(ctx: DirectoryContext, machine: MachineRow, accountName: string, request: FastifyRequest, reply: FastifyReply): void {
+export async function bindPerson(ctx: DirectoryContext, machine: MachineRow, accountName: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const localAccount = localAccountParam(accountName);
   const body = parseBody(request, PersonBinding);
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
-  const { store } = ctx;
-  const { q } = store;
-  const outcome = store.transaction(() => {
+  const outcome = await ctx.store.transaction(async (tx) => {
     const key = userNameKey(body.userName ?? body.localPart!);
-    const candidates = body.userName !== undefined ? [q.userByName.get(key)].filter((u) => u !== undefined) : q.usersByLocalPart.all(key, key, key);
+    const candidates = body.userName !== undefined ? [await tx.userByName(key)].filter((u) => u !== undefined) : await tx.usersByLocalPart(key);
     if (candidates.length === 0) throw new ScimError(404, 'No user with this userName.');
     if (candidates.length > 1) throw new ScimError(409, 'More than one user has this local part: set a domain or an explicit map in the agent\'s configuration.');
     const user = candidates[0]!;
@@ -108,18 +109,20 @@ export function bindPerson(ctx: DirectoryContext, machine: MachineRow, accountNa
       throw new ScimError(403, 'This computer was enrolled with a code for one user, and may bind only that user.');
     }
     if (user.active !== 1) throw new ScimError(403, 'This user is not active at the identity provider.');
-    const existing = q.deviceOfMachine.get(machine.id, localAccount);
+    const existing = await tx.deviceOfMachine(machine.id, localAccount);
     if (existing && existing.user_id === user.id) {
       // The agent lost its token (or rebinds after a restore): same device, same changes owed, a new token.
-      q.setDeviceToken.run(sha256(token), existing.id);
+      await tx.setDeviceToken(existing.id, sha256(token));
+      // Streams opened with the old token end.
+      tx.announce({ deviceId: existing.id });
       return { device: existing, user, created: false, replaced: undefined };
     }
-    if (!existing && q.peopleOfMachine.get(machine.id)!.n >= PEOPLE_PER_MACHINE) {
+    if (!existing && (await tx.peopleOfMachine(machine.id)) >= PEOPLE_PER_MACHINE) {
       throw new ScimError(409, `This computer already serves ${PEOPLE_PER_MACHINE} people; unbind one first.`);
     }
-    const replaced = existing ? removeBound(ctx, existing) : undefined;
+    const replaced = existing ? await removeBound(tx, existing) : undefined;
     const id = newId('dev');
-    q.insertBoundDevice.run({
+    await tx.insertDevice({
       id,
       user_id: user.id,
       device_name: `${machine.machine_name} (${localAccount})`,
@@ -127,14 +130,14 @@ export function bindPerson(ctx: DirectoryContext, machine: MachineRow, accountNa
       token_hash: sha256(token),
       created_at: now.toISOString(),
       // A person is offered only changes made after they were bound here.
-      min_change_seq: q.newestChangeSeq.get()!.n,
+      min_change_seq: await tx.newestChangeSeq(),
       enrolment_code_id: machine.enrolment_code_id,
       machine_id: machine.id,
       local_account: localAccount,
     });
-    return { device: q.deviceById.get(id)!, user, created: true, replaced };
+    return { device: (await tx.deviceById(id))!, user, created: true, replaced };
   });
-  if (outcome.replaced) afterRemoval(ctx, outcome.replaced);
+  if (outcome.replaced?.erased) ctx.hashesErased();
   ctx.logger.info(outcome.created ? 'person bound' : 'person bound again with a new token', {
     machineId: machine.id,
     deviceId: outcome.device.id,
@@ -146,14 +149,14 @@ export function bindPerson(ctx: DirectoryContext, machine: MachineRow, accountNa
   sendJson(reply, outcome.created ? 201 : 200, answer, JSON_CONTENT_TYPE);
 }
 
-export function unbindPerson(ctx: DirectoryContext, machine: MachineRow, accountName: string, reply: FastifyReply): void {
+export async function unbindPerson(ctx: DirectoryContext, machine: MachineRow, accountName: string, reply: FastifyReply): Promise<void> {
   const localAccount = localAccountParam(accountName);
-  const removed = ctx.store.transaction(() => {
-    const device = ctx.store.q.deviceOfMachine.get(machine.id, localAccount);
+  const removed = await ctx.store.transaction(async (tx) => {
+    const device = await tx.deviceOfMachine(machine.id, localAccount);
     if (!device) throw notFound('This computer serves no such local account.');
-    return removeBound(ctx, device);
+    return removeBound(tx, device);
   });
-  afterRemoval(ctx, removed);
+  if (removed.erased) ctx.hashesErased();
   ctx.logger.info('person unbound', { machineId: machine.id, deviceId: removed.deviceId, localAccount });
   reply.code(204).send();
 }
@@ -163,39 +166,37 @@ interface Removed {
   erased: boolean;
 }
 
-/** Inside a transaction: the device goes, and no longer holds back the erasure of its user's newest change. */
-function removeBound(ctx: DirectoryContext, device: DeviceRow): Removed {
-  const { q } = ctx.store;
-  q.deleteDevice.run(device.id);
-  const latest = q.latestChange.get(device.user_id);
-  return { deviceId: device.id, erased: latest ? ctx.store.eraseUnneededHashes(latest) : false };
-}
-
-function afterRemoval(ctx: DirectoryContext, removed: Removed): void {
-  ctx.hub.disconnect(removed.deviceId);
-  ctx.forgetDevice(removed.deviceId);
-  if (removed.erased) ctx.hashesErased();
+/**
+ * Inside a transaction: the device goes (its streams end, here and at every other
+ * instance), and no longer holds back the erasure of its user's newest change.
+ */
+async function removeBound(tx: Queries, device: DeviceRow): Promise<Removed> {
+  await tx.deleteDevice(device.id);
+  tx.announce({ deviceId: device.id });
+  const latest = await tx.latestChange(device.user_id);
+  return { deviceId: device.id, erased: latest ? await tx.eraseUnneededHashes(latest) : false };
 }
 
 /** Admin API: every machine and whom it binds. */
-export function listMachines(ctx: DirectoryContext, reply: FastifyReply): void {
-  const machines = ctx.store.q.allMachines.all().map((machine) => {
-    const { serverTime: _, ...described } = describeMachine(ctx, machine);
-    return { ...described, createdAt: machine.created_at, lastSeen: machine.last_seen };
-  });
+export async function listMachines(ctx: DirectoryContext, reply: FastifyReply): Promise<void> {
+  const machines = [];
+  for (const machine of await ctx.store.q.machines()) {
+    const { serverTime: _, ...described } = await describeMachine(ctx, machine);
+    machines.push({ ...described, createdAt: machine.created_at, lastSeen: machine.last_seen });
+  }
   sendJson(reply, 200, { machines }, JSON_CONTENT_TYPE);
 }
 
 /** Admin API: the machine's token stops working, and every person it bound is unbound (their devices removed). */
-export function removeMachine(ctx: DirectoryContext, machineId: string, reply: FastifyReply): void {
-  const removed = ctx.store.transaction(() => {
-    const machine = ctx.store.q.machineById.get(machineId);
-    if (!machine) throw notFound('No machine with this id.');
-    const devices = ctx.store.q.devicesOfMachine.all(machineId).map((device) => removeBound(ctx, device));
-    ctx.store.q.deleteMachine.run(machineId);
+export async function removeMachine(ctx: DirectoryContext, machineId: string, reply: FastifyReply): Promise<void> {
+  const removed = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.machineById(machineId))) throw notFound('No machine with this id.');
+    const devices: Removed[] = [];
+    for (const device of await tx.devicesOfMachine(machineId)) devices.push(await removeBound(tx, device));
+    await tx.deleteMachine(machineId);
     return devices;
   });
-  for (const device of removed) afterRemoval(ctx, device);
+  if (removed.some((r) => r.erased)) ctx.hashesErased();
   ctx.logger.info('machine removed', { machineId, people: removed.length });
   reply.code(204).send();
 }
