@@ -38,7 +38,9 @@ async function computer(config: Record<string, unknown> = {}): Promise<{ config:
   await fs.mkdir(path.dirname(file), { mode: 0o755 });
   // Nobody on this machine is called that: serve follows the real /etc/passwd.
   const people = { userNameFrom: 'map', map: { 'pwsync-test-none': 'none@example.com' } };
-  await fs.writeFile(file, JSON.stringify({ folders: { state, sockets }, people, ...config }), { mode: 0o644 });
+  // A file with an enrolment code is root's alone, as install.md says.
+  const holdsCode = (config.directory as { enrolmentCode?: string } | undefined)?.enrolmentCode !== undefined;
+  await fs.writeFile(file, JSON.stringify({ folders: { state, sockets }, people, ...config }), { mode: holdsCode ? 0o600 : 0o644 });
   return { config: file, state, sockets };
 }
 

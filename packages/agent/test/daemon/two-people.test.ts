@@ -17,7 +17,7 @@ import { askStatus } from '../../src/daemon/control-channel';
 import { Daemon } from '../../src/daemon/daemon';
 import { readMachineRecord } from '../../src/daemon/machine-record';
 import { hashesFor } from '../../src/demo-seed';
-import { handshakeAs, isRoot } from '@pwsync/testing/as-user';
+import { handshakeAs, isRoot, runAs } from '@pwsync/testing/as-user';
 import { admin, call, createCodeForAnyUser, type Directory, oktaReplace, oktaUser, startDirectory } from '@pwsync/testing/directory-harness';
 import { makeTempDir } from '@pwsync/testing/processes';
 import { recordingLogger } from '@pwsync/testing/recording-logger';
@@ -203,6 +203,14 @@ describe.skipIf(!isRoot || !hasChpasswd)('one daemon, two people on one computer
     await expect(second.start()).rejects.toThrow(/another agent is already serving .*control\.sock/);
     await second.stop();
     expect((await askStatus(settings.folders.sockets)).running).toBe(true);
+  });
+
+  it('keeps a person\'s socket theirs even when they open it to others: the other person gets no answer, and the mode goes back to 0600', async () => {
+    expect((await runAs(ALEX.uid, ['chmod', '666', socketOf(ALEX)])).code).toBe(0);
+    expect((await fs.lstat(socketOf(ALEX))).mode & 0o777).toBe(0o666);
+    expect(await handshakeAs(KIM.uid, socketOf(ALEX))).toEqual({ outcome: 'closed' });
+    expect((await fs.lstat(socketOf(ALEX))).mode & 0o777).toBe(0o600);
+    expect(await handshakeAs(ALEX.uid, socketOf(ALEX))).toMatchObject({ outcome: 'answered', reply: { result: { user: 'alex' } } });
   });
 
   it('says when the directory cannot be reached, and why, while it keeps serving', async () => {
