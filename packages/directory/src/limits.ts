@@ -28,6 +28,8 @@ export interface Limits {
   reportIntervalMs: number;
   /** Reports kept per device; older ones are deleted. */
   reportsKept: number;
+  /** People one machine may bind: far more than share a computer, few enough that a stolen machine token cannot bind a company. */
+  peoplePerMachine: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,4 +46,5 @@ export const DEFAULT_LIMITS: Limits = {
   reportBurst: 20,
   reportIntervalMs: 30_000,
   reportsKept: 100,
+  peoplePerMachine: 200,
 };

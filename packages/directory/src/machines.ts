@@ -8,7 +8,7 @@
  * machine token by itself receives no change at all.
  *
  * What a machine can do is bounded: it binds only active users, only the code's user
- * when its code was made for one, at most `peoplePerMachine` people, and only changes
+ * when its code was made for one, at most `limits.peoplePerMachine` people, and only changes
  * made after a person was first bound are offered to them.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,9 +20,6 @@ import { CODE_REFUSED, codeState } from './enrolment';
 import { JSON_CONTENT_TYPE, bearerToken, sendJson, sha256 } from './http-io';
 import { ScimError, notFound, unauthorized } from './scim-error';
 import { type DeviceRow, type MachineRow, type Queries, newId, userNameKey } from './store';
-
-/** Bound people one machine may hold: far more than share a computer, few enough that a stolen token cannot bind a company. */
-export const PEOPLE_PER_MACHINE = 200;
 
 export async function enrolMachine(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const body = parseBody(request, MachineEnrolment);
@@ -117,8 +114,9 @@ export async function bindPerson(ctx: DirectoryContext, machine: MachineRow, acc
       tx.announce({ deviceId: existing.id });
       return { device: existing, user, created: false, replaced: undefined };
     }
-    if (!existing && (await tx.peopleOfMachine(machine.id)) >= PEOPLE_PER_MACHINE) {
-      throw new ScimError(409, `This computer already serves ${PEOPLE_PER_MACHINE} people; unbind one first.`);
+    const cap = ctx.limits.peoplePerMachine;
+    if (!existing && (await tx.peopleOfMachine(machine.id)) >= cap) {
+      throw new ScimError(409, `This computer already serves ${cap} people; unbind one first.`);
     }
     const replaced = existing ? await removeBound(tx, existing) : undefined;
     const id = newId('dev');

@@ -156,6 +156,19 @@ describe('limits', () => {
     expect(kept).toHaveLength(2);
   });
 
+  it('a machine binds at most its cap of people; binding one of them again still works', async () => {
+    const d = await start({ peoplePerMachine: 2 });
+    for (const name of ['p1', 'p2', 'p3']) expect((await call(d.url, 'POST', '/scim/v2/Users', oktaUser(`${name}@example.com`))).status).toBe(201);
+    const code = (await call(d.url, 'POST', '/api/v1/enrolment-codes', { forAnyUser: true }, {}, ADMIN_TOKEN)).body.code as string;
+    const machine = (await call(d.url, 'POST', '/api/v1/machine/enrol', { code, machineName: 'lab', platform: 'linux' }, {}, null)).body.machineToken as string;
+    const bind = (name: string) => call(d.url, 'PUT', `/api/v1/machine/people/${name}`, { userName: `${name}@example.com` }, {}, machine);
+    expect((await bind('p1')).status).toBe(201);
+    expect((await bind('p2')).status).toBe(201);
+    const refused = await bind('p3');
+    expect({ status: refused.status, detail: refused.body.detail }).toEqual({ status: 409, detail: 'This computer already serves 2 people; unbind one first.' });
+    expect((await bind('p1')).status).toBe(200);
+  });
+
   it('the defaults are the figures docs/directory.md gives', () => {
     const docs = readFileSync(path.join(ROOT, 'docs/directory.md'), 'utf8');
     const rows: Array<[string, string]> = [
@@ -170,6 +183,7 @@ describe('limits', () => {
       ['Event streams per device', String(DEFAULT_LIMITS.streamsPerDevice)],
       ['Result reports per device', `${DEFAULT_LIMITS.reportBurst} at once, then 1 per ${DEFAULT_LIMITS.reportIntervalMs / 1000} s`],
       ['Reports kept per device', String(DEFAULT_LIMITS.reportsKept)],
+      ['People bound per machine', String(DEFAULT_LIMITS.peoplePerMachine)],
     ];
     for (const [name, figure] of rows) expect(docs, name).toMatch(new RegExp(`^\\| ${name} \\| ${figure.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\|`, 'm'));
   });
