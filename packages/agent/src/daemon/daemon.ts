@@ -241,8 +241,17 @@ export class Daemon {
   private async checkDirectory(): Promise<void> {
     const checkedAt = new Date().toISOString();
     try {
-      await this.client!.info(this.machine!.machineToken);
+      const info = await this.client!.info(this.machine!.machineToken);
       this.reachability = { reachable: true, reason: null, checkedAt };
+      // A person whose device the directory no longer has (its administrator removed it) is bound anew below:
+      // the rule still serves them, and their old token would be refused at every check-in.
+      const known = new Set(info.people.map((p) => p.deviceId));
+      for (const [name, person] of this.people) {
+        if (known.has(person.binding.deviceId)) continue;
+        this.options.logger.warn('the directory no longer has this person\'s device; binding them again', { localAccount: name, deviceId: person.binding.deviceId });
+        await this.stopPerson(name);
+        await removeBinding(this.state, name);
+      }
     } catch (error) {
       const reason = error instanceof DirectoryCallError ? (error.status === 401 ? 'the directory does not know this computer\'s token: the machine was removed there; enrol again' : error.message) : 'error';
       if (this.reachability.reason !== reason) this.options.logger.warn(`the directory cannot be used: ${reason}`, { directory: this.machine!.directory });

@@ -25,7 +25,7 @@ import { recordingLogger } from '@pwsync/testing/recording-logger';
 const ALEX = { name: 'alex', uid: 4301 };
 const SAM = { name: 'sam', uid: 4302 };
 const KIM = { name: 'kim', uid: 4303 };
-const PASSWORDS = { alex: 'Alex-Neu-Passwört 1', sam: 'Sam-Alt-Passwört 2', kim: 'Kim-Passwört 3' };
+const PASSWORDS = { alex: 'Alex-Neu-Passwört 1', sam: 'Sam-Alt-Passwört 2', kim: 'Kim-Passwört 3', kimAgain: 'Kim-Passwört 3!' };
 const hasChpasswd = existsSync('/usr/sbin/chpasswd');
 
 let work: string;
@@ -186,6 +186,24 @@ describe.skipIf(!isRoot || !hasChpasswd)('one daemon, two people on one computer
     expect((await scim('PATCH', `/Users/${userIds.get('kim@example.com')}`, oktaReplace({ password: PASSWORDS.kim }))).status).toBe(200);
     await until('kim\'s account takes the new hash', async () => (await shadowOf(KIM.name)) !== previous.kim);
     expect(await shadowOf(ALEX.name)).not.toBe(previous.alex);
+  });
+
+  it('binds a person again when the directory\'s administrator removed their device, and their changes reach them again', async () => {
+    const before = (await admin(directory.url, 'GET', '/users/kim@example.com/devices')).body.devices;
+    expect(before).toHaveLength(1);
+    expect((await admin(directory.url, 'DELETE', `/devices/${before[0].deviceId}`)).status).toBe(204);
+    daemon.soon(0);
+    const after = await until('kim has a new device', async () => {
+      const devices = (await admin(directory.url, 'GET', '/users/kim@example.com/devices')).body.devices;
+      return devices.length === 1 && devices[0].deviceId !== before[0].deviceId ? devices[0] : undefined;
+    });
+    await until('kim is served again', async () => {
+      const reply = await askStatus(settings.folders.sockets);
+      return reply.running && reply.status.people.find((p) => p.localAccount === 'kim')?.deviceId === after.deviceId;
+    });
+    const hashBefore = await shadowOf(KIM.name);
+    expect((await scim('PATCH', `/Users/${userIds.get('kim@example.com')}`, oktaReplace({ password: PASSWORDS.kimAgain }))).status).toBe(200);
+    await until("kim's account takes the newer hash", async () => (await shadowOf(KIM.name)) !== hashBefore);
   });
 
   it('says who the rule names but the directory does not know, and why', async () => {
