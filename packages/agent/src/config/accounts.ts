@@ -59,11 +59,15 @@ export function parsePasswd(text: string): { accounts: LocalAccount[]; malformed
   return { accounts, malformed };
 }
 
+const LOCAL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?$/;
+
 const NO_LOGIN_SHELLS = new Set(['nologin', 'false', 'sync', 'halt', 'shutdown']);
 
 /** Why an account is not a person the agent may serve, or undefined when it is. */
 export function notAPerson(account: LocalAccount, uids: PeopleUids): string | undefined {
   if (account.uid === 0) return 'root';
+  // The name becomes a folder's: one useradd would refuse (a "/", a leading ".") is never served.
+  if (!LOCAL_NAME.test(account.name)) return 'a name useradd would not make';
   if (account.uid < uids.min || account.uid > uids.max) return `a system account (uid ${account.uid}, people have ${uids.min} to ${uids.max})`;
   if (account.shell === '' || NO_LOGIN_SHELLS.has(path.basename(account.shell))) return `cannot sign in (shell ${account.shell || 'none'})`;
   return undefined;

@@ -234,7 +234,15 @@ export class Daemon {
     }
     for (const served of wanted.values()) {
       if (this.stopped) return;
-      if (!this.people.has(served.account.name)) await this.startPerson(served);
+      if (this.people.has(served.account.name)) continue;
+      try {
+        await this.startPerson(served);
+      } catch (error) {
+        // One person's trouble (a state file the disk will not give) never stops the others being served.
+        const reason = `could not be started (${(error as NodeJS.ErrnoException).code ?? (error as Error).name}); tried again within a minute`;
+        if (this.notServed.get(served.account.name) !== reason) this.options.logger.error('not serving a person', { localAccount: served.account.name, reason });
+        this.notServed.set(served.account.name, reason);
+      }
     }
   }
 

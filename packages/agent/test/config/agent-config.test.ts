@@ -186,6 +186,7 @@ describe('the accounts served', () => {
     'broken:x:notanumber:1::/:/bin/sh',
     '+nisuser::::::',
     'alex:x:1004:1004:second alex:/home/alex2:/bin/bash',
+    '../../etc:x:1005:1005::/tmp:/bin/bash',
   ].join('\n');
 
   it('serves people only: never root, a system uid, an account that cannot sign in, or an excluded one', () => {
@@ -200,6 +201,7 @@ describe('the accounts served', () => {
     expect(notAPerson(accounts[0]!, uids)).toBe('root');
     expect(notAPerson(accounts.find((a) => a.name === 'nobody')!, uids)).toMatch(/system account/);
     expect(notAPerson(accounts.find((a) => a.name === 'svc')!, uids)).toMatch(/cannot sign in/);
+    expect(notAPerson(accounts.find((a) => a.name === '../../etc')!, uids), 'a name that would be a path').toBe('a name useradd would not make');
   });
 
   it('follows login.defs: an administrator who gives people uids from 5000 has 1000 treated as a system account', () => {
