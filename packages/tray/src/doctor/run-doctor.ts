@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { demoRuntimeDir, type Platform, PROTOCOL_VERSION, systemSocketPath } from '@pwsync/agent-protocol';
+import { demoRuntimeDir, type MacDiagnostics, type Platform, PROTOCOL_VERSION, systemSocketPath } from '@pwsync/agent-protocol';
 import { type DemoRun, readDemoState } from '@pwsync/agent-protocol/demo-state';
 import { hostPlatform } from '../core/create-core';
 import { appLogFile } from '../core/log-paths';
@@ -68,6 +68,8 @@ export interface DoctorReport {
     pendingChange: { id: string; provider: string; createdAt: string; mode: string } | null;
     attempts: { left: number; lockedUntil: string | null } | null;
     lastResults: Array<{ changeId: string; outcome: string; finishedAt: string; failedStep: string | null; failureReason: string | null }>;
+    /** The darwin backend's findings (protocol 1.3): what the Mac's password depends on; null from another backend or an older agent. */
+    mac: MacDiagnostics | null;
   };
   policy: { source: string; values: LoadedPolicy['policy']; sources: LoadedPolicy['fieldSources']; problems: LoadedPolicy['problems'] };
   /** The app's log file, or null when there is none yet; the agent's, in words. */
@@ -210,6 +212,7 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
       lastResults: (diagnostics?.history ?? [])
         .slice(0, 5)
         .map((r) => ({ changeId: r.changeId, outcome: r.outcome, finishedAt: r.finishedAt, failedStep: r.failedStep, failureReason: r.failureReason ?? null })),
+      mac: diagnostics?.mac ?? null,
     },
     policy: { source: policy.source, values: policy.policy, sources: policy.fieldSources, problems: policy.problems },
     logs: {
@@ -259,6 +262,7 @@ export function formatReport(report: DoctorReport): string {
       `  attempts:   ${agent.attempts ? `${agent.attempts.left} left${agent.attempts.lockedUntil ? `, locked until ${agent.attempts.lockedUntil}` : ''}` : 'not known'}`,
       `  last results:${agent.lastResults.length === 0 ? ' none' : ''}`,
       ...agent.lastResults.map((r) => `    ${r.finishedAt} ${r.changeId} ${r.outcome}${r.failedStep ? ` at ${r.failedStep}` : ''}${r.failureReason ? `: ${r.failureReason}` : ''}`),
+      ...(agent.mac ? macLines(agent.mac) : []),
     );
   } else if (socket.reachable) {
     // It answered, but only to refuse this app's protocol version: nothing more was asked.
@@ -279,4 +283,42 @@ function supportLine(report: DoctorReport): string {
   if (report.supportCode) return `code ${report.supportCode.code}, of the app's latest diagnostics report (made ${report.supportCode.madeAt})`;
   if (report.logs.app) return "no code yet: the app's log holds no diagnostics report. Open Help in pwsync to make one, then run this again.";
   return 'no code yet: there is no app log to read it from';
+}
+
+const unknown = 'not known';
+
+/** The Mac's findings in support's words (docs/support-guide.md, "A Mac account without a SecureToken"). */
+export function macLines(mac: MacDiagnostics): string[] {
+  const account = mac.accountKind === null ? unknown : mac.accountKind === 'local' ? 'local' : 'Active Directory mobile account (pwsync leaves it alone)';
+  const fileVault =
+    mac.fileVault === null
+      ? unknown
+      : mac.fileVault === 'off'
+        ? 'off'
+        : `on, ${mac.fileVaultUser === null ? 'not known whether it unlocks for this person' : mac.fileVaultUser ? 'unlocks for this person' : 'does not unlock for this person'}`;
+  const sso = mac.platformSSO;
+  const device = sso.device === null ? `device ${unknown}` : sso.device === 'none' ? 'device not set up' : sso.device === 'registered' ? 'device registered' : 'device not registered';
+  const user = sso.user === null ? `user ${unknown}` : sso.user === 'present' ? 'manages this person (pwsync leaves the account alone)' : 'not for this person';
+  const token = mac.bootstrapToken;
+  // Worded so no "token: value" pair appears, which the redaction would take for a secret.
+  const bootstrap =
+    token.supportedOnServer === null && token.escrowedToServer === null
+      ? unknown
+      : token.escrowedToServer
+        ? 'its token is escrowed to the MDM'
+        : token.supportedOnServer === false
+          ? 'the MDM does not support a bootstrap token'
+          : 'its token is not escrowed to the MDM (the MDM supports it)';
+  const lines = [
+    'Mac:',
+    `  account:          ${account}`,
+    `  SecureToken:      ${yesNo(mac.secureToken).replace('not checked', unknown)}`,
+    `  FileVault:        ${fileVault}`,
+    `  Platform SSO:     ${device}, ${user}${sso.loginType ? ` (${sso.loginType})` : ''}`,
+    `  bootstrap:        ${bootstrap}`,
+  ];
+  if (mac.secureToken === false && mac.fileVault === 'on') {
+    lines.push("  note:             no SecureToken, so this person cannot unlock FileVault at start-up (support guide: \"A Mac account without a SecureToken\")");
+  }
+  return lines;
 }
