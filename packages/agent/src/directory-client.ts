@@ -11,13 +11,15 @@
  * itself. A refused certificate is logged with what is wrong with it.
  */
 import { EventEmitter } from 'node:events';
-import { isIP } from 'node:net';
 import { EventSource } from 'eventsource';
 // undici 6, not 7: 7 needs Node 20.18 and node:sqlite, and the Debian package runs the agent
 // with Debian 12's Node 18 (packaging/README.md). It is what pins the directory's CA.
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Logger } from '@pwsync/node-kit/log';
 import { CheckinAnswer, DEVICE_API, DeviceEvent, type DeviceResult } from '@pwsync/device-api';
+import { directoryUrlProblem } from './directory-url';
+
+export { directoryUrlProblem, isLoopbackHost } from './directory-url';
 
 export type { CheckinAnswer, DeviceResult };
 
@@ -37,19 +39,6 @@ export interface DirectoryClientEvents {
 }
 
 export const DEFAULT_CHECKIN_INTERVAL_MS = 60_000;
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-}
-
-/** Why a directory URL is refused, or undefined: https anywhere, http only to this computer. */
-export function directoryUrlProblem(url: URL): string | undefined {
-  if (url.protocol === 'https:') return undefined;
-  if (url.protocol !== 'http:') return 'must be an https URL';
-  if (!isLoopbackHost(url.hostname)) return 'must be https: plain http is accepted only to a directory on this computer (127.0.0.1, ::1, localhost)';
-  return undefined;
-}
 
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
