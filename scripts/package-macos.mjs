@@ -242,6 +242,7 @@ function buildAgent(work, nodes, signing) {
     run(node, ['--experimental-sea-config', config]);
     run('cp', [node, slice]);
     run('codesign', ['--remove-signature', slice]);
+    // postject 1.0.0-alpha.6 (a root devDependency) is its newest release and the one Node's documentation uses.
     run(path.join(root, 'node_modules/.bin/postject'), [slice, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2', '--macho-segment-name', 'NODE_SEA']);
     return slice;
   });
@@ -298,7 +299,7 @@ function build() {
       'recommended',
       component,
     ]);
-    mkdirSync(out, { recursive: true });
+    if (!dryRun) mkdirSync(out, { recursive: true });
     const pkg = path.join(out, `pwsync-${version()}.pkg`);
     const installer = keychain && process.env.CSC_INSTALLER_LINK ? (process.env.PWSYNC_SIGN_INSTALLER ?? 'Developer ID Installer') : null;
     run('productbuild', [

@@ -187,6 +187,48 @@ describe('the macOS package payload', () => {
   });
 });
 
+describe('the package build on a Mac, as it would run (--dry-run prints each command instead)', () => {
+  const SECRETS = { CSC_KEY_PASSWORD: 'app-p12-Secret-1', CSC_INSTALLER_KEY_PASSWORD: 'installer-p12-Secret-2', APPLE_APP_SPECIFIC_PASSWORD: 'abcd-efgh-ijkl-mnop' };
+  async function dryRun(env: Record<string, string>): Promise<string[][]> {
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(ROOT, 'scripts/package-macos.mjs'), 'build', '--dry-run', '--app', '/tmp/built/pwsync.app', '--node', '/opt/node-arm64', '--node', '/opt/node-x64', '--out', path.join(work, 'dist')],
+      { env: { PATH: process.env.PATH!, ...env } },
+    );
+    for (const secret of Object.values(SECRETS)) expect(stdout).not.toContain(secret);
+    return stdout.split('\n').filter((line) => line.startsWith('[')).map((line) => JSON.parse(line) as string[]);
+  }
+  const find = (commands: string[][], ...head: string[]) => commands.filter((c) => head.every((word, i) => c[i] === word));
+
+  it('with the named secrets: the agent built from each Node, joined, signed with the hardened runtime and its entitlements; the package signed, notarized, stapled', async () => {
+    const commands = await dryRun({ CSC_LINK: 'QUJD', CSC_INSTALLER_LINK: 'REVG', APPLE_ID: 'release@example.com', APPLE_TEAM_ID: 'TEAM123456', ...SECRETS });
+    expect(find(commands, 'security', 'import').map((c) => c[c.indexOf('-P') + 1])).toEqual(['$CSC_KEY_PASSWORD', '$CSC_INSTALLER_KEY_PASSWORD']);
+    expect(find(commands, '/opt/node-arm64', '--experimental-sea-config')).toHaveLength(1);
+    expect(find(commands, '/opt/node-x64', '--experimental-sea-config')).toHaveLength(1);
+    expect(find(commands, 'lipo', '-create')[0]).toHaveLength(6);
+    const [sign] = find(commands, 'codesign', '--force');
+    expect(sign!.slice(2, 4)).toEqual(['--sign', 'Developer ID Application']);
+    expect(sign).toEqual(expect.arrayContaining(['--options', 'runtime', '--timestamp', '--identifier', 'org.pwsync.agent', path.join(ROOT, 'packaging/macos/agent.entitlements.plist')]));
+    const [pkgbuild] = find(commands, 'pkgbuild');
+    expect(pkgbuild!.slice(pkgbuild!.indexOf('--identifier'), pkgbuild!.indexOf('--identifier') + 2)).toEqual(['--identifier', 'org.pwsync.pkg']);
+    expect(pkgbuild).toEqual(expect.arrayContaining(['--ownership', 'recommended', '--install-location', '/', '--component-plist']));
+    const [productbuild] = find(commands, 'productbuild');
+    expect(productbuild).toEqual(expect.arrayContaining(['--sign', 'Developer ID Installer', '--timestamp']));
+    const [notarize] = find(commands, 'xcrun', 'notarytool', 'submit');
+    expect(notarize).toEqual(expect.arrayContaining(['--apple-id', 'release@example.com', '--team-id', 'TEAM123456', '--password', '$APPLE_APP_SPECIFIC_PASSWORD', '--wait']));
+    expect(find(commands, 'xcrun', 'stapler', 'staple')).toHaveLength(1);
+    expect(commands.at(-1)).toEqual(['security', 'delete-keychain', expect.stringMatching(/signing\.keychain-db$/)]);
+  });
+
+  it('without them (a fork\'s pull request): the agent signed ad hoc with the hardened runtime, the package unsigned and not notarized', async () => {
+    const commands = await dryRun({});
+    expect(find(commands, 'security')).toEqual([]);
+    expect(find(commands, 'codesign', '--force')[0]!.slice(2, 4)).toEqual(['--sign', '-']);
+    expect(find(commands, 'productbuild')[0]).not.toContain('--sign');
+    expect(find(commands, 'xcrun')).toEqual([]);
+  });
+});
+
 interface Installed {
   mac: MacRoot;
   install(): Promise<{ pre: Awaited<ReturnType<MacRoot['run']>>; post: Awaited<ReturnType<MacRoot['run']>>; calls: string[] }>;
