@@ -19,6 +19,7 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { isProfileBookkeeping, MANAGED_PREFERENCES, managedPreferenceFiles, readPropertyList } from '@pwsync/node-kit/property-list';
 import { AgentConfig, type AgentSettings, type SettingProblem, settingsFrom } from './agent-config';
+import { loadConfigFile } from './config-file';
 
 export const AGENT_DOMAIN = 'org.pwsync.agent';
 
@@ -159,4 +160,15 @@ export async function applyManagedConfig(file: AgentSettings, options: ManagedRe
   const read = await readManagedConfig(options);
   if (read.problem) return { settings: file, fromProfile: {}, problems: [{ source: read.source, field: '', problem: read.problem }] };
   return withProfile(file, read.profile, read.source);
+}
+
+/**
+ * The agent's settings as `serve` should read them: the file (refusing the start when it
+ * is bad, config-file.ts), and on macOS the computer profile's over it. Each problem the
+ * profile has is the caller's to log (ProfileProblem: field and file, never the value).
+ */
+export async function loadAgentSettings(file: string, options: ManagedReadOptions & { platform?: NodeJS.Platform } = {}): Promise<ManagedSettings> {
+  const settings = await loadConfigFile(file, { owners: options.owners });
+  if ((options.platform ?? process.platform) !== 'darwin') return { settings, fromProfile: {}, problems: [] };
+  return applyManagedConfig(settings, options);
 }

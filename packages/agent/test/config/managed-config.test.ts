@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, ROOT } from '@pwsync/testing/processes';
 import { type AgentSettings, settingsFrom } from '../../src/config/agent-config';
 import { AGENT_MANIFEST_REVISION, agentJamfSchema, agentKeys, agentKeysFingerprint, agentProfileManifest, SETTING_TEXT } from '../../src/config/agent-manifests';
-import { AGENT_DOMAIN, applyManagedConfig, managedConfigFile, profileFields, withProfile } from '../../src/config/managed-config';
+import { AGENT_DOMAIN, applyManagedConfig, loadAgentSettings, managedConfigFile, profileFields, withProfile } from '../../src/config/managed-config';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -143,6 +143,18 @@ describe('the computer profile as the MDM client writes it', () => {
     expect(damaged).toMatchObject({ settings: macFile(), problems: [{ field: '', problem: expect.stringContaining('is not a property list') }] });
     const writable = await applyManagedConfig(macFile(), { root: await managedRoot(build({ logLevel: 'debug' }), 0o666), owners });
     expect(writable).toMatchObject({ settings: macFile(), problems: [{ problem: expect.stringContaining('not believed') }] });
+  });
+
+  it('loadAgentSettings: the file, then on macOS the profile over it; elsewhere the profile is never read', async () => {
+    const root = await managedRoot(build({ directory: { url: 'https://pwsync.example.com' }, logLevel: 'loud' }));
+    const file = path.join(root, 'agent.json');
+    await fs.writeFile(file, read('packaging/macos/agent.json'), { mode: 0o644 });
+    const mac = await loadAgentSettings(file, { root, owners, platform: 'darwin' });
+    expect(mac.settings.directory.url).toBe('https://pwsync.example.com');
+    expect(mac.settings.logLevel).toBe('info');
+    expect(mac.problems).toEqual([{ source: path.join(root, 'org.pwsync.agent.plist'), field: 'logLevel', problem: expect.stringMatching(/^must be one of/) }]);
+    const linux = await loadAgentSettings(file, { root, owners, platform: 'linux' });
+    expect(linux).toEqual({ settings: macFile(), fromProfile: {}, problems: [] });
   });
 
   it.skipIf(!isRoot)("one that is not root's is not believed", async () => {
