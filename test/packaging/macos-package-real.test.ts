@@ -17,10 +17,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'plist';
+import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '@pwsync/testing/processes';
 
+const { parse } = createRequire(import.meta.url)('plist') as { parse(xml: string): unknown };
 const PKG = process.env.PWSYNC_MAC_PKG ?? '';
 const enabled = process.platform === 'darwin' && PKG !== '';
 const signed = process.env.PWSYNC_MAC_SIGNED === '1';

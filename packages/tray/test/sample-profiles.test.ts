@@ -37,7 +37,11 @@ describe('the sample profiles', () => {
   it('are the four docs/deployment.md and docs/install.md describe', () => {
     expect(files.sort()).toEqual(['pwsync-agent-settings.mobileconfig', 'pwsync-managed-login-items.mobileconfig', 'pwsync-notifications.mobileconfig', 'pwsync-policy.mobileconfig']);
     const docs = readFileSync(path.join(ROOT, 'docs/deployment.md'), 'utf8');
-    for (const name of files) expect(docs, name).toContain(`profiles/samples/${name}`);
+    const install = readFileSync(path.join(ROOT, 'docs/install.md'), 'utf8');
+    for (const name of files) {
+      expect(docs, name).toContain(`profiles/samples/${name}`);
+      expect(install, name).toContain(`profiles/samples/${name}`);
+    }
     expect(docs).toContain(TEAM_ID_PLACEHOLDER);
   });
 
