@@ -198,6 +198,17 @@ describe('pwsync doctor', () => {
     expect(text).not.toContain('note:');
   });
 
+  it("on a Mac, a missing or silent agent's next step is the package's: the audit, its log, launchctl kickstart", async () => {
+    let out = '';
+    const write = (text: string) => (out += text);
+    expect(await runDoctor(['--socket', path.join(env.XDG_RUNTIME_DIR, 'none.sock')], { write, env, appVersion: '9.9.9', platform: 'darwin' })).toBe(3);
+    expect(out).toContain('Next step:  The pwsync agent is not running for this user. An administrator runs sudo /usr/local/libexec/pwsync/audit and reads /Library/Logs/pwsync/pwsync-agent.log');
+    out = '';
+    const silent = await silentSocket();
+    expect(await runDoctor(['--socket', silent], { write, env, appVersion: '9.9.9', platform: 'darwin' })).toBe(5);
+    expect(out).toContain('sudo launchctl kickstart -k system/org.pwsync.agent');
+  });
+
   it('shows no Mac section for an agent whose backend reports none', async () => {
     const h = await harness();
     const { out } = await doctor('--socket', h.socketPath, '--demo');

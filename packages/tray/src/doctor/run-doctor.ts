@@ -169,6 +169,16 @@ const NEXT_STEPS: Record<Verdict, string | null> = {
   versionMismatch: 'The app and the agent speak different protocol versions. Update both to the same release.',
 };
 
+/** On a Mac the agent is a LaunchDaemon from the pwsync package (docs/install.md, macOS; docs/support-guide.md). */
+const MAC_NEXT_STEPS: Record<Verdict, string | null> = {
+  healthy: null,
+  socketMissing:
+    'The pwsync agent is not running for this user. An administrator runs sudo /usr/local/libexec/pwsync/audit and reads /Library/Logs/pwsync/pwsync-agent.log; if it stays, reinstall the pwsync package.',
+  socketUntrusted: 'The socket is not set up the way the agent sets it up, so the app will not send a password to it. Reinstall the pwsync package, or (for a demo agent) run with --demo.',
+  agentUnreachable: 'The socket is there but the agent does not answer. An administrator restarts it with sudo launchctl kickstart -k system/org.pwsync.agent, or restart the Mac.',
+  versionMismatch: NEXT_STEPS.versionMismatch,
+};
+
 /** The demo has no service, package or restart to offer: npm start is what starts its agent. */
 const DEMO_NEXT_STEPS: Record<Verdict, string | null> = {
   healthy: null,
@@ -220,7 +230,7 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
       agent: findings.demo ? "none: the demo's agent keeps no log file" : "the agent service's own log (docs/deployment.md, Logs)",
     },
     supportCode: findings.supportCode,
-    nextStep: (findings.demo ? DEMO_NEXT_STEPS : NEXT_STEPS)[probe.verdict],
+    nextStep: (findings.demo ? DEMO_NEXT_STEPS : platform === 'darwin' ? MAC_NEXT_STEPS : NEXT_STEPS)[probe.verdict],
   };
 }
 
