@@ -9,7 +9,8 @@
  * its signature and notarization (Gatekeeper accepts it); the agent is one signed
  * single executable for both architectures, with the hardened runtime and exactly the
  * entitlements of packaging/macos/agent.entitlements.plist, and it starts and runs its
- * JavaScript that way; every property list passes plutil; and Installer installs it
+ * JavaScript that way; every property list passes plutil; the agent's folders pass
+ * its own safety checks against the Mac's real /var, /Library and /etc; and Installer installs it
  * (preinstall, payload, postinstall: launchd has the agent's job), then the uninstaller
  * stops, removes and forgets all of it.
  */
@@ -19,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ensureSafeFolder } from '@pwsync/agent/folder-safety';
 import { ROOT } from '@pwsync/testing/processes';
 
 const { parse } = createRequire(import.meta.url)('plist') as { parse(xml: string): unknown };
@@ -97,6 +99,25 @@ describe.skipIf(!enabled)('the macOS package as built', () => {
     expect(assessed.status, assessed.stderr).toBe(0);
     expect(assessed.stderr).toMatch(/source=Notarized Developer ID/);
     expect(spawnSync('xcrun', ['stapler', 'validate', PKG]).status).toBe(0);
+  });
+
+  it.skipIf(!asRoot)("the agent's folders on a Mac (its state, its sockets, its settings' folder) pass the agent's own safety checks", async () => {
+    // Every folder above each must be root's and writable by root alone (or sticky): what the
+    // agent checks before it trusts a folder, against this Mac's real /var, /Library and /etc.
+    const settings = JSON.parse(readFileSync(path.join(ROOT, 'packaging/macos/agent.json'), 'utf8')) as { folders: { state: string; sockets: string } };
+    const made: string[] = [];
+    try {
+      for (const [folder, purpose, mode] of [
+        [settings.folders.state, 'state folder', 0o700],
+        [settings.folders.sockets, 'socket folder', 0o755],
+        ['/etc/pwsync', 'configuration folder', 0o755],
+      ] as const) {
+        if (!existsSync(folder)) made.push(folder);
+        await ensureSafeFolder(folder, { purpose, owners: [0], createMode: mode });
+      }
+    } finally {
+      for (const folder of made.reverse()) rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!asRoot)('installs with Installer (launchd then has the agent\'s job), and the uninstaller removes and forgets all of it', () => {
