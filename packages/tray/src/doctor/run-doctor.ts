@@ -16,7 +16,7 @@ import { appLogFile } from '../core/log-paths';
 import { isoTime, systemClock, type Clock } from '@pwsync/node-kit/clock';
 import { silentLogger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
-import { policyLines } from '../core/diagnostics';
+import { macFacts, policyLines } from '../core/diagnostics';
 import { demoPolicy, loadPolicy, loadSystemPolicy, policySources } from '../core/policy-loader';
 import { redactText, redactValue } from '@pwsync/node-kit/redact';
 import { existingFile, latestSupportCode, type LoggedSupportCode } from './app-log';
@@ -295,40 +295,8 @@ function supportLine(report: DoctorReport): string {
   return 'no code yet: there is no app log to read it from';
 }
 
-const unknown = 'not known';
-
-/** The Mac's findings in support's words (docs/support-guide.md, "A Mac account without a SecureToken"). */
+/** The Mac's findings as the doctor prints them: the words are the diagnostics report's (core/diagnostics.ts). */
 export function macLines(mac: MacDiagnostics): string[] {
-  const account = mac.accountKind === null ? unknown : mac.accountKind === 'local' ? 'local' : 'Active Directory mobile account (pwsync leaves it alone)';
-  const fileVault =
-    mac.fileVault === null
-      ? unknown
-      : mac.fileVault === 'off'
-        ? 'off'
-        : `on, ${mac.fileVaultUser === null ? 'not known whether it unlocks for this person' : mac.fileVaultUser ? 'unlocks for this person' : 'does not unlock for this person'}`;
-  const sso = mac.platformSSO;
-  const device = sso.device === null ? `device ${unknown}` : sso.device === 'none' ? 'device not set up' : sso.device === 'registered' ? 'device registered' : 'device not registered';
-  const user = sso.user === null ? `user ${unknown}` : sso.user === 'present' ? 'manages this person (pwsync leaves the account alone)' : 'not for this person';
-  const token = mac.bootstrapToken;
-  // Worded so no "token: value" pair appears, which the redaction would take for a secret.
-  const bootstrap =
-    token.supportedOnServer === null && token.escrowedToServer === null
-      ? unknown
-      : token.escrowedToServer
-        ? 'its token is escrowed to the MDM'
-        : token.supportedOnServer === false
-          ? 'the MDM does not support a bootstrap token'
-          : 'its token is not escrowed to the MDM (the MDM supports it)';
-  const lines = [
-    'Mac:',
-    `  account:          ${account}`,
-    `  SecureToken:      ${yesNo(mac.secureToken).replace('not checked', unknown)}`,
-    `  FileVault:        ${fileVault}`,
-    `  Platform SSO:     ${device}, ${user}${sso.loginType ? ` (${sso.loginType})` : ''}`,
-    `  bootstrap:        ${bootstrap}`,
-  ];
-  if (mac.secureToken === false && mac.fileVault === 'on') {
-    lines.push("  note:             no SecureToken, so this person cannot unlock FileVault at start-up (support guide: \"A Mac account without a SecureToken\")");
-  }
-  return lines;
+  const { facts, note } = macFacts(mac);
+  return ['Mac:', ...facts.map(([label, value]) => `  ${`${label}:`.padEnd(18)}${value}`), ...(note ? [`  ${'note:'.padEnd(18)}${note}`] : [])];
 }
