@@ -235,7 +235,8 @@ function buildAgent(work, nodes, signing) {
   if (!dryRun && !existsSync(bundle)) fail('packages/agent/dist/cli.cjs is missing: run npm run build');
   const config = path.join(work, 'sea-config.json');
   const blob = path.join(work, 'sea-prep.blob');
-  writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, useSnapshot: false }));
+  // No code cache and no snapshot (their defaults): the blob then holds only the bundle's source.
+  writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }));
   const slices = nodes.map((node, i) => {
     const slice = path.join(work, `pwsync-agent-${i}`);
     // Each Node writes its own blob: a blob belongs to the Node version that made it.

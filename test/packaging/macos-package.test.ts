@@ -9,16 +9,17 @@
  * What only a Mac proves (pkgbuild, productbuild, the signatures, notarization, a real
  * install and launchd) is test/packaging/macos-package-real.test.ts on the macOS workflow.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, lstatSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_SOCKET_DIR } from '@pwsync/agent-protocol';
+import { PROTOCOL_VERSION, SYSTEM_SOCKET_DIR } from '@pwsync/agent-protocol';
 import { settingsFrom } from '@pwsync/agent/config/agent-config';
 import { startHarness } from '@pwsync/testing/agent-harness';
-import { makeTempDir, ROOT } from '@pwsync/testing/processes';
+import { BUILT, makeTempDir, ROOT } from '@pwsync/testing/processes';
+import { connectRaw, responseTo } from '@pwsync/testing/raw-socket';
 import { runDoctor } from '@pwsync/tray/doctor/run-doctor';
 import { loginwindows, type MacRoot, makeMacRoot } from './mac-root';
 
@@ -227,6 +228,42 @@ describe('the package build on a Mac, as it would run (--dry-run prints each com
     expect(find(commands, 'productbuild')[0]).not.toContain('--sign');
     expect(find(commands, 'xcrun')).toEqual([]);
   });
+});
+
+// On a Mac the same needs the signature removed and made again (the build does that; the
+// package's own test there runs the signed one): here, on Linux, the injection alone.
+describe.skipIf(process.platform === 'darwin')("the agent as a Node single executable, made as the Mac's build makes it (without the signature)", () => {
+  it('runs from one file: its usage, and then it serves its socket and answers the handshake', async () => {
+    const dir = makeTempDir('pwsea-');
+    cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const config = path.join(dir, 'sea-config.json');
+    await fs.writeFile(config, JSON.stringify({ main: BUILT.agent, output: path.join(dir, 'blob'), disableExperimentalSEAWarning: true }));
+    await run(process.execPath, ['--experimental-sea-config', config]);
+    const agent = path.join(dir, 'pwsync-agent');
+    await fs.copyFile(process.execPath, agent);
+    await run(path.join(ROOT, 'node_modules/.bin/postject'), [agent, 'NODE_SEA_BLOB', path.join(dir, 'blob'), '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2']);
+    const { stdout } = await run(agent, ['--help']);
+    expect(stdout).toMatch(/^Usage: pwsync-agent /);
+
+    const socketPath = path.join(dir, 'agent.sock');
+    const child = spawn(agent, ['--backend', 'sandbox', '--socket', socketPath, '--state-dir', path.join(dir, 'state')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(async () => void child.kill('SIGKILL'));
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const deadline = Date.now() + 15_000;
+    while (!output.includes('"msg":"listening"')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the single executable did not listen: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const client = await connectRaw(socketPath);
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: PROTOCOL_VERSION, client: { name: 'test', version: '0' } } });
+    expect((await responseTo(client, 1)).result).toMatchObject({ protocolVersion: PROTOCOL_VERSION, backend: 'sandbox' });
+    client.socket.destroy();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
 });
 
 interface Installed {
