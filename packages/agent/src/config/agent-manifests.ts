@@ -103,7 +103,8 @@ function manifestKey(key: AgentKey): PlistDict {
   if (key.schema.maximum !== undefined) subkey.pfm_range_max = key.schema.maximum;
   if (key.schema.pattern) subkey.pfm_format = key.schema.pattern;
   if (type === 'array') subkey.pfm_subkeys = [{ pfm_name: 'Account', pfm_title: 'Local account name', pfm_type: 'string' }];
-  if (key.field === 'people.map') subkey.pfm_subkeys = [{ pfm_name: '{{key}}', pfm_title: 'Directory userName', pfm_type: 'string' }];
+  // people.map's keys are the administrator's (local account names): the manifest format
+  // has no way to say "any key", so the editor shows it as a dictionary to fill in.
   return subkey;
 }
 
