@@ -77,9 +77,10 @@ export const ALLOWED = {
   'directory-tests': ['directory', 'testing', ...SHARED],
   'demo-tests': ['demo', 'testing', 'tray-core', 'tray-contract', ...SHARED],
   'shared-tests': ['testing', ...SHARED],
-  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tools', ...SHARED],
-  // The tools generate docs from the code's own schemas: the protocol's, and the tray policy's (npm run profiles).
-  tools: ['agent-protocol', 'tray-core'],
+  // tray-doctor: the macOS audit script's test reads what the real `pwsync doctor --json` prints.
+  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tray-doctor', 'tools', ...SHARED],
+  // The tools generate docs from the code's own schemas: the protocol's, the tray policy's and the agent's settings' (npm run profiles).
+  tools: ['agent-protocol', 'tray-core', 'agent'],
 };
 
 const noElectron = { name: 'electron', message: 'Only the tray app\'s shell (packages/tray/src/main, src/preload) imports electron: this code is plain TypeScript.' };

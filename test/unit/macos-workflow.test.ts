@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FILE = path.join(ROOT, '.github/workflows/macos.yml');
-const SECRETS = ['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID'];
+const SECRETS = ['CSC_LINK', 'CSC_KEY_PASSWORD', 'CSC_INSTALLER_LINK', 'CSC_INSTALLER_KEY_PASSWORD', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID'];
 
 interface Step {
   name?: string;
@@ -71,6 +71,24 @@ describe('the macOS workflow', () => {
     expect(check?.run).toMatch(/if \[ -n "\$CSC_LINK" \]; then export PWSYNC_MAC_SIGNED=1; fi/);
     expect(check?.run).toMatch(/\[ -n "\$APPLE_ID" \]; then export PWSYNC_MAC_NOTARIZED=1; fi/);
     expect(existsSync(path.join(ROOT, 'packages/tray/test/macos-app.test.ts'))).toBe(true);
+  });
+
+  it('builds the installer package with the Node of both architectures around the app it built, then checks it on the Mac as root', () => {
+    const all = steps('app');
+    const at = (pattern: RegExp) => all.findIndex((step) => step.run !== undefined && pattern.test(step.run));
+    const build = all[at(/package-macos\.mjs build\b/)]!;
+    expect(build.run).toContain('--app packages/tray/dist/release/mac-universal/pwsync.app');
+    expect(build.run).toContain('--node "$(command -v node)" --node "$PWSYNC_NODE_X64"');
+    expect(at(/package-macos\.mjs build\b/)).toBeGreaterThan(at(/electron-builder --mac\b/));
+    const intel = all.find((step) => step.uses?.startsWith('actions/setup-node@') && step.with?.architecture === 'x64');
+    expect(intel).toBeDefined();
+    expect(all.findIndex((step) => step === intel)).toBeLessThan(all.findIndex((step) => step.uses?.startsWith('actions/setup-node@') && step.with?.architecture === undefined));
+    const check = all[at(/macos-package-real\.test\.ts/)]!;
+    expect(check.run).toMatch(/sudo env "PATH=\$PATH" PWSYNC_MAC_PKG=/);
+    expect(check.run).toMatch(/if \[ -n "\$CSC_INSTALLER_LINK" \]; then export PWSYNC_MAC_SIGNED=1; fi/);
+    expect(at(/macos-package-real\.test\.ts/)).toBeGreaterThan(at(/package-macos\.mjs build\b/));
+    expect(existsSync(path.join(ROOT, 'test/packaging/macos-package-real.test.ts'))).toBe(true);
+    expect(all.at(-1)?.with?.path).toContain('dist/*.pkg');
   });
 
   it("runs the darwin backend's real-Mac tests as root, then makes sure no test account is left", () => {

@@ -147,6 +147,36 @@ export const CheckInResult = z.object({
   pendingChange: PendingChange.nullable(),
 });
 
+/** Null wherever the agent could not find out (a tool that failed, timed out or said something unknown). */
+const Known = <T extends z.ZodType>(schema: T) => schema.nullable();
+
+/**
+ * What a Mac's password depends on, as the darwin backend finds it for support (read
+ * only; never a secret or a tool's raw output). Since protocol 1.3.
+ */
+export const MacDiagnostics = z.object({
+  /** local, or an Active Directory mobile account (which pwsync refuses). */
+  accountKind: Known(z.enum(['local', 'mobile'])),
+  /** `sysadminctl -secureTokenStatus USER`. */
+  secureToken: Known(z.boolean()),
+  /** `fdesetup isactive`. */
+  fileVault: Known(z.enum(['on', 'off'])),
+  /** Whether `fdesetup list` names the person (asked only when FileVault is on). */
+  fileVaultUser: Known(z.boolean()),
+  /** `app-sso platform -s`, run as the person: the device's registration and whether it holds a User Configuration. */
+  platformSSO: z.object({
+    device: Known(z.enum(['none', 'registered', 'notRegistered'])),
+    user: Known(z.enum(['none', 'present'])),
+    loginType: Known(z.string().max(60)),
+  }),
+  /** `profiles status -type bootstraptoken`. */
+  bootstrapToken: z.object({
+    supportedOnServer: Known(z.boolean()),
+    escrowedToServer: Known(z.boolean()),
+  }),
+});
+export type MacDiagnostics = z.infer<typeof MacDiagnostics>;
+
 export const Diagnostics = z.object({
   agent: Software,
   protocolVersion: z.string(),
@@ -164,6 +194,8 @@ export const Diagnostics = z.object({
   history: z.array(SyncResult).max(50),
   attempts: AgentStatus.shape.attempts,
   policy: AgentStatus.shape.policy,
+  /** With the darwin backend: the account, SecureToken, FileVault, Platform SSO and the bootstrap token. Since protocol 1.3. */
+  mac: MacDiagnostics.optional(),
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;
 

@@ -2,9 +2,10 @@
  * The protocol this build speaks. Minor versions add optional fields and methods only
  * (1.1: a failed sync's failureReason, in SyncResult and in stepFailed's data; 1.2: the
  * person's userName at the identity provider in the directory state, and notAllowed's
- * failureReason).
+ * failureReason; 1.3: a Mac's account, SecureToken, FileVault, Platform SSO and
+ * bootstrap token in the diagnostics, as `mac`).
  */
-export const PROTOCOL_VERSION = '1.2';
+export const PROTOCOL_VERSION = '1.3';
 
 export interface ParsedVersion {
   major: number;

@@ -120,7 +120,8 @@ export class AgentService extends EventEmitter<AgentEvents> {
     };
   }
 
-  diagnostics(): Diagnostics {
+  /** For support: the agent's own state, and what its backend finds out about the account (macOS: `mac`). */
+  async diagnostics(): Promise<Diagnostics> {
     const cutShort = this.journal.started.find((s) => !this.journal.done.includes(s)) ?? null;
     const { directory, pendingChange, attempts, policy } = this.status();
     return {
@@ -136,6 +137,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
       history: this.history.slice(0, 50),
       attempts,
       policy,
+      ...(await this.backend.diagnostics?.(this.user)),
     };
   }
 

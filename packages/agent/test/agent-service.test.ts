@@ -75,6 +75,6 @@ describe('the agent service on its clock', () => {
     const clock = new FakeClock();
     const { service } = await serviceOn(clock);
     clock.advance(90_500);
-    expect(service.diagnostics().uptimeSeconds).toBe(90);
+    expect((await service.diagnostics()).uptimeSeconds).toBe(90);
   });
 });

@@ -51,6 +51,24 @@ describe('agent methods and errors', () => {
     expect(text).not.toContain(NEXT);
   });
 
+  it("diagnostics carry the backend's own findings (the darwin backend's mac) as it reports them", async () => {
+    const mac = {
+      accountKind: 'local',
+      secureToken: true,
+      fileVault: 'on',
+      fileVaultUser: true,
+      platformSSO: { device: 'none', user: 'none', loginType: null },
+      bootstrapToken: { supportedOnServer: true, escrowedToServer: true },
+    } as const;
+    harness = await startHarness({ previous: PREVIOUS, next: NEXT }, undefined, { backendDiagnostics: { mac } });
+    const client = await connectRaw(harness.socketPath);
+    client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '1.3', client: { name: 'test', version: '0' } } });
+    await responseTo(client, 1);
+    client.send({ jsonrpc: '2.0', id: 2, method: 'diagnostics', params: {} });
+    expect((await responseTo(client, 2)).result).toMatchObject({ backend: 'sandbox', mac });
+    client.socket.destroy();
+  });
+
   it('a newer change supersedes an older one; confirming the old one says which replaced it', async () => {
     const { h, call } = await start();
     const newer = { id: newChangeId(), createdAt: new Date().toISOString(), provider: 'Okta', mode: 'confirm' as const };

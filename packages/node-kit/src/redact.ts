@@ -29,13 +29,24 @@ export function redactText(text: string): string {
   return text.replace(SECRET_PAIR, (_match, key: string, separator: string) => `${key}${separator}${REDACTED}`);
 }
 
+/**
+ * Nothing but yes/no answers (and nulls), however nested: no secret fits in one, so a
+ * field of a secret's name holding only these is a fact about the secret and is kept
+ * (a Mac's `secureToken: false`, its `bootstrapToken: { escrowedToServer: true }`).
+ */
+function onlyFlags(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'boolean') return true;
+  if (depth > 2 || typeof value !== 'object' || Array.isArray(value)) return false;
+  return Object.values(value).every((item) => onlyFlags(item, depth + 1));
+}
+
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 8) return REDACTED;
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = isSecretKey(key) ? REDACTED : redactValue(item, depth + 1);
+    for (const [key, item] of Object.entries(value)) out[key] = isSecretKey(key) && !onlyFlags(item) ? REDACTED : redactValue(item, depth + 1);
     return out;
   }
   return value;

@@ -56,6 +56,25 @@ describe('redaction', () => {
     expect(out).toMatchObject({ pw: REDACTED, authorization: REDACTED, params: REDACTED, hashes: REDACTED, pbkdf2Iterations: 1000, hashesStored: true, paramsValid: true });
   });
 
+  it('keeps a secret-named field that holds only yes/no answers (a Mac\'s SecureToken and bootstrap token facts), and drops it once it holds anything else', () => {
+    const out = redactValue({
+      secureToken: false,
+      bootstrapToken: { supportedOnServer: true, escrowedToServer: null },
+      deviceToken: SECRET,
+      token: { escrowed: true, value: SECRET },
+      passwordSet: [true],
+      apiKey: 12345,
+    });
+    expect(out).toEqual({
+      secureToken: false,
+      bootstrapToken: { supportedOnServer: true, escrowedToServer: null },
+      deviceToken: REDACTED,
+      token: REDACTED,
+      passwordSet: REDACTED,
+      apiKey: REDACTED,
+    });
+  });
+
   it('gives up on absurdly deep values rather than recursing forever', () => {
     let deep: Record<string, unknown> = { leaf: SECRET };
     for (let i = 0; i < 20; i += 1) deep = { next: deep };

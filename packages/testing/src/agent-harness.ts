@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { AgentService, type AgentPolicy } from '@pwsync/agent/agent-service';
+import type { BackendDiagnostics, PlatformBackend } from '@pwsync/agent/backends/backend';
 import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
 import { hashesFor, newChangeId } from '@pwsync/agent/demo-seed';
 import { createLogger } from '@pwsync/node-kit/logger';
@@ -30,7 +31,12 @@ export interface Harness {
   newerChange(next: string): Promise<PendingChange>;
 }
 
-export async function startHarness(passwords: { previous: string; next: string }, policy?: AgentPolicy): Promise<Harness> {
+export interface HarnessOptions {
+  /** What the backend reports for support (the darwin backend's `mac`, say), answered by the sandbox backend here. */
+  backendDiagnostics?: BackendDiagnostics;
+}
+
+export async function startHarness(passwords: { previous: string; next: string }, policy?: AgentPolicy, options: HarnessOptions = {}): Promise<Harness> {
   const dir = makeTempDir();
   const socketPath = path.join(dir, 'agent.sock');
   const stateDir = path.join(dir, 'state');
@@ -44,7 +50,10 @@ export async function startHarness(passwords: { previous: string; next: string }
   });
   const logger = createLogger({ name: 'pwsync-agent', level: 'debug', destination });
   const make = async () => {
-    const service = new AgentService({ stateDir, user: USER, backend: new SandboxBackend(stateDir), logger, version: '0.1.0', policy });
+    const sandbox = new SandboxBackend(stateDir);
+    const facts = options.backendDiagnostics;
+    const backend: PlatformBackend = facts ? Object.assign(sandbox, { diagnostics: () => Promise.resolve(facts) }) : sandbox;
+    const service = new AgentService({ stateDir, user: USER, backend, logger, version: '0.1.0', policy });
     await service.load();
     const server = new AgentServer({ socketPath, service, logger, demo: true });
     await server.listen();

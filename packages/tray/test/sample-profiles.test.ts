@@ -34,10 +34,14 @@ const profile = (name: string) => profiles.get(name)!;
 const payload = (name: string, type: string) => profile(name).PayloadContent.find((content) => content.PayloadType === type)!;
 
 describe('the sample profiles', () => {
-  it('are the three docs/deployment.md describes', () => {
-    expect(files.sort()).toEqual(['pwsync-managed-login-items.mobileconfig', 'pwsync-notifications.mobileconfig', 'pwsync-policy.mobileconfig']);
+  it('are the four docs/deployment.md and docs/install.md describe', () => {
+    expect(files.sort()).toEqual(['pwsync-agent-settings.mobileconfig', 'pwsync-managed-login-items.mobileconfig', 'pwsync-notifications.mobileconfig', 'pwsync-policy.mobileconfig']);
     const docs = readFileSync(path.join(ROOT, 'docs/deployment.md'), 'utf8');
-    for (const name of files) expect(docs, name).toContain(`profiles/samples/${name}`);
+    const install = readFileSync(path.join(ROOT, 'docs/install.md'), 'utf8');
+    for (const name of files) {
+      expect(docs, name).toContain(`profiles/samples/${name}`);
+      expect(install, name).toContain(`profiles/samples/${name}`);
+    }
     expect(docs).toContain(TEAM_ID_PLACEHOLDER);
   });
 

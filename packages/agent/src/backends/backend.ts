@@ -3,7 +3,7 @@
  * engine journals; each probe lets the engine find out, after a crash, whether a
  * step it had started really happened, instead of guessing.
  */
-import type { BackendName, Platform } from '@pwsync/agent-protocol';
+import type { BackendName, Diagnostics, Platform } from '@pwsync/agent-protocol';
 
 export interface PlatformBackend {
   readonly name: BackendName;
@@ -40,12 +40,13 @@ export interface PlatformBackend {
    * Facts for support about what this computer's password depends on (macOS: the
    * account's kind, SecureToken, FileVault, the bootstrap token). Never holds a secret
    * or a tool's raw output; a check that cannot run answers null, so this never throws.
+   * What it answers goes into the protocol's diagnostics as it is.
    */
   diagnostics?(user: string): Promise<BackendDiagnostics>;
 }
 
-/** JSON-safe facts, one level of grouping: what a diagnostics report can carry as it is. */
-export type BackendDiagnostics = Record<string, string | number | boolean | null | Record<string, string | number | boolean | null>>;
+/** The part of the protocol's diagnostics a backend fills in: its own key (`mac` for darwin). */
+export type BackendDiagnostics = Pick<Diagnostics, 'mac'>;
 
 /** A step failed in a way the person or support can act on. The message never holds a secret. */
 export class StepError extends Error {

@@ -275,16 +275,18 @@ export class DarwinBackend implements PlatformBackend {
       return result.exitCode === 0 ? parseBootstrapToken(`${result.stdout}\n${result.stderr}`) : null;
     });
     return {
-      accountKind: record ? (record.mobile ? 'mobile' : 'local') : null,
-      secureToken: token === null || token === 'unknown' ? null : token === 'enabled',
-      fileVault,
-      fileVaultUser: listed,
-      platformSSO: {
-        device: sso && sso !== 'unavailable' ? sso.device : null,
-        user: sso && sso !== 'unavailable' ? sso.user : null,
-        loginType: sso && sso !== 'unavailable' ? sso.loginType : null,
+      mac: {
+        accountKind: record ? (record.mobile ? 'mobile' : 'local') : null,
+        secureToken: token === null || token === 'unknown' ? null : token === 'enabled',
+        fileVault,
+        fileVaultUser: listed,
+        platformSSO: {
+          device: sso && sso !== 'unavailable' ? sso.device : null,
+          user: sso && sso !== 'unavailable' ? sso.user : null,
+          loginType: sso && sso !== 'unavailable' ? sso.loginType : null,
+        },
+        bootstrapToken: { supportedOnServer: bootstrap?.supportedOnServer ?? null, escrowedToServer: bootstrap?.escrowedToServer ?? null },
       },
-      bootstrapToken: { supportedOnServer: bootstrap?.supportedOnServer ?? null, escrowedToServer: bootstrap?.escrowedToServer ?? null },
     };
   }
 

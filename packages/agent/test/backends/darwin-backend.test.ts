@@ -24,7 +24,7 @@ import {
 } from '../../src/backends/darwin';
 import { ACCOUNT_SCRIPT, RESET_KEYCHAIN_SCRIPT } from '../../src/backends/darwin-scripts';
 import { type RecordedCall, RecordingRunner } from '../../src/backends/recording-runner';
-import { ErrorCode, type StepState, type SyncStep } from '@pwsync/agent-protocol';
+import { ErrorCode, MacDiagnostics, type StepState, type SyncStep } from '@pwsync/agent-protocol';
 import { SyncEngine } from '../../src/sync-engine';
 import { systemClock } from '@pwsync/node-kit/clock';
 import { type StoredChange, UserState } from '../../src/user-state';
@@ -496,14 +496,19 @@ describe('the macOS backend\'s diagnostics', () => {
     const mac = new FakeMac().withoutSecureToken();
     mac.appSso = { exitCode: 0, stdout: APP_SSO_DEVICE_ONLY };
     const { runner, backend } = backendFor(mac);
-    expect(await backend.diagnostics(USER)).toEqual({
-      accountKind: 'local',
-      secureToken: false,
-      fileVault: 'on',
-      fileVaultUser: false,
-      platformSSO: { device: 'registered', user: 'none', loginType: 'POLoginTypePassword (1)' },
-      bootstrapToken: { supportedOnServer: true, escrowedToServer: false },
+    const facts = await backend.diagnostics(USER);
+    expect(facts).toEqual({
+      mac: {
+        accountKind: 'local',
+        secureToken: false,
+        fileVault: 'on',
+        fileVaultUser: false,
+        platformSSO: { device: 'registered', user: 'none', loginType: 'POLoginTypePassword (1)' },
+        bootstrapToken: { supportedOnServer: true, escrowedToServer: false },
+      },
     });
+    // As the protocol carries it: the schema the tray app reads with keeps every field.
+    expect(MacDiagnostics.parse(facts.mac)).toEqual(facts.mac);
     expect(runner.calls.map((c) => [label(c), c.program === OSASCRIPT || c.program === LAUNCHCTL ? '' : [c.program, ...c.args].join(' ')])).toEqual([
       ['od:info', ''],
       ['app-sso', ''],
@@ -522,11 +527,11 @@ describe('the macOS backend\'s diagnostics', () => {
     mac.bootstrap = { exitCode: 1, stderr: 'profiles: error' };
     mac.appSso = { exitCode: null, timedOut: true };
     mac.fileVault = false;
-    const facts = await backendFor(mac).backend.diagnostics(USER);
+    const facts = (await backendFor(mac).backend.diagnostics(USER)).mac!;
     expect(facts).toMatchObject({ accountKind: 'mobile', secureToken: true, fileVault: 'off', fileVaultUser: null });
     expect(facts.platformSSO).toEqual({ device: null, user: null, loginType: null });
     expect(facts.bootstrapToken).toEqual({ supportedOnServer: null, escrowedToServer: null });
     const broken = new DarwinBackend(new RecordingRunner(() => ({ exitCode: 2, stderr: 'no' })));
-    expect(await broken.diagnostics(USER)).toMatchObject({ accountKind: null, secureToken: null, fileVault: null });
+    expect((await broken.diagnostics(USER)).mac).toMatchObject({ accountKind: null, secureToken: null, fileVault: null });
   });
 });

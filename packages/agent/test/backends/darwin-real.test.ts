@@ -73,7 +73,7 @@ describe.skipIf(!enabled)('the macOS backend on this Mac, against a throw-away l
   });
 
   it('reports the account in its diagnostics as local and without a SecureToken', async () => {
-    expect(await backend.diagnostics(user)).toMatchObject({ accountKind: 'local', secureToken: false, platformSSO: { user: 'none' } });
+    expect((await backend.diagnostics(user)).mac).toMatchObject({ accountKind: 'local', secureToken: false, platformSSO: { user: 'none' } });
   });
 
   it('probes and changes the keychain as the user, and changes the account with the old password', async () => {

@@ -53,6 +53,35 @@ describe('the diagnostics text', () => {
   });
 });
 
+describe("the diagnostics text on a Mac", () => {
+  const mac = {
+    accountKind: 'local',
+    secureToken: false,
+    fileVault: 'on',
+    fileVaultUser: false,
+    platformSSO: { device: 'none', user: 'none', loginType: null },
+    bootstrapToken: { supportedOnServer: true, escrowedToServer: true },
+  } as const;
+
+  it("carries what the agent found about the account (protocol 1.3), unredacted, and a new fact makes a new support code", () => {
+    const text = report(appState(), { ...AGENT, mac });
+    expect(text).toContain(
+      [
+        '[Mac]',
+        'account: local',
+        'SecureToken: no',
+        'FileVault: on, does not unlock for this person',
+        'Platform SSO: device not set up, not for this person',
+        'bootstrap: its token is escrowed to the MDM',
+        'Note: no SecureToken, so this person cannot unlock FileVault at start-up (support guide: "A Mac account without a SecureToken")',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('[redacted]');
+    expect(build(appState(), { ...AGENT, mac }).supportCode).not.toBe(build(appState(), { ...AGENT, mac: { ...mac, secureToken: true } }).supportCode);
+    expect(report(appState(), AGENT)).not.toContain('[Mac]');
+  });
+});
+
 describe('the support code', () => {
   it('is one per state: the same at every report of it, whenever made, however long the agent has run and whenever it last checked in', () => {
     const first = build(appState({ phase: 'pending', change: change('chg_1') }));

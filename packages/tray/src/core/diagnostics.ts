@@ -13,7 +13,7 @@
  * long as the two describe the same state.
  */
 import { createHash } from 'node:crypto';
-import type { Diagnostics as AgentDiagnostics, PendingChange, SyncStep } from '@pwsync/agent-protocol';
+import type { Diagnostics as AgentDiagnostics, MacDiagnostics, PendingChange, SyncStep } from '@pwsync/agent-protocol';
 import type { AppState, DiagnosticsReport } from '../contract';
 import { waitingChange } from './app-state';
 import type { HistoryEntry } from './history';
@@ -86,6 +86,10 @@ export function buildDiagnostics(input: DiagnosticsInput): DiagnosticsReport {
     for (const result of agent.history.slice(0, 10)) {
       lines.push(`  ${result.finishedAt} ${result.changeId} ${result.outcome}${failedAt(result.failedStep, result.failureReason)} [${result.completedSteps.join(', ')}]`);
     }
+    if (agent.mac) {
+      const { facts, note } = macFacts(agent.mac);
+      lines.push('', '[Mac]', ...facts.map(([label, value]) => `${label}: ${value}`), ...(note ? [`Note: ${note}`] : []));
+    }
   }
   lines.push('', '[Policy]', `Source: ${policy.source}`, ...policyLines(policy));
   lines.push('', '[History on this computer]');
@@ -134,4 +138,46 @@ export function policyLines(policy: LoadedPolicy, indent = ''): string[] {
   });
   for (const problem of policy.problems) lines.push(`${indent}Not used: ${problem.field} (${problem.problem}) in ${problem.source}`);
   return lines;
+}
+
+const NOT_KNOWN = 'not known';
+
+/**
+ * What a Mac's password depends on, in support's words (docs/support-guide.md, "A Mac
+ * account without a SecureToken"), for the diagnostics report and `pwsync doctor`. Worded
+ * so that no "token: value" pair appears, which the redaction would take for a secret.
+ */
+export function macFacts(mac: MacDiagnostics): { facts: Array<[string, string]>; note: string | null } {
+  const account = mac.accountKind === null ? NOT_KNOWN : mac.accountKind === 'local' ? 'local' : 'Active Directory mobile account (pwsync leaves it alone)';
+  const fileVault =
+    mac.fileVault === null
+      ? NOT_KNOWN
+      : mac.fileVault === 'off'
+        ? 'off'
+        : `on, ${mac.fileVaultUser === null ? 'not known whether it unlocks for this person' : mac.fileVaultUser ? 'unlocks for this person' : 'does not unlock for this person'}`;
+  const sso = mac.platformSSO;
+  const device = sso.device === null ? `device ${NOT_KNOWN}` : sso.device === 'none' ? 'device not set up' : sso.device === 'registered' ? 'device registered' : 'device not registered';
+  const user = sso.user === null ? `user ${NOT_KNOWN}` : sso.user === 'present' ? 'manages this person (pwsync leaves the account alone)' : 'not for this person';
+  const token = mac.bootstrapToken;
+  const bootstrap =
+    token.supportedOnServer === null && token.escrowedToServer === null
+      ? NOT_KNOWN
+      : token.escrowedToServer
+        ? 'its token is escrowed to the MDM'
+        : token.supportedOnServer === false
+          ? 'the MDM does not support a bootstrap token'
+          : 'its token is not escrowed to the MDM (the MDM supports it)';
+  return {
+    facts: [
+      ['account', account],
+      ['SecureToken', mac.secureToken === null ? NOT_KNOWN : mac.secureToken ? 'yes' : 'no'],
+      ['FileVault', fileVault],
+      ['Platform SSO', `${device}, ${user}${sso.loginType ? ` (${sso.loginType})` : ''}`],
+      ['bootstrap', bootstrap],
+    ],
+    note:
+      mac.secureToken === false && mac.fileVault === 'on'
+        ? 'no SecureToken, so this person cannot unlock FileVault at start-up (support guide: "A Mac account without a SecureToken")'
+        : null,
+  };
 }

@@ -3,7 +3,7 @@ import { mkdirSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '@pwsync/agent-protocol';
+import { type MacDiagnostics, PROTOCOL_VERSION } from '@pwsync/agent-protocol';
 import { type DemoState, writeDemoState } from '@pwsync/agent-protocol/demo-state';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { rotatingFile } from '@pwsync/node-kit/rotating-file';
@@ -75,8 +75,8 @@ async function silentSocket(folderMode?: number): Promise<string> {
   return socketPath;
 }
 
-async function harness(): Promise<Harness> {
-  const h = await startHarness({ previous: PREVIOUS, next: NEXT });
+async function harness(options?: Parameters<typeof startHarness>[2]): Promise<Harness> {
+  const h = await startHarness({ previous: PREVIOUS, next: NEXT }, undefined, options);
   cleanups.push(() => h.remove());
   return h;
 }
@@ -155,6 +155,65 @@ describe('pwsync doctor', () => {
       expect(text).not.toContain(PREVIOUS);
       expect(text).not.toContain(NEXT);
     }
+  });
+
+  it("shows what a Mac's password depends on, as the darwin backend reports it: SecureToken, FileVault, Platform SSO, the bootstrap token", async () => {
+    const mac: MacDiagnostics = {
+      accountKind: 'local',
+      secureToken: false,
+      fileVault: 'on',
+      fileVaultUser: false,
+      platformSSO: { device: 'registered', user: 'none', loginType: 'POLoginTypePassword (1)' },
+      bootstrapToken: { supportedOnServer: true, escrowedToServer: false },
+    };
+    const h = await harness({ backendDiagnostics: { mac } });
+    const { code, out } = await doctor('--socket', h.socketPath, '--demo');
+    expect(code).toBe(0);
+    expect(out).toContain(
+      [
+        'Mac:',
+        '  account:          local',
+        '  SecureToken:      no',
+        '  FileVault:        on, does not unlock for this person',
+        '  Platform SSO:     device registered, not for this person (POLoginTypePassword (1))',
+        '  bootstrap:        its token is not escrowed to the MDM (the MDM supports it)',
+        '  note:             no SecureToken, so this person cannot unlock FileVault at start-up (support guide: "A Mac account without a SecureToken")',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await doctor('--socket', h.socketPath, '--demo', '--json')).out);
+    expect(json.agent.mac).toEqual(mac);
+
+    // What it cannot find out is said so, and an escrowed token as such; no note where FileVault is off.
+    const unknownMac: MacDiagnostics = {
+      accountKind: null,
+      secureToken: null,
+      fileVault: 'off',
+      fileVaultUser: null,
+      platformSSO: { device: null, user: null, loginType: null },
+      bootstrapToken: { supportedOnServer: true, escrowedToServer: true },
+    };
+    const other = await harness({ backendDiagnostics: { mac: unknownMac } });
+    const text = (await doctor('--socket', other.socketPath, '--demo')).out;
+    expect(text).toMatch(/account: +not known\n +SecureToken: +not known\n +FileVault: +off\n +Platform SSO: +device not known, user not known\n +bootstrap: +its token is escrowed to the MDM\n/);
+    expect(text).not.toContain('note:');
+  });
+
+  it("on a Mac, a missing or silent agent's next step is the package's: the audit, its log, launchctl kickstart", async () => {
+    let out = '';
+    const write = (text: string) => (out += text);
+    expect(await runDoctor(['--socket', path.join(env.XDG_RUNTIME_DIR, 'none.sock')], { write, env, appVersion: '9.9.9', platform: 'darwin' })).toBe(3);
+    expect(out).toContain('Next step:  The pwsync agent is not running for this user. An administrator runs sudo /usr/local/libexec/pwsync/audit and reads /Library/Logs/pwsync/pwsync-agent.log');
+    out = '';
+    const silent = await silentSocket();
+    expect(await runDoctor(['--socket', silent], { write, env, appVersion: '9.9.9', platform: 'darwin' })).toBe(5);
+    expect(out).toContain('sudo launchctl kickstart -k system/org.pwsync.agent');
+  });
+
+  it('shows no Mac section for an agent whose backend reports none', async () => {
+    const h = await harness();
+    const { out } = await doctor('--socket', h.socketPath, '--demo');
+    expect(out).not.toContain('Mac:');
+    expect(JSON.parse((await doctor('--socket', h.socketPath, '--demo', '--json')).out).agent.mac).toBeNull();
   });
 
   it('--json gives one object a script can read', async () => {

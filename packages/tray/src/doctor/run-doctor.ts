@@ -9,14 +9,14 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { demoRuntimeDir, type Platform, PROTOCOL_VERSION, systemSocketPath } from '@pwsync/agent-protocol';
+import { demoRuntimeDir, type MacDiagnostics, type Platform, PROTOCOL_VERSION, systemSocketPath } from '@pwsync/agent-protocol';
 import { type DemoRun, readDemoState } from '@pwsync/agent-protocol/demo-state';
 import { hostPlatform } from '../core/create-core';
 import { appLogFile } from '../core/log-paths';
 import { isoTime, systemClock, type Clock } from '@pwsync/node-kit/clock';
 import { silentLogger } from '@pwsync/node-kit/log';
 import type { LoadedPolicy } from '../core/policy';
-import { policyLines } from '../core/diagnostics';
+import { macFacts, policyLines } from '../core/diagnostics';
 import { demoPolicy, loadPolicy, loadSystemPolicy, policySources } from '../core/policy-loader';
 import { redactText, redactValue } from '@pwsync/node-kit/redact';
 import { existingFile, latestSupportCode, type LoggedSupportCode } from './app-log';
@@ -68,6 +68,8 @@ export interface DoctorReport {
     pendingChange: { id: string; provider: string; createdAt: string; mode: string } | null;
     attempts: { left: number; lockedUntil: string | null } | null;
     lastResults: Array<{ changeId: string; outcome: string; finishedAt: string; failedStep: string | null; failureReason: string | null }>;
+    /** The darwin backend's findings (protocol 1.3): what the Mac's password depends on; null from another backend or an older agent. */
+    mac: MacDiagnostics | null;
   };
   policy: { source: string; values: LoadedPolicy['policy']; sources: LoadedPolicy['fieldSources']; problems: LoadedPolicy['problems'] };
   /** The app's log file, or null when there is none yet; the agent's, in words. */
@@ -167,6 +169,16 @@ const NEXT_STEPS: Record<Verdict, string | null> = {
   versionMismatch: 'The app and the agent speak different protocol versions. Update both to the same release.',
 };
 
+/** On a Mac the agent is a LaunchDaemon from the pwsync package (docs/install.md, macOS; docs/support-guide.md). */
+const MAC_NEXT_STEPS: Record<Verdict, string | null> = {
+  healthy: null,
+  socketMissing:
+    'The pwsync agent is not running for this user. An administrator runs sudo /usr/local/libexec/pwsync/audit and reads /Library/Logs/pwsync/pwsync-agent.log; if it stays, reinstall the pwsync package.',
+  socketUntrusted: 'The socket is not set up the way the agent sets it up, so the app will not send a password to it. Reinstall the pwsync package, or (for a demo agent) run with --demo.',
+  agentUnreachable: 'The socket is there but the agent does not answer. An administrator restarts it with sudo launchctl kickstart -k system/org.pwsync.agent, or restart the Mac.',
+  versionMismatch: NEXT_STEPS.versionMismatch,
+};
+
 /** The demo has no service, package or restart to offer: npm start is what starts its agent. */
 const DEMO_NEXT_STEPS: Record<Verdict, string | null> = {
   healthy: null,
@@ -210,6 +222,7 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
       lastResults: (diagnostics?.history ?? [])
         .slice(0, 5)
         .map((r) => ({ changeId: r.changeId, outcome: r.outcome, finishedAt: r.finishedAt, failedStep: r.failedStep, failureReason: r.failureReason ?? null })),
+      mac: diagnostics?.mac ?? null,
     },
     policy: { source: policy.source, values: policy.policy, sources: policy.fieldSources, problems: policy.problems },
     logs: {
@@ -217,7 +230,7 @@ export function buildReport(probe: ProbeResult, policy: LoadedPolicy, io: Doctor
       agent: findings.demo ? "none: the demo's agent keeps no log file" : "the agent service's own log (docs/deployment.md, Logs)",
     },
     supportCode: findings.supportCode,
-    nextStep: (findings.demo ? DEMO_NEXT_STEPS : NEXT_STEPS)[probe.verdict],
+    nextStep: (findings.demo ? DEMO_NEXT_STEPS : platform === 'darwin' ? MAC_NEXT_STEPS : NEXT_STEPS)[probe.verdict],
   };
 }
 
@@ -259,6 +272,7 @@ export function formatReport(report: DoctorReport): string {
       `  attempts:   ${agent.attempts ? `${agent.attempts.left} left${agent.attempts.lockedUntil ? `, locked until ${agent.attempts.lockedUntil}` : ''}` : 'not known'}`,
       `  last results:${agent.lastResults.length === 0 ? ' none' : ''}`,
       ...agent.lastResults.map((r) => `    ${r.finishedAt} ${r.changeId} ${r.outcome}${r.failedStep ? ` at ${r.failedStep}` : ''}${r.failureReason ? `: ${r.failureReason}` : ''}`),
+      ...(agent.mac ? macLines(agent.mac) : []),
     );
   } else if (socket.reachable) {
     // It answered, but only to refuse this app's protocol version: nothing more was asked.
@@ -279,4 +293,10 @@ function supportLine(report: DoctorReport): string {
   if (report.supportCode) return `code ${report.supportCode.code}, of the app's latest diagnostics report (made ${report.supportCode.madeAt})`;
   if (report.logs.app) return "no code yet: the app's log holds no diagnostics report. Open Help in pwsync to make one, then run this again.";
   return 'no code yet: there is no app log to read it from';
+}
+
+/** The Mac's findings as the doctor prints them: the words are the diagnostics report's (core/diagnostics.ts). */
+export function macLines(mac: MacDiagnostics): string[] {
+  const { facts, note } = macFacts(mac);
+  return ['Mac:', ...facts.map(([label, value]) => `  ${`${label}:`.padEnd(18)}${value}`), ...(note ? [`  ${'note:'.padEnd(18)}${note}`] : [])];
 }
