@@ -125,13 +125,14 @@ describe('the macOS package payload', () => {
     expect(rotation[0]!.split(/\s+/)).toEqual([log, 'root:wheel', '640', '7', '1024', '$W0', 'NZ']);
   });
 
-  it("the agent's default settings are valid for its configuration schema and name the daemon's state folder and the Mac's socket folder", () => {
+  it("the daemon is the agent's `serve`, and its default settings are valid for its configuration schema and name the state folder the uninstaller removes and the Mac's socket folder", () => {
     const daemon = readPlist(stage(DAEMON));
-    const args = daemon.ProgramArguments as string[];
+    expect(daemon.ProgramArguments).toEqual(['/usr/local/libexec/pwsync/pwsync-agent', 'serve']);
     const result = settingsFrom(JSON.parse(readFileSync(stage('usr/local/libexec/pwsync/agent.json'), 'utf8')));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.settings.folders).toEqual({ state: args[args.indexOf('--state-dir') + 1], sockets: SYSTEM_SOCKET_DIR.darwin });
+    expect(result.settings.folders).toEqual({ state: '/Library/Application Support/pwsync/agent', sockets: SYSTEM_SOCKET_DIR.darwin });
+    expect(readFileSync(stage('usr/local/libexec/pwsync/uninstall'), 'utf8')).toContain('/Library/Application Support/pwsync');
   });
 
   it('pkgbuild keeps the app where it is said, and productbuild installs one package, on the startup disk only, from macOS 13', () => {

@@ -11,6 +11,13 @@
 import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 
+/**
+ * Groups whose write access above a folder is root's own: gid 0 (root, wheel on macOS)
+ * everywhere, and on macOS gid 1, daemon, which owns /private/var/run (root:daemon 0775)
+ * where launchd daemons keep their sockets; only system daemons run with that group.
+ */
+export const ROOT_GROUPS: readonly number[] = process.platform === 'darwin' ? [0, 1] : [0];
+
 export class UnsafeFolderError extends Error {
   constructor(message: string) {
     super(message);
@@ -94,7 +101,9 @@ async function checkDirectory(dir: string, below: string, rule: FolderRule, know
     throw new UnsafeFolderError(`${dir}, above the ${rule.purpose} ${below}, belongs to uid ${stats.uid}; every folder above it must belong to ${ownerName(rule.owners)}`);
   }
   const sticky = (stats.mode & 0o1000) !== 0;
-  if ((stats.mode & 0o022) !== 0 && !sticky) {
+  const writableByOthers = (stats.mode & 0o002) !== 0;
+  const writableByAGroupOfStrangers = (stats.mode & 0o020) !== 0 && !ROOT_GROUPS.includes(stats.gid);
+  if ((writableByOthers || writableByAGroupOfStrangers) && !sticky) {
     throw new UnsafeFolderError(`group or others can write in ${dir}, above the ${rule.purpose} ${below}, so they could replace it; chmod go-w ${dir}, or choose a folder elsewhere`);
   }
 }

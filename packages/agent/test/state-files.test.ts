@@ -84,6 +84,16 @@ describe('folder rules', () => {
     await expect(checkSafeFolder(path.join(dir, 'var', 'state'), rule(trustedOwners()))).rejects.toThrow(/group or others can write in \S+\/real, above the state folder/);
   });
 
+  it.skipIf(!isRoot)('accepts a folder above that only root\'s group may write in (as macOS\'s /var/run), not one a group of strangers may', async () => {
+    const dir = temp();
+    await fs.mkdir(path.join(dir, 'run', 'pwsync'), { recursive: true });
+    await fs.chown(path.join(dir, 'run'), 0, 0);
+    await fs.chmod(path.join(dir, 'run'), 0o775);
+    await expect(checkSafeFolder(path.join(dir, 'run', 'pwsync'), rule())).resolves.toBeUndefined();
+    await fs.chown(path.join(dir, 'run'), 0, NOBODY);
+    await expect(checkSafeFolder(path.join(dir, 'run', 'pwsync'), rule())).rejects.toThrow(/group or others can write in \S+\/run, above the state folder/);
+  });
+
   it.skipIf(!isRoot)('refuses a link above the folder that another user placed', async () => {
     const dir = temp();
     await fs.mkdir(path.join(dir, 'real', 'state'), { recursive: true });

@@ -10,10 +10,12 @@
  *
  * Only local accounts: those in /etc/passwd, the ones whose hash is in /etc/shadow
  * and so the ones the Linux backend can change. Accounts from LDAP or SSSD have their
- * password elsewhere.
+ * password elsewhere. On a Mac, the local node of Directory Services (dscl .).
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { PeopleSettings } from './agent-config';
 
 export interface LocalAccount {
@@ -108,8 +110,74 @@ export function servedAccounts(accounts: readonly LocalAccount[], uids: PeopleUi
   return served;
 }
 
-/** The account database and login.defs under `root` (`/` on a real computer). */
-export async function readAccountDatabase(root = '/'): Promise<{ accounts: LocalAccount[]; uids: PeopleUids; malformed: number }> {
+/**
+ * macOS keeps people in Directory Services, not /etc/passwd (which lists only a few
+ * system accounts there): people start at uid 501, hidden and service accounts are
+ * below 500 and named with a leading "_". Mobile (Active Directory) accounts have
+ * large uids; they are served so that the darwin backend can refuse them with its
+ * own sentence and next step (docs/backends.md) rather than pass them by in silence.
+ */
+export const DARWIN_PEOPLE_UIDS: PeopleUids = { min: 501, max: 2_147_483_646 };
+
+/**
+ * The records of `dscl . -readall /Users RecordName UniqueID PrimaryGroupID
+ * NFSHomeDirectory UserShell`: records separated by a line "-", each attribute
+ * "Name: value value…" or, when a value holds a space, "Name:" followed by one indented
+ * line per value. The first RecordName is the short name (later ones are aliases).
+ */
+export function parseDsclUsers(text: string): { accounts: LocalAccount[]; malformed: number } {
+  const accounts: LocalAccount[] = [];
+  let malformed = 0;
+  for (const record of text.split(/^-\n/m)) {
+    if (record.trim() === '') continue;
+    const attributes = new Map<string, string[]>();
+    let current: string[] | undefined;
+    for (const line of record.split('\n')) {
+      if (line === '') continue;
+      if (line.startsWith(' ')) {
+        current?.push(line.slice(1));
+        continue;
+      }
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      current = [];
+      attributes.set(line.slice(0, colon), current);
+      const rest = line.slice(colon + 1).trim();
+      if (rest !== '') current.push(...rest.split(' '));
+    }
+    const first = (key: string) => attributes.get(key)?.[0];
+    const uid = Number(first('UniqueID'));
+    const gid = Number(first('PrimaryGroupID'));
+    const name = first('RecordName');
+    if (!name || !Number.isInteger(uid) || !Number.isInteger(gid) || first('UniqueID') === undefined || first('PrimaryGroupID') === undefined) {
+      malformed++;
+      continue;
+    }
+    accounts.push({ name, uid, gid, home: first('NFSHomeDirectory') ?? '', shell: first('UserShell') ?? '' });
+  }
+  return { accounts, malformed };
+}
+
+const execFileText = promisify(execFile);
+
+/** Runs dscl without a shell; it is given no secret. */
+async function dsclUsers(): Promise<string> {
+  const { stdout } = await execFileText('/usr/bin/dscl', ['.', '-readall', '/Users', 'RecordName', 'UniqueID', 'PrimaryGroupID', 'NFSHomeDirectory', 'UserShell'], { maxBuffer: 16 * 1024 * 1024, timeout: 30_000 });
+  return stdout;
+}
+
+export interface AccountDatabaseOptions {
+  platform?: NodeJS.Platform;
+  /** The macOS listing (tests give a recorded one). */
+  readDarwinUsers?: () => Promise<string>;
+}
+
+/** The account database: /etc/passwd and login.defs under `root` (`/` on a real computer), or Directory Services on a Mac. */
+export async function readAccountDatabase(root = '/', options: AccountDatabaseOptions = {}): Promise<{ accounts: LocalAccount[]; uids: PeopleUids; malformed: number }> {
+  if ((options.platform ?? process.platform) === 'darwin' && root === '/') {
+    const { accounts, malformed } = parseDsclUsers(await (options.readDarwinUsers ?? dsclUsers)());
+    return { accounts, uids: DARWIN_PEOPLE_UIDS, malformed };
+  }
   const passwd = await fs.readFile(path.join(root, 'etc/passwd'), 'utf8');
   const loginDefs = await fs.readFile(path.join(root, 'etc/login.defs'), 'utf8').catch(() => '');
   const { accounts, malformed } = parsePasswd(passwd);

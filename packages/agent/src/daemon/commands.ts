@@ -19,7 +19,8 @@ import { DarwinBackend } from '../backends/darwin';
 import { LinuxBackend } from '../backends/linux';
 import { SafeRunner } from '../backends/safe-runner';
 import { CONFIG_FILE, type AgentSettings } from '../config/agent-config';
-import { ConfigError, loadConfigFile } from '../config/config-file';
+import { ConfigError } from '../config/config-file';
+import { loadAgentSettings, type ProfileProblem } from '../config/managed-config';
 import { directoryUrlProblem } from '../directory-url';
 import { UnsafeFolderError } from '../folder-safety';
 import { SocketPathError } from '../socket-file';
@@ -57,9 +58,16 @@ function requireRoot(what: string): void {
   if (process.platform !== 'win32' && process.getuid?.() !== 0) throw new CommandError(`${what} must run as root (sudo pwsync-agent …)`, 2);
 }
 
-async function settingsFrom(file: string): Promise<AgentSettings> {
+/**
+ * The settings every command uses: the file's, and on a Mac a computer profile's over
+ * them (managed-config.ts). A profile's bad value only falls back to the file's, so its
+ * problems are for the daemon to log, never a refusal.
+ */
+async function settingsFrom(file: string, profileProblems: ProfileProblem[] = []): Promise<AgentSettings> {
   try {
-    return await loadConfigFile(file);
+    const loaded = await loadAgentSettings(file);
+    profileProblems.push(...loaded.problems);
+    return loaded.settings;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UnsafeFolderError) throw new CommandError(error.message, 2);
     throw error;
@@ -101,10 +109,12 @@ function exitFor(error: unknown): CommandError {
 async function serve(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, strict: true, options: { config: { type: 'string' } } });
   requireRoot('the agent serves every person of this computer, and so');
-  const settings = await settingsFrom(values.config ?? CONFIG_FILE);
+  const profileProblems: ProfileProblem[] = [];
+  const settings = await settingsFrom(values.config ?? CONFIG_FILE, profileProblems);
   const platform = platformOf(settings);
   const ca = await readCa(settings);
   const logger = createLogger({ name: 'pwsync-agent', level: settings.logLevel });
+  for (const { source, field, problem } of profileProblems) logger.warn('a managed setting is not applied', { source, field: field || undefined, problem });
   const stopped = stopSignal();
   const daemon = new Daemon({ settings, backend: backendFor(platform, settings), logger, version: AGENT_VERSION, platform, ca });
   try {
@@ -155,7 +165,7 @@ async function enroll(argv: string[]): Promise<number> {
   try {
     const record = await enrolComputer({ stateDir: settings.folders.state, url, code, ca, platform, machineName: values.name, logger });
     say(`Enrolled this computer with ${record.directory} as ${record.machineName} (${record.machineId}), ${record.userName ? `for ${record.userName} only` : 'for any user the rule maps'}.`);
-    say('Start the agent, or restart it if it runs: systemctl restart pwsync-agent');
+    say(`Start the agent, or restart it if it runs: ${process.platform === 'darwin' ? 'launchctl kickstart -k system/org.pwsync.agent' : 'systemctl restart pwsync-agent'}`);
     return 0;
   } catch (error) {
     throw exitFor(error);

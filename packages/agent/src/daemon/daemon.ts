@@ -152,10 +152,13 @@ export class Daemon {
     await this.control.listen();
     this.options.logger.info('serving the people of this computer', { directory: this.machine.directory, machineId: this.machine.machineId, sockets: this.sockets });
     await this.reconcile();
-    const etc = path.join(this.options.systemRoot ?? '/', 'etc');
+    // Linux: useradd/userdel rename new files over /etc/passwd. macOS: Directory Services
+    // writes one property list per local account in its local node's users folder.
+    const onMac = this.options.platform === 'darwin' && this.options.systemRoot === undefined;
+    const etc = onMac ? '/var/db/dslocal/nodes/Default/users' : path.join(this.options.systemRoot ?? '/', 'etc');
     try {
       this.watcher = watch(etc, (_event, file) => {
-        if (file === null || file === 'passwd' || file === 'login.defs') this.soon();
+        if (onMac || file === null || file === 'passwd' || file === 'login.defs') this.soon();
       });
       this.watcher.on('error', () => undefined);
     } catch (error) {
@@ -211,7 +214,7 @@ export class Daemon {
     const { logger, settings } = this.options;
     let database;
     try {
-      database = await readAccountDatabase(this.options.systemRoot);
+      database = await readAccountDatabase(this.options.systemRoot, { platform: this.options.platform });
     } catch (error) {
       // A database that cannot be read is no reason to stop serving anyone.
       logger.warn('cannot read the account database; the people served stay as they are', { code: (error as NodeJS.ErrnoException).code ?? 'error' });

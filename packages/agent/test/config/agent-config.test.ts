@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, ROOT } from '@pwsync/testing/processes';
-import { directoryMatch, notAPerson, parseLoginDefs, parsePasswd, servedAccounts } from '../../src/config/accounts';
+import { DARWIN_PEOPLE_UIDS, directoryMatch, notAPerson, parseLoginDefs, parsePasswd, readAccountDatabase, servedAccounts } from '../../src/config/accounts';
 import { AgentConfig, settingsFrom } from '../../src/config/agent-config';
 import { ConfigError, loadConfigFile } from '../../src/config/config-file';
 
@@ -215,5 +215,46 @@ describe('the accounts served', () => {
     expect(directoryMatch('alex', { userNameFrom: 'localPart', domain: 'example.com', map: {}, exclude: [] })).toEqual({ userName: 'alex@example.com' });
     expect(directoryMatch('alex', { userNameFrom: 'map', map: { sam: 's@example.com' }, exclude: [] })).toBeUndefined();
     expect(directoryMatch('sam', { userNameFrom: 'map', map: { sam: 's@example.com' }, exclude: [] })).toEqual({ userName: 's@example.com' });
+  });
+
+  it('on a Mac reads the people from Directory Services: from uid 501, never the hidden "_" accounts, a name with spaces in its home kept whole', async () => {
+    // As `dscl . -readall /Users RecordName UniqueID PrimaryGroupID NFSHomeDirectory UserShell` prints it on macOS 14.
+    const listing = [
+      'NFSHomeDirectory: /var/empty',
+      'PrimaryGroupID: 260',
+      'RecordName: _appleevents',
+      'UniqueID: 55',
+      'UserShell: /usr/bin/false',
+      '-',
+      'NFSHomeDirectory:',
+      ' /Users/Ana Lima',
+      'PrimaryGroupID: 20',
+      'RecordName: ana com.apple.idms.appleid.prd.0123',
+      'UniqueID: 501',
+      'UserShell: /bin/zsh',
+      '-',
+      'NFSHomeDirectory: /var/root',
+      'PrimaryGroupID: 0',
+      'RecordName: root BUILTIN\\Local System',
+      'UniqueID: 0',
+      'UserShell: /bin/sh',
+      '-',
+      'NFSHomeDirectory: /Users/kai',
+      'PrimaryGroupID: 20',
+      'RecordName: kai',
+      'UniqueID: 502',
+      'UserShell: /bin/bash',
+      '-',
+      'RecordName: half-written',
+      '',
+    ].join('\n');
+    const database = await readAccountDatabase('/', { platform: 'darwin', readDarwinUsers: async () => listing });
+    expect(database.uids).toEqual(DARWIN_PEOPLE_UIDS);
+    expect(database.malformed).toBe(1);
+    const served = servedAccounts(database.accounts, database.uids, { userNameFrom: 'localPart', domain: 'example.com', map: {}, exclude: [] });
+    expect(served.map((s) => [s.account.name, s.account.uid, s.account.home, s.match])).toEqual([
+      ['ana', 501, '/Users/Ana Lima', { userName: 'ana@example.com' }],
+      ['kai', 502, '/Users/kai', { userName: 'kai@example.com' }],
+    ]);
   });
 });
