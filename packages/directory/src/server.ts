@@ -89,6 +89,8 @@ export interface StartOptions extends DirectoryOptions {
   /** The SQLite file (the embedded default), unless `database` names another store. */
   dbFile?: string;
   database?: StoreConfig;
+  /** The PostgreSQL password, read when a connection opens (never in the URL given on a command line). */
+  password?: () => string;
   scimToken: string;
   adminToken: string;
   host: string;
@@ -139,7 +141,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   }
   const database: StoreConfig | undefined = options.database ?? (options.dbFile !== undefined ? { engine: 'sqlite', file: options.dbFile } : undefined);
   if (!database) throw new Error('the directory needs a database: dbFile or database');
-  const store = await openStore(database);
+  const store = await openStore(database.engine === 'postgres' && options.password ? { ...database, password: options.password } : database);
   const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
   const { logger } = ctx;
   if (store.madePrivate.length) logger.warn('database files were readable by others; made them 0600', { files: store.madePrivate });
