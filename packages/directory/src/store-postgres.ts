@@ -107,19 +107,20 @@ export async function openPostgresStore(config: PostgresConfig): Promise<Store> 
     throw error;
   }
   const announcements = new Announcements();
+  const owner = {};
   const listener = new Listener(options, instance, announcements);
   await listener.start();
 
   return {
     engine: 'postgres',
-    q: new Queries(db.withPlugin(outsideTransactionsOnly), 'postgres'),
+    q: new Queries(db.withPlugin(outsideTransactionsOnly(owner)), 'postgres'),
     madePrivate: [],
     onAnnounced: (handler: AnnouncementHandler) => announcements.set(handler),
     async transaction(fn) {
       for (let attempt = 1; ; attempt += 1) {
         const announced: Announcement[] = [];
         try {
-          const result = await inTransaction(() =>
+          const result = await inTransaction(owner, () =>
             db
               .transaction()
               .setIsolationLevel('serializable')
