@@ -27,6 +27,15 @@ export function outsideTransactionsOnly(owner: object): KyselyPlugin {
   };
 }
 
+/** A transaction still collided with others after every try: the request may be sent again. */
+export class StoreBusyError extends Error {
+  readonly code = 'PWSYNC_STORE_BUSY';
+  constructor(attempts: number) {
+    super(`the transaction collided with others ${attempts} times`);
+    this.name = 'StoreBusyError';
+  }
+}
+
 /** Hands committed announcements to the handler; a failure there is the handler's to log, never the request's. */
 export class Announcements {
   private handler: AnnouncementHandler = async () => {};

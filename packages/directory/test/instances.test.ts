@@ -113,6 +113,16 @@ describe.skipIf(ENGINE !== 'postgres')('several instances on PostgreSQL', { time
     }
   });
 
+  it('many users created and enrolled at both instances at once are all created, none refused', async () => {
+    const [a, b] = await twoInstances();
+    const names = Array.from({ length: 40 }, (_, i) => `crowd${i}@example.com`);
+    const created = await Promise.all(names.map((name, i) => call((i % 2 ? a : b).url, 'POST', '/scim/v2/Users', oktaUser(name, `Crowd-Pass-${i}`))));
+    expect(created.map((r) => r.status)).toEqual(names.map(() => 201));
+    const enrolled = await Promise.all(names.map((name, i) => enrol((i % 2 ? b : a).url, name, `Laptop ${i}`, 'linux')));
+    expect(new Set(enrolled.map((e) => e.deviceId)).size).toBe(names.length);
+    expect((await call(a.url, 'GET', '/scim/v2/Users?count=0')).body.totalResults).toBe(names.length);
+  });
+
   it('a device removed at one instance loses its stream at the other at once', async () => {
     const [a, b] = await twoInstances();
     await call(a.url, 'POST', '/scim/v2/Users', oktaUser('lost@example.com'));
