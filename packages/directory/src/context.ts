@@ -38,6 +38,8 @@ export class DirectoryContext {
   /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
   publicUrl = '';
   private scrubQueued = false;
+  private scrubbing: Promise<void> | undefined;
+  private scrubAgain = false;
   /** Check-in times not yet written: one transaction every few seconds, not an fsync per check-in. */
   private readonly checkIns = new Map<string, string>();
 
@@ -142,15 +144,32 @@ export class DirectoryContext {
     });
   }
 
-  /** After a transaction erased hashes: clear them out of the WAL too, once, soon. */
+  /**
+   * After a transaction erased hashes: clear them out of the engine's storage too (the
+   * WAL on SQLite, a rewrite of `change_hashes` on PostgreSQL), soon, and one at a time:
+   * erasures that come while one runs are cleared by one more run after it.
+   */
   hashesErased(): void {
+    if (this.scrubbing) {
+      this.scrubAgain = true;
+      return;
+    }
     if (this.scrubQueued) return;
     this.scrubQueued = true;
     setImmediate(() => {
       this.scrubQueued = false;
-      this.store.scrub().catch((error: unknown) => {
-        this.logger.error('could not clear erased hashes out of the database\'s storage', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
-      });
+      this.scrubbing = this.store
+        .scrub()
+        .catch((error: unknown) => {
+          this.logger.error('could not clear erased hashes out of the database\'s storage', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+        })
+        .finally(() => {
+          this.scrubbing = undefined;
+          if (this.scrubAgain) {
+            this.scrubAgain = false;
+            this.hashesErased();
+          }
+        });
     });
   }
 
