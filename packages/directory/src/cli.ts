@@ -2,15 +2,43 @@
 /**
  * pwsync-directory: the reference directory.
  *
- *   pwsync-directory --listen HOST:PORT --db FILE --scim-token-file FILE --admin-token-file FILE
+ *   pwsync-directory --listen HOST:PORT (--db FILE | --database URL | --database-url-file FILE)
+ *                    --scim-token-file FILE --admin-token-file FILE
  *                    (--tls-cert FILE --tls-key FILE | on loopback | --trusted-proxy ADDR) [options]
+ *   pwsync-directory move-store --from FILE (--to URL | --to-url-file FILE) [--to-password-file FILE]
  */
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
-import { type CliOptions, USAGE, UsageError, parseOptions, readTls } from './cli-options';
+import { type CliOptions, MOVE_USAGE, USAGE, UsageError, parseMoveOptions, parseOptions, readTls } from './cli-options';
+import { moveStore } from './move-store';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { startDirectory } from './server';
 
+/** `move-store`: the embedded database into PostgreSQL (move-store.ts). */
+async function moveCommand(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseMoveOptions>;
+  try {
+    options = parseMoveOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`pwsync-directory move-store: ${error.message}\n\n${MOVE_USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    process.stdout.write(MOVE_USAGE);
+    return 0;
+  }
+  try {
+    const { copied } = await moveStore(options.from, options.to);
+    process.stdout.write(`${JSON.stringify({ moved: options.from, to: options.targetName, copied })}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`pwsync-directory move-store: nothing was moved: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'move-store') return moveCommand(argv.slice(1));
   let options: CliOptions | undefined;
   try {
     options = parseOptions(argv);
@@ -43,12 +71,14 @@ export async function main(argv: string[]): Promise<number> {
     directory = await startDirectory({ ...options, logger });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const what = code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' ? `cannot listen on ${options.host}:${options.port}` : `cannot open the database ${options.dbFile}`;
-    process.stderr.write(`pwsync-directory: ${what}: ${code ?? (error as Error).message}\n`);
+    const listening = (error as { syscall?: string }).syscall === 'listen' || code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL';
+    // A database's own words say why (no such role, wrong password, a newer schema); they never hold the password.
+    const why = listening || !(error as Error).message ? (code ?? 'error') : (error as Error).message;
+    process.stderr.write(`pwsync-directory: ${listening ? `cannot listen on ${options.host}:${options.port}` : `cannot open the database ${options.databaseName}`}: ${why}\n`);
     return 1;
   }
   process.stdout.write(`${JSON.stringify({ url: directory.url })}\n`);
-  logger.info('directory ready', { url: directory.url, publicUrl: directory.context.publicUrl, tls: tlsFiles !== undefined, trustedProxies: options.trustedProxies ?? [], provider: options.provider, pbkdf2Iterations: options.pbkdf2Iterations, cryptRounds: options.cryptRounds });
+  logger.info('directory ready', { url: directory.url, database: options.databaseName, engine: directory.context.store.engine, publicUrl: directory.context.publicUrl, tls: tlsFiles !== undefined, trustedProxies: options.trustedProxies ?? [], provider: options.provider, pbkdf2Iterations: options.pbkdf2Iterations, cryptRounds: options.cryptRounds });
   logger.info('shutting down', { signal: await stopped });
   await directory.close();
   logger.flush();

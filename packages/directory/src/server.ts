@@ -32,6 +32,7 @@ import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim
 import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-users';
 import { type MachineRow, type StoreConfig, openStore } from './store';
+import { StoreBusyError } from './store-transactions';
 
 type Auth = 'scim' | 'admin' | 'device' | 'machine' | 'none';
 type Params = Record<string, string>;
@@ -102,6 +103,8 @@ export interface StartOptions extends DirectoryOptions {
   /** The SQLite file (the embedded default), unless `database` names another store. */
   dbFile?: string;
   database?: StoreConfig;
+  /** The PostgreSQL password, read when a connection opens (never in the URL given on a command line). */
+  password?: () => string;
   scimToken: string;
   adminToken: string;
   host: string;
@@ -152,7 +155,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   }
   const database: StoreConfig | undefined = options.database ?? (options.dbFile !== undefined ? { engine: 'sqlite', file: options.dbFile } : undefined);
   if (!database) throw new Error('the directory needs a database: dbFile or database');
-  const store = await openStore(database);
+  const store = await openStore(database.engine === 'postgres' && options.password ? { ...database, password: options.password } : database);
   const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
   const { logger } = ctx;
   if (store.madePrivate.length) logger.warn('database files were readable by others; made them 0600', { files: store.madePrivate });
@@ -206,6 +209,10 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   app.setErrorHandler((error, request, reply) => {
     const contentType = contentTypeFor(request.url);
     if (error instanceof ScimError) return sendError(reply, error, contentType);
+    if (error instanceof StoreBusyError) {
+      logger.warn('a request collided with others in the database too often; answered 503', { method: request.method, path: pathOf(request.url) });
+      return sendError(reply, new ScimError(503, 'The directory is busy; try again in a moment.', undefined, { 'retry-after': '1' }), contentType);
+    }
     const known = frameworkError(error as { code?: string; statusCode?: number }, limits);
     if (known) {
       // Read what is still coming rather than reset the connection, so the client reads the answer.

@@ -6,9 +6,11 @@
  */
 import type { EngineMigration } from './migration';
 import { migration as initial } from './0001-initial';
-import { migration as machines } from './0002-machines';
+import { migration as changeHashes } from './0002-change-hashes';
+import { migration as machines } from './0003-machines';
 
 export const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
-  '0002-machines': machines,
+  '0002-change-hashes': changeHashes,
+  '0003-machines': machines,
 };
