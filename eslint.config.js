@@ -27,6 +27,8 @@ const ELEMENTS = [
   element('demo-tests', 'packages/demo/test'),
   element('demo-tests', 'packages/demo/src/**/*.test.ts', 'file'),
   element('shared-tests', 'packages/{agent-protocol,device-api,passwords,node-kit}/test'),
+  element('console-tests', 'packages/console/src/**/*.test.{ts,tsx}', 'file'),
+  element('console-tests', 'packages/console/test'),
   // What two programs share.
   element('agent-protocol', 'packages/agent-protocol/src'),
   element('device-api', 'packages/device-api/src'),
@@ -43,6 +45,9 @@ const ELEMENTS = [
   element('tray-preload', 'packages/tray/src/preload'),
   element('tray-renderer', 'packages/tray/renderer/src'),
   element('tray-build', 'packages/tray/renderer/vite.config.ts', 'file'),
+  // The support console's page (served by the directory), and what builds it.
+  element('console', 'packages/console/src'),
+  element('console-build', 'packages/console/{vite.config,tray-words}.ts', 'file'),
   // Never shipped: the demo, the test kit, the system tests, the repository's tools.
   element('demo', 'packages/demo/src'),
   element('demo', 'packages/demo/start.mjs', 'file'),
@@ -69,6 +74,11 @@ export const ALLOWED = {
   // Types only (checked below): the renderer runs in the sandboxed page.
   'tray-renderer': ['tray-contract', 'agent-protocol'],
   'tray-build': [],
+  // The console is a page of its own: it talks to the directory over HTTP only.
+  console: [],
+  // The build reads the tray window's locale files as data (never as code) and shares the console's types of them.
+  'console-build': ['console'],
+  'console-tests': ['console', 'console-build'],
   // The demo's Electron entry starts the tray's shell with the demo's options.
   demo: ['tray-main', 'tray-core', 'tray-contract', ...SHARED],
   testing: ['agent', 'directory', 'demo', 'tray-core', 'tray-contract', ...SHARED],
@@ -77,9 +87,10 @@ export const ALLOWED = {
   'directory-tests': ['directory', 'testing', ...SHARED],
   'demo-tests': ['demo', 'testing', 'tray-core', 'tray-contract', ...SHARED],
   'shared-tests': ['testing', ...SHARED],
-  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tools', ...SHARED],
+  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tools', 'console-build', ...SHARED],
   // The tools generate docs from the code's own schemas: the protocol's, and the tray policy's (npm run profiles).
-  tools: ['agent-protocol', 'tray-core'],
+  // vitest.config.ts builds the console's tests with the console's own Vite plugin.
+  tools: ['agent-protocol', 'tray-core', 'console-build'],
 };
 
 const noElectron = { name: 'electron', message: 'Only the tray app\'s shell (packages/tray/src/main, src/preload) imports electron: this code is plain TypeScript.' };
@@ -102,7 +113,7 @@ export default tseslint.config(
       'import/resolver': {
         typescript: {
           noWarnOnMultipleProjects: true,
-          project: ['packages/*/tsconfig.json', 'packages/tray/renderer/tsconfig.json', 'tsconfig.json', 'test/e2e/tsconfig.json'],
+          project: ['packages/*/tsconfig.json', 'packages/tray/renderer/tsconfig.json', 'packages/console/tsconfig.build.json', 'tsconfig.json', 'test/e2e/tsconfig.json'],
         },
       },
       'boundaries/elements': ELEMENTS,
@@ -131,6 +142,26 @@ export default tseslint.config(
     files: ['packages/**'],
     ignores: ['packages/tray/src/main/**', 'packages/tray/src/preload/**', 'packages/tray/test/**', 'packages/tray/src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron] }] },
+  },
+  {
+    // The console's page: a browser, React's hook rules, and nothing of Node or of the other packages.
+    files: ['packages/console/src/**', 'packages/console/test/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            { regex: '^node:', message: 'The console runs in the browser: no Node modules.' },
+            { group: ['@pwsync/*', '@pwsync/*/*'], allowTypeImports: true, message: 'The console may only import types from the shared packages (the console API contract): it reaches the directory over HTTP.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/tray/renderer/**'],

@@ -16,6 +16,8 @@ export const PROJECTS = [
   'packages/directory',
   'packages/tray',
   'packages/tray/renderer',
+  'packages/console',
+  'packages/console/tsconfig.build.json',
   'packages/demo',
   'packages/testing',
   '.',
@@ -27,7 +29,7 @@ const tsc = path.join(root, 'node_modules/.bin/tsc');
 function check(project) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(tsc, ['-p', path.join(root, project, 'tsconfig.json'), '--noEmit', '--pretty', 'false'], { cwd: root });
+    const child = spawn(tsc, ['-p', path.join(root, project.endsWith('.json') ? project : path.join(project, 'tsconfig.json')), '--noEmit', '--pretty', 'false'], { cwd: root });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -1,0 +1,96 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../api/client';
+import * as endpoints from '../api/endpoints';
+import type { AuditEntry } from '../api/types';
+import { download, toCsv } from '../components/csv';
+import { ErrorNote } from '../components/error-note';
+import { PageHeading } from '../components/page-heading';
+import { useLoad } from '../components/use-load';
+import { formatDateTime } from '../i18n/format';
+
+/** The audit log (admin): every change made through the console or the admin API, newest first; who, what, when, from where. */
+export function AuditScreen() {
+  const { t, i18n } = useTranslation();
+  const [loaded] = useLoad((_signal) => endpoints.auditLog(null), []);
+  const [more, setMore] = useState<AuditEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    setMore([]);
+    setCursor(loaded.status === 'ready' ? loaded.data.nextCursor : null);
+  }, [loaded]);
+  const entries = loaded.status === 'ready' ? [...loaded.data.entries, ...more] : [];
+
+  async function showMore() {
+    if (!cursor) return;
+    try {
+      const page = await endpoints.auditLog(cursor);
+      setMore((shown) => [...shown, ...page.entries]);
+      setCursor(page.nextCursor);
+    } catch (caught) {
+      setError(caught as ApiError);
+    }
+  }
+
+  function exportCsv() {
+    const header = [t('audit.when'), t('audit.who'), t('audit.what'), t('audit.target'), t('audit.from')];
+    download('pwsync-audit.csv', toCsv(header, entries.map((entry) => [entry.at, entry.actor, entry.action, entry.target, entry.from])));
+  }
+
+  return (
+    <section>
+      <PageHeading>{t('audit.title')}</PageHeading>
+      <p className="muted">{t('audit.intro')}</p>
+      {loaded.status === 'error' && <ErrorNote error={loaded.error} />}
+      {loaded.status === 'ready' && (
+        <>
+          <div className="table-actions">
+            <p className="muted" role="status">
+              {t('audit.shown', { count: entries.length })}
+            </p>
+            <button type="button" className="button button-secondary button-small" onClick={exportCsv} disabled={entries.length === 0}>
+              {t('audit.export')}
+            </button>
+          </div>
+          {entries.length > 0 && (
+            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('audit.title')}>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('audit.when')}</th>
+                    <th scope="col">{t('audit.who')}</th>
+                    <th scope="col">{t('audit.what')}</th>
+                    <th scope="col">{t('audit.target')}</th>
+                    <th scope="col">{t('audit.from')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {entries.map((entry) => (
+                    <tr key={entry.id}>
+                      <td>
+                        <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time>
+                      </td>
+                      <td>{entry.actor}</td>
+                      <td>
+                        <code>{entry.action}</code>
+                      </td>
+                      <td>{entry.target ?? '–'}</td>
+                      <td>{entry.from}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {cursor && (
+            <button type="button" className="button button-secondary" onClick={showMore}>
+              {t('audit.more')}
+            </button>
+          )}
+          {error && <ErrorNote error={error} />}
+        </>
+      )}
+    </section>
+  );
+}
