@@ -26,7 +26,7 @@ const ELEMENTS = [
   element('directory-tests', 'packages/directory/test'),
   element('demo-tests', 'packages/demo/test'),
   element('demo-tests', 'packages/demo/src/**/*.test.ts', 'file'),
-  element('shared-tests', 'packages/{agent-protocol,device-api,passwords,node-kit}/test'),
+  element('shared-tests', 'packages/{agent-protocol,device-api,passwords,node-kit,console-contract}/test'),
   element('console-tests', 'packages/console/src/**/*.test.{ts,tsx}', 'file'),
   element('console-tests', 'packages/console/test'),
   // What two programs share.
@@ -34,6 +34,8 @@ const ELEMENTS = [
   element('device-api', 'packages/device-api/src'),
   element('passwords', 'packages/passwords/src'),
   element('node-kit', 'packages/node-kit/src'),
+  // The support console's API, between the directory and the console's page (browser-safe: zod only).
+  element('console-contract', 'packages/console-contract/src'),
   // The three programs; the tray app in its layers.
   element('agent', 'packages/agent/src'),
   element('directory', 'packages/directory/src'),
@@ -57,15 +59,16 @@ const ELEMENTS = [
   element('tools', '*.{js,ts,mjs}', 'file'),
 ];
 
-const SHARED = ['agent-protocol', 'device-api', 'passwords', 'node-kit'];
+const SHARED = ['agent-protocol', 'device-api', 'passwords', 'node-kit', 'console-contract'];
 /** Who may import whom, beyond itself. Anything not listed here is refused. */
 export const ALLOWED = {
   'agent-protocol': [],
   'device-api': ['agent-protocol', 'passwords'],
   passwords: [],
   'node-kit': [],
+  'console-contract': ['agent-protocol'],
   agent: ['agent-protocol', 'device-api', 'passwords', 'node-kit'],
-  directory: ['device-api', 'passwords', 'node-kit'],
+  directory: ['device-api', 'passwords', 'node-kit', 'console-contract'],
   'tray-contract': ['agent-protocol'],
   'tray-core': ['tray-contract', 'agent-protocol', 'node-kit'],
   'tray-doctor': ['tray-core', 'tray-contract', 'agent-protocol', 'node-kit'],

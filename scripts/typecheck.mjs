@@ -10,6 +10,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PROJECTS = [
   'packages/agent-protocol',
   'packages/device-api',
+  'packages/console-contract',
   'packages/passwords',
   'packages/node-kit',
   'packages/agent',
