@@ -19,8 +19,6 @@ const LOCALES = fileURLToPath(new URL('../tray/renderer/src/i18n/locales/', impo
 
 type Tree = { [key: string]: Tree | string | string[] };
 
-// The situations the console picks from: the tray's Help has one more, forgotPrevious,
-// which depends on what the person remembers, not on a state the directory knows.
 export { CONSOLE_SITUATIONS } from './src/walkthroughs/tray-words-types.ts';
 
 export function trayLanguages(): string[] {
@@ -55,9 +53,11 @@ export function trayWords(language: string): TrayWords {
   const tree = JSON.parse(readFileSync(path.join(LOCALES, `${language}.json`), 'utf8')) as Tree;
   const situations = Object.fromEntries(
     CONSOLE_SITUATIONS.map((situation) => {
-      const node = lookUp(tree, `support.situations.${situation}`) as { title: string; when: string; steps: string[] } | undefined;
+      const node = lookUp(tree, `support.situations.${situation}`) as { title: string; when: string; steps: string[]; stepsNotOffered?: string[] } | undefined;
       if (!node) throw new Error(`tray words: ${language} has no walkthrough ${situation}`);
-      return [situation, { title: render(tree, node.title), when: render(tree, node.when), steps: node.steps.map((step) => render(tree, step)) }];
+      const walkthrough: Walkthrough = { title: render(tree, node.title), when: render(tree, node.when), steps: node.steps.map((step) => render(tree, step)) };
+      if (node.stepsNotOffered) walkthrough.stepsNotOffered = node.stepsNotOffered.map((step) => render(tree, step));
+      return [situation, walkthrough];
     }),
   ) as Record<ConsoleSituation, Walkthrough>;
   return { situations, steps: texts(tree, 'confirming.steps'), linuxSteps: texts(tree, 'confirming.linux.steps') };

@@ -3,7 +3,6 @@ import * as endpoints from '../api/endpoints';
 import type { Session } from '../api/types';
 import { useSessionStore } from '../store/session-store';
 import { LanguagePicker } from './language-picker';
-import { closeLiveEvents } from './use-live-events';
 import { hrefFor, type Route } from './use-route';
 
 const PLACES = [
@@ -19,7 +18,6 @@ export function AppHeader({ route, account }: { route: Route; account: Session['
   const { t } = useTranslation();
   const current = route.screen === 'person' ? 'search' : route.screen;
   async function signOut() {
-    closeLiveEvents();
     await endpoints.signOut().catch(() => undefined);
     await useSessionStore.getState().sessionEnded('signedOut');
   }
@@ -43,7 +41,7 @@ export function AppHeader({ route, account }: { route: Route; account: Session['
       <div className="app-account">
         <LanguagePicker />
         <span className="account-name">
-          {account.name} <span className="tag">{t(`roles.${account.role}`)}</span>
+          {account.displayName} <span className="tag">{t(`roles.${account.role}`)}</span>
         </span>
         <button type="button" className="button button-quiet button-small" onClick={signOut}>
           {t('nav.signOut')}

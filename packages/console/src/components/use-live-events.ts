@@ -1,58 +1,54 @@
 /**
- * The console's live events: one EventSource (Server-Sent Events, the mechanism the
- * devices use) for the page, shared by every screen that listens. Nothing polls; when the
- * stream drops, the browser reconnects by itself and the screens reload what they show.
+ * A person's live events (the contract's events route: Server-Sent Events on the same
+ * push the devices ride). Each `hello` and `person` event carries the whole person's page,
+ * so the page redraws from it and never asks again; nothing polls. The browser
+ * reconnects a dropped stream by itself and the next `hello` brings the page up to date.
  */
 import { useEffect, useRef } from 'react';
-import { EVENTS_PATH } from '../api/endpoints';
-import type { ConsoleEvent } from '../api/types';
+import { sessionEndedElsewhere } from '../api/client';
+import * as endpoints from '../api/endpoints';
+import type { PersonPage } from '../api/types';
 
-type Listener = (event: ConsoleEvent | 'reconnected') => void;
-const listeners = new Set<Listener>();
-let source: EventSource | null = null;
-let opened = false;
+export interface PersonEvents {
+  page: (page: PersonPage) => void;
+  gone: () => void;
+}
 
-const EVENT_NAMES = ['device', 'person'] as const;
+/** Whether the stream is open now: shown, so support knows the page is live. */
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-function ensureSource(): void {
-  if (source) return;
-  source = new EventSource(EVENTS_PATH, { withCredentials: true });
-  source.addEventListener('open', () => {
-    // The first open is the start; any later one follows a drop, when events may have been missed.
-    if (opened) for (const listener of listeners) listener('reconnected');
-    opened = true;
+export function usePersonEvents(userName: string, handlers: PersonEvents, onLiveState: (state: LiveState) => void): void {
+  const latest = useRef({ handlers, onLiveState });
+  useEffect(() => {
+    latest.current = { handlers, onLiveState };
   });
-  for (const name of EVENT_NAMES) {
-    source.addEventListener(name, (message) => {
-      let event: ConsoleEvent;
+  useEffect(() => {
+    const source = new EventSource(endpoints.personEventsUrl(userName));
+    const page = (message: MessageEvent<string>) => {
       try {
-        event = { ...(JSON.parse((message as MessageEvent<string>).data) as Omit<ConsoleEvent, 'type'>), type: name };
+        latest.current.handlers.page(JSON.parse(message.data) as PersonPage);
       } catch {
-        return;
+        // Not the contract's JSON: the next event brings the page again.
       }
-      for (const listener of listeners) listener(event);
-    });
-  }
-}
-
-/** Closes the stream (on signing out), so no request carries an ended session. */
-export function closeLiveEvents(): void {
-  source?.close();
-  source = null;
-  opened = false;
-}
-
-export function useLiveEvents(listener: Listener): void {
-  const latest = useRef(listener);
-  useEffect(() => {
-    latest.current = listener;
-  });
-  useEffect(() => {
-    const forward: Listener = (event) => latest.current(event);
-    ensureSource();
-    listeners.add(forward);
-    return () => {
-      listeners.delete(forward);
     };
-  }, []);
+    source.addEventListener('open', () => latest.current.onLiveState('live'));
+    source.addEventListener('hello', page);
+    source.addEventListener('person', page);
+    source.addEventListener('gone', () => {
+      source.close();
+      latest.current.handlers.gone();
+    });
+    source.addEventListener('signedOut', () => {
+      source.close();
+      sessionEndedElsewhere();
+    });
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) {
+        // Refused outright (the session ended before the stream opened): ask, and a 401 ends the session on screen.
+        void endpoints.currentSession().catch(() => sessionEndedElsewhere());
+      }
+      latest.current.onLiveState('reconnecting');
+    });
+    return () => source.close();
+  }, [userName]);
 }

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
 import * as endpoints from '../api/endpoints';
-import type { ConsoleAccount, Role } from '../api/types';
+import type { AccountView, Role } from '../api/types';
 import { ErrorNote } from '../components/error-note';
 import { PageHeading } from '../components/page-heading';
 import { useLoad } from '../components/use-load';
@@ -10,23 +10,30 @@ import { formatDateTime } from '../i18n/format';
 import { useSession } from '../store/session-store';
 
 const ROLES: readonly Role[] = ['support', 'admin'];
+const MIN_PASSWORD = 12;
 
-/** Console accounts (admin): who may sign in and with which role; local accounts get a first password here. */
+/**
+ * Console accounts (admin): who may sign in and with which role. Accounts of the
+ * organisation's identity provider appear at their first sign-in; local accounts (the
+ * fallback) are made here with a first password. An administrator cannot lock
+ * themselves out: their own row changes nothing.
+ */
 export function AccountsScreen() {
   const { t, i18n } = useTranslation();
   const id = useId();
   const me = useSession()?.account.id;
-  const [loaded, reload] = useLoad((_signal) => endpoints.accounts().then((a) => a.accounts), []);
+  const [round, setRound] = useState(0);
+  const [loaded] = useLoad((_signal) => endpoints.accounts().then((a) => a.accounts), [round]);
   const [error, setError] = useState<ApiError | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function act(action: () => Promise<unknown>) {
+  async function act(action: () => Promise<unknown>): Promise<boolean> {
     setError(null);
     setBusy(true);
     try {
       await action();
-      reload();
+      setRound((n) => n + 1);
       return true;
     } catch (caught) {
       setError(caught as ApiError);
@@ -40,16 +47,16 @@ export function AccountsScreen() {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const name = String(form.get('name') ?? '').trim();
+    const userName = String(form.get('userName') ?? '').trim();
+    const displayName = String(form.get('displayName') ?? '').trim() || userName;
     const role = String(form.get('role')) as Role;
-    const kind = String(form.get('kind'));
-    const password = kind === 'local' ? String(form.get('password') ?? '') : null;
+    const password = String(form.get('password') ?? '');
     const passwordField = formElement.elements.namedItem('password');
     if (passwordField instanceof HTMLInputElement) passwordField.value = '';
-    if (!name) return setProblem(t('accounts.problemName'));
-    if (password !== null && password.length < 12) return setProblem(t('accounts.problemPassword'));
+    if (!userName || /\s/.test(userName)) return setProblem(t('accounts.problemName'));
+    if (password.length < MIN_PASSWORD) return setProblem(t('accounts.problemPassword', { min: MIN_PASSWORD }));
     setProblem(null);
-    if (await act(() => endpoints.createAccount({ name, role, password }))) formElement.reset();
+    if (await act(() => endpoints.createAccount({ userName, displayName, role, password }))) formElement.reset();
   }
 
   return (
@@ -73,16 +80,20 @@ export function AccountsScreen() {
               </tr>
             </thead>
             <tbody>
-              {loaded.data.map((account: ConsoleAccount) => (
-                <tr key={account.id}>
-                  <td>{account.name}</td>
-                  <td>{t(`accounts.kinds.${account.kind}`)}</td>
+              {loaded.data.map((account: AccountView) => (
+                <tr key={account.id} data-account={account.userName}>
+                  <td>
+                    {account.displayName}
+                    {account.displayName !== account.userName && <span className="reason">{account.userName}</span>}
+                    {account.disabled && <span className="reason">{t('accounts.disabled')}</span>}
+                  </td>
+                  <td>{t(`accounts.kinds.${account.via}`)}</td>
                   <td>
                     <select
-                      aria-label={t('accounts.roleOf', { name: account.name })}
+                      aria-label={t('accounts.roleOf', { name: account.displayName })}
                       value={account.role}
                       disabled={busy || account.id === me}
-                      onChange={(event) => void act(() => endpoints.setAccountRole(account.id, event.target.value as Role))}
+                      onChange={(event) => void act(() => endpoints.updateAccount(account.id, { role: event.target.value as Role }))}
                     >
                       {ROLES.map((role) => (
                         <option key={role} value={role}>
@@ -94,9 +105,14 @@ export function AccountsScreen() {
                   <td>{account.lastSignInAt ? formatDateTime(account.lastSignInAt, i18n.language) : t('accounts.never')}</td>
                   <td>
                     {account.id !== me && (
-                      <button type="button" className="button button-danger-quiet button-small" disabled={busy} onClick={() => void act(() => endpoints.removeAccount(account.id))} aria-label={t('accounts.removeNamed', { name: account.name })}>
-                        {t('accounts.remove')}
-                      </button>
+                      <span className="row-actions">
+                        <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => void act(() => endpoints.updateAccount(account.id, { disabled: !account.disabled }))} aria-label={t(account.disabled ? 'accounts.enableNamed' : 'accounts.disableNamed', { name: account.displayName })}>
+                          {account.disabled ? t('accounts.enable') : t('accounts.disable')}
+                        </button>
+                        <button type="button" className="button button-danger-quiet button-small" disabled={busy} onClick={() => void act(() => endpoints.removeAccount(account.id))} aria-label={t('accounts.removeNamed', { name: account.displayName })}>
+                          {t('accounts.remove')}
+                        </button>
+                      </span>
                     )}
                   </td>
                 </tr>
@@ -109,13 +125,15 @@ export function AccountsScreen() {
         <h2 id={`${id}-new`} className="subheading">
           {t('accounts.createTitle')}
         </h2>
+        <p className="muted small">{t('accounts.createIntro')}</p>
         <form className="form form-grid" onSubmit={create} noValidate>
           <div className="field">
-            <label htmlFor={`${id}-name`}>{t('accounts.name')}</label>
-            <input id={`${id}-name`} name="name" required autoComplete="off" spellCheck={false} aria-describedby={`${id}-name-hint`} />
-            <span id={`${id}-name-hint`} className="muted small">
-              {t('accounts.nameHint')}
-            </span>
+            <label htmlFor={`${id}-name`}>{t('accounts.userName')}</label>
+            <input id={`${id}-name`} name="userName" required autoComplete="off" spellCheck={false} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-display`}>{t('accounts.displayName')}</label>
+            <input id={`${id}-display`} name="displayName" autoComplete="off" />
           </div>
           <div className="field">
             <label htmlFor={`${id}-role`}>{t('accounts.role')}</label>
@@ -128,17 +146,10 @@ export function AccountsScreen() {
             </select>
           </div>
           <div className="field">
-            <label htmlFor={`${id}-kind`}>{t('accounts.kind')}</label>
-            <select id={`${id}-kind`} name="kind" defaultValue="oidc">
-              <option value="oidc">{t('accounts.kinds.oidc')}</option>
-              <option value="local">{t('accounts.kinds.local')}</option>
-            </select>
-          </div>
-          <div className="field">
             <label htmlFor={`${id}-password`}>{t('accounts.password')}</label>
             <input id={`${id}-password`} name="password" type="password" autoComplete="new-password" aria-describedby={`${id}-password-hint`} />
             <span id={`${id}-password-hint`} className="muted small">
-              {t('accounts.passwordHint')}
+              {t('accounts.passwordHint', { min: MIN_PASSWORD })}
             </span>
           </div>
           <p className="field-problem" role="alert">

@@ -3,13 +3,17 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
 import * as endpoints from '../api/endpoints';
 import type { AuditEntry } from '../api/types';
-import { download, toCsv } from '../components/csv';
 import { ErrorNote } from '../components/error-note';
 import { PageHeading } from '../components/page-heading';
 import { useLoad } from '../components/use-load';
+import { isAuditAction } from '../components/words';
 import { formatDateTime } from '../i18n/format';
 
-/** The audit log (admin): every change made through the console or the admin API, newest first; who, what, when, from where. */
+/**
+ * The audit log (admin): every change made through the console or the admin API, newest
+ * first: who, what, when, from where; the directory keeps no secret or hash in it. The
+ * export is the directory's CSV of the whole log.
+ */
 export function AuditScreen() {
   const { t, i18n } = useTranslation();
   const [loaded] = useLoad((_signal) => endpoints.auditLog(null), []);
@@ -18,7 +22,7 @@ export function AuditScreen() {
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
     setMore([]);
-    setCursor(loaded.status === 'ready' ? loaded.data.nextCursor : null);
+    setCursor(loaded.status === 'ready' ? loaded.data.next : null);
   }, [loaded]);
   const entries = loaded.status === 'ready' ? [...loaded.data.entries, ...more] : [];
 
@@ -27,15 +31,10 @@ export function AuditScreen() {
     try {
       const page = await endpoints.auditLog(cursor);
       setMore((shown) => [...shown, ...page.entries]);
-      setCursor(page.nextCursor);
+      setCursor(page.next);
     } catch (caught) {
       setError(caught as ApiError);
     }
-  }
-
-  function exportCsv() {
-    const header = [t('audit.when'), t('audit.who'), t('audit.what'), t('audit.target'), t('audit.from')];
-    download('pwsync-audit.csv', toCsv(header, entries.map((entry) => [entry.at, entry.actor, entry.action, entry.target, entry.from])));
   }
 
   return (
@@ -47,11 +46,11 @@ export function AuditScreen() {
         <>
           <div className="table-actions">
             <p className="muted" role="status">
-              {t('audit.shown', { count: entries.length })}
+              {cursor ? t('audit.shownMore', { count: entries.length }) : t('audit.shown', { count: entries.length })}
             </p>
-            <button type="button" className="button button-secondary button-small" onClick={exportCsv} disabled={entries.length === 0}>
+            <a className="button button-secondary button-small" href={endpoints.auditCsvUrl()} download="pwsync-audit.csv">
               {t('audit.export')}
-            </button>
+            </a>
           </div>
           {entries.length > 0 && (
             <div className="table-wrap" tabIndex={0} role="region" aria-label={t('audit.title')}>
@@ -67,13 +66,21 @@ export function AuditScreen() {
                 </thead>
                 <tbody>
                   {entries.map((entry) => (
-                    <tr key={entry.id}>
+                    <tr key={entry.id} data-action={entry.action}>
                       <td>
                         <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time>
                       </td>
-                      <td>{entry.actor}</td>
                       <td>
-                        <code>{entry.action}</code>
+                        {entry.actor.name}
+                        {entry.actor.kind === 'adminToken' && <span className="reason">{t('audit.adminToken')}</span>}
+                      </td>
+                      <td>
+                        {isAuditAction(entry.action) ? t(`audit.actions.${entry.action}`) : entry.action}
+                        {Object.keys(entry.details).length > 0 && (
+                          <span className="reason">
+                            <code>{Object.entries(entry.details).map(([key, value]) => `${key}: ${String(value)}`).join(', ')}</code>
+                          </span>
+                        )}
                       </td>
                       <td>{entry.target ?? '–'}</td>
                       <td>{entry.from}</td>

@@ -2,49 +2,55 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
 import * as endpoints from '../api/endpoints';
-import type { EnrolmentCode } from '../api/types';
+import type { CodeView } from '../api/types';
 import { CopyButton } from '../components/copy-button';
 import { ErrorNote } from '../components/error-note';
 import { PageHeading } from '../components/page-heading';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../i18n/format';
 
-const EXPIRY_CHOICES_HOURS = [1, 24, 24 * 7, 24 * 30];
+/** The contract allows codes valid for up to 90 days. */
+const EXPIRY_CHOICES_HOURS = [1, 24, 24 * 7, 24 * 30, 24 * 90];
+const MAX_USES = 1000;
 
-function codeState(code: EnrolmentCode, now: number): 'revoked' | 'expired' | 'usedUp' | 'active' {
-  if (code.revokedAt) return 'revoked';
-  if (new Date(code.expiresAt).getTime() <= now) return 'expired';
-  if (code.usesLeft <= 0) return 'usedUp';
-  return 'active';
-}
-
-/** Enrolment codes (admin): make one for a person's computers (uses, expiry, a label), see them, revoke one. The code is shown once. */
+/**
+ * Enrolment codes (admin): make one (for a person, or for a computer that binds its
+ * people later; uses, validity, a label), see them, revoke one. The code itself is
+ * shown once, in the answer that made it: the directory keeps only its hash.
+ */
 export function CodesScreen() {
   const { t, i18n } = useTranslation();
   const id = useId();
-  const [loaded, reload] = useLoad((_signal) => endpoints.enrolmentCodes().then((a) => a.codes), []);
+  const [round, setRound] = useState(0);
+  const [loaded] = useLoad((_signal) => endpoints.enrolmentCodes().then((a) => a.codes), [round]);
   const [created, setCreated] = useState<{ code: string; label: string } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const now = Date.now();
+  const reload = () => setRound((n) => n + 1);
 
   async function create(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
     const userName = String(form.get('userName') ?? '').trim();
     const label = String(form.get('label') ?? '').trim();
-    const uses = Number(form.get('uses'));
-    const expiresInHours = Number(form.get('expiry'));
-    if (!userName || !label) return setProblem(t('codes.problemRequired'));
-    if (!Number.isInteger(uses) || uses < 1 || uses > 10_000) return setProblem(t('codes.problemUses'));
+    const uses = Number(String(form.get('uses') ?? '').trim());
+    const hours = Number(form.get('expiry'));
+    if (!Number.isInteger(uses) || uses < 1 || uses > MAX_USES) return setProblem(t('codes.problemUses', { max: MAX_USES }));
     setProblem(null);
     setError(null);
+    setCreated(null);
     setBusy(true);
     try {
-      const answer = await endpoints.createEnrolmentCode({ userName, label, uses, expiresInHours });
-      setCreated({ code: answer.code, label });
-      event.currentTarget?.reset();
+      const answer = await endpoints.createEnrolmentCode({
+        ...(userName ? { userName } : {}),
+        label,
+        uses,
+        expiresAt: new Date(Date.now() + hours * 3_600_000).toISOString(),
+      });
+      setCreated({ code: answer.code, label: answer.label || answer.userName || answer.id });
+      formElement.reset();
       reload();
     } catch (caught) {
       setError(caught as ApiError);
@@ -53,7 +59,7 @@ export function CodesScreen() {
     }
   }
 
-  async function revoke(code: EnrolmentCode) {
+  async function revoke(code: CodeView) {
     setError(null);
     try {
       await endpoints.revokeEnrolmentCode(code.id);
@@ -74,11 +80,14 @@ export function CodesScreen() {
         <form className="form form-grid" onSubmit={create} noValidate>
           <div className="field">
             <label htmlFor={`${id}-user`}>{t('codes.userName')}</label>
-            <input id={`${id}-user`} name="userName" required autoComplete="off" spellCheck={false} />
+            <input id={`${id}-user`} name="userName" autoComplete="off" spellCheck={false} aria-describedby={`${id}-user-hint`} />
+            <span id={`${id}-user-hint`} className="muted small">
+              {t('codes.userNameHint')}
+            </span>
           </div>
           <div className="field">
             <label htmlFor={`${id}-label`}>{t('codes.label')}</label>
-            <input id={`${id}-label`} name="label" required maxLength={200} aria-describedby={`${id}-label-hint`} />
+            <input id={`${id}-label`} name="label" maxLength={200} aria-describedby={`${id}-label-hint`} />
             <span id={`${id}-label-hint`} className="muted small">
               {t('codes.labelHint')}
             </span>
@@ -106,18 +115,20 @@ export function CodesScreen() {
             </button>
           </div>
         </form>
-        {created && (
-          <div className="note note-ok" role="status">
-            <p>{t('codes.created', { label: created.label })}</p>
-            <p>
-              <code className="secret-code" data-testid="new-code">
-                {created.code}
-              </code>{' '}
-              <CopyButton text={created.code} label={t('codes.copy')} />
-            </p>
-            <p className="small">{t('codes.shownOnce')}</p>
-          </div>
-        )}
+        <div role="status">
+          {created && (
+            <div className="note note-ok">
+              <p>{t('codes.created', { label: created.label })}</p>
+              <p>
+                <code className="secret-code" data-testid="new-code">
+                  {created.code}
+                </code>{' '}
+                <CopyButton text={created.code} label={t('codes.copy')} />
+              </p>
+              <p className="small">{t('codes.shownOnce')}</p>
+            </div>
+          )}
+        </div>
       </section>
       {error && <ErrorNote error={error} />}
       <h2 className="subheading">{t('codes.listTitle')}</h2>
@@ -129,7 +140,7 @@ export function CodesScreen() {
             <thead>
               <tr>
                 <th scope="col">{t('codes.label')}</th>
-                <th scope="col">{t('codes.userName')}</th>
+                <th scope="col">{t('codes.for')}</th>
                 <th scope="col">{t('codes.usesLeft')}</th>
                 <th scope="col">{t('codes.expires')}</th>
                 <th scope="col">{t('codes.state')}</th>
@@ -139,25 +150,22 @@ export function CodesScreen() {
               </tr>
             </thead>
             <tbody>
-              {loaded.data.map((code) => {
-                const state = codeState(code, now);
-                return (
-                  <tr key={code.id}>
-                    <td>{code.label}</td>
-                    <td>{code.userName}</td>
-                    <td>{t('codes.usesOf', { left: code.usesLeft, total: code.usesTotal })}</td>
-                    <td>{formatDateTime(code.expiresAt, i18n.language)}</td>
-                    <td>{t(`codes.states.${state}`)}</td>
-                    <td>
-                      {state === 'active' && (
-                        <button type="button" className="button button-danger-quiet button-small" onClick={() => revoke(code)} aria-label={t('codes.revokeNamed', { label: code.label })}>
-                          {t('codes.revoke')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {loaded.data.map((code) => (
+                <tr key={code.id} data-code={code.id}>
+                  <td>{code.label || '–'}</td>
+                  <td>{code.userName ?? t('codes.machine')}</td>
+                  <td>{t('codes.usesOf', { left: code.usesLeft, total: code.uses })}</td>
+                  <td>{formatDateTime(code.expiresAt, i18n.language)}</td>
+                  <td>{t(`codes.states.${code.state}`)}</td>
+                  <td>
+                    {code.state === 'usable' && (
+                      <button type="button" className="button button-danger-quiet button-small" onClick={() => revoke(code)} aria-label={t('codes.revokeNamed', { label: code.label || code.userName || code.id })}>
+                        {t('codes.revoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>

@@ -43,7 +43,7 @@ export function SearchScreen() {
                 {found.data.map((person) => (
                   <li key={person.userName}>
                     <a href={hrefFor({ screen: 'person', userName: person.userName })} className="result">
-                      <span className="result-name">{person.displayName ?? person.userName}</span>
+                      <span className="result-name">{person.name ?? person.userName}</span>
                       <span className="muted">
                         {[person.userName, person.email].filter((part, i, all) => part && all.indexOf(part) === i).join(' · ')}
                       </span>

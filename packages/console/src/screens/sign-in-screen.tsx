@@ -2,19 +2,26 @@ import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import * as endpoints from '../api/endpoints';
-import type { SignInOptions } from '../api/types';
+import type { SignInMethods } from '../api/types';
 import { LanguagePicker } from '../components/language-picker';
 import { PageHeading } from '../components/page-heading';
 import { useSessionStore, type SignedOutReason } from '../store/session-store';
 
-type Problem = 'none' | 'wrong' | 'tooMany' | 'unreachable' | 'failed';
+type Problem = 'none' | 'badCredentials' | 'tooManyTries' | 'tokenNotAccepted' | 'unreachable' | 'failed';
+
+function problemOf(error: unknown): Problem {
+  if (!(error instanceof ApiError)) return 'failed';
+  if (error.code === 'badCredentials' || error.code === 'invalid' || error.code === 'signedOut') return 'badCredentials';
+  if (error.code === 'tooManyTries' || error.code === 'tokenNotAccepted' || error.code === 'unreachable') return error.code;
+  return 'failed';
+}
 
 /**
- * Sign-in: the organisation's identity provider first (a plain link: the server starts
- * the OpenID Connect flow and returns here), a console account below as the fallback. The
- * password lives only in this form's field and the one call that carries it.
+ * Sign-in: the organisation's identity provider first (a plain link: the directory starts
+ * the OpenID Connect round trip and comes back here), a console account below as the
+ * fallback. The password lives only in this form's field and the one call that carries it.
  */
-export function SignInScreen({ options, reason }: { options: SignInOptions | null; reason: SignedOutReason }) {
+export function SignInScreen({ options, reason }: { options: SignInMethods | null; reason: SignedOutReason }) {
   const { t } = useTranslation();
   const nameId = useId();
   const passwordId = useId();
@@ -26,20 +33,19 @@ export function SignInScreen({ options, reason }: { options: SignInOptions | nul
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const name = String(form.get('name') ?? '').trim();
+    const userName = String(form.get('userName') ?? '').trim();
     const password = String(form.get('password') ?? '');
     if (passwordRef.current) passwordRef.current.value = '';
-    if (!name || !password) {
-      setProblem('wrong');
+    if (!userName || !password) {
+      setProblem('badCredentials');
+      passwordRef.current?.focus();
       return;
     }
     setBusy(true);
     try {
-      const session = await endpoints.signInLocal(name, password);
-      useSessionStore.getState().sessionLoaded(session);
+      useSessionStore.getState().sessionLoaded(await endpoints.signInLocal({ userName, password }));
     } catch (error) {
-      const code = error instanceof ApiError ? error.code : 'failed';
-      setProblem(code === 'signedOut' || code === 'invalid' || code === 'forbidden' ? 'wrong' : code === 'tooMany' || code === 'unreachable' ? code : 'failed');
+      setProblem(problemOf(error));
       passwordRef.current?.focus();
     } finally {
       setBusy(false);
@@ -71,7 +77,7 @@ export function SignInScreen({ options, reason }: { options: SignInOptions | nul
           <h2 id={`${nameId}-oidc`} className="subheading">
             {t('signIn.oidcTitle')}
           </h2>
-          <a className="button button-primary button-wide" href={options.oidc.startUrl}>
+          <a className="button button-primary button-wide" href={endpoints.oidcStartUrl()}>
             {t('signIn.oidcButton', { provider: options.oidc.name })}
           </a>
         </section>
@@ -84,7 +90,7 @@ export function SignInScreen({ options, reason }: { options: SignInOptions | nul
           <form className="form" onSubmit={submit} noValidate aria-describedby={problem === 'none' ? undefined : problemId}>
             <div className="field">
               <label htmlFor={nameId}>{t('signIn.name')}</label>
-              <input id={nameId} name="name" autoComplete="username" required spellCheck={false} autoCapitalize="none" />
+              <input id={nameId} name="userName" autoComplete="username" required spellCheck={false} autoCapitalize="none" />
             </div>
             <div className="field">
               <label htmlFor={passwordId}>{t('signIn.password')}</label>

@@ -6,13 +6,13 @@
 import { create } from 'zustand';
 import { onSignedOut, setCsrfToken } from '../api/client';
 import * as endpoints from '../api/endpoints';
-import type { Session, SignInOptions } from '../api/types';
+import type { Session, SignInMethods } from '../api/types';
 
-export type SignedOutReason = 'none' | 'expired' | 'signedOut' | 'oidcFailed' | 'notAllowed';
+export type SignedOutReason = 'none' | 'expired' | 'signedOut' | 'signInFailed' | 'noRole';
 
 export type SessionState =
   | { phase: 'loading' }
-  | { phase: 'signedOut'; options: SignInOptions | null; reason: SignedOutReason }
+  | { phase: 'signedOut'; options: SignInMethods | null; reason: SignedOutReason }
   | { phase: 'signedIn'; session: Session };
 
 interface SessionStore {
@@ -29,7 +29,7 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
   },
   sessionEnded: async (reason) => {
     setCsrfToken(null);
-    const options = await endpoints.signInOptions().catch(() => null);
+    const options = await endpoints.signInMethods().catch(() => null);
     // A reason already shown (an expired session) is not replaced by a quieter one.
     const previous = get().state;
     const kept = previous.phase === 'signedOut' && previous.reason !== 'none' && reason === 'none' ? previous.reason : reason;
@@ -37,14 +37,14 @@ export const useSessionStore = create<SessionStore>()((set, get) => ({
   },
 }));
 
-/** The reason the identity provider's return carries (?signIn=failed or =notAllowed), read once and removed from the address. */
+/** Why the identity provider's round trip came back without a session (the contract's `?signInError=CODE`), read once and removed from the address. */
 function reasonFromAddress(): SignedOutReason {
   const url = new URL(window.location.href);
-  const said = url.searchParams.get('signIn');
+  const said = url.searchParams.get('signInError');
   if (!said) return 'none';
-  url.searchParams.delete('signIn');
+  url.searchParams.delete('signInError');
   window.history.replaceState(null, '', url);
-  return said === 'notAllowed' ? 'notAllowed' : 'oidcFailed';
+  return said === 'noRole' ? 'noRole' : 'signInFailed';
 }
 
 /** Asks the server who is signed in, once at start; afterwards a 401 anywhere ends the session. */

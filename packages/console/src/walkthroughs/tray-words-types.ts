@@ -1,5 +1,8 @@
 /** The shape of the tray's words the console repeats (../../tray-words.ts builds them at build time). */
-export const CONSOLE_SITUATIONS = ['oneMacOnline', 'oneMacOffline', 'severalMacsOnline', 'severalMacsSomeOffline', 'windows', 'linux'] as const;
+import type { Situation } from '@pwsync/console-contract';
+
+/** Every walkthrough the tray's Help has, in its order; the contract names the same situations. */
+export const CONSOLE_SITUATIONS = ['oneMacOnline', 'oneMacOffline', 'severalMacsOnline', 'severalMacsSomeOffline', 'forgotPrevious', 'windows', 'linux'] as const satisfies readonly Situation[];
 export type ConsoleSituation = (typeof CONSOLE_SITUATIONS)[number];
 
 export interface Walkthrough {
@@ -7,6 +10,8 @@ export interface Walkthrough {
   when: string;
   /** May hold {{provider}}: the console fills in the organisation's identity provider. */
   steps: string[];
+  /** forgotPrevious only: the steps where the organisation does not offer starting over. */
+  stepsNotOffered?: string[];
 }
 
 export interface TrayWords {

@@ -2,58 +2,71 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client';
 import * as endpoints from '../../api/endpoints';
-import type { DeviceView, PendingChange } from '../../api/types';
+import type { DeviceView, PersonPage } from '../../api/types';
 import { ErrorNote } from '../../components/error-note';
 import { platformName, stepName } from '../../components/words';
 import { formatAgo, formatDateTime } from '../../i18n/format';
 import { useIsAdmin } from '../../store/session-store';
 
-/** The device's result for the pending change, in words and a shape (never colour alone). */
-function ResultLine({ device, now }: { device: DeviceView; now: number }) {
+/** Where the device stands with the pending change, in words and a shape (never colour alone). */
+function ResultLine({ device, personSyncEnabled, now }: { device: DeviceView; personSyncEnabled: boolean; now: number }) {
   const { t, i18n } = useTranslation();
   const { result } = device;
-  if (!device.syncEnabled) return <span className="state state-off">{t('device.result.syncOff')}</span>;
-  switch (result.state) {
+  switch (device.state) {
+    case 'off':
+      return <span className="state state-off">{!device.syncEnabled ? t('device.result.syncOff') : !personSyncEnabled ? t('device.result.personSyncOff') : t('device.result.off')}</span>;
     case 'synced':
-      return <span className="state state-ok">{t('device.result.synced', { ago: formatAgo(result.at, i18n.language, now) })}</span>;
+      return <span className="state state-ok">{result?.outcome === 'synced' ? t('device.result.synced', { ago: formatAgo(result.receivedAt ?? result.at, i18n.language, now) }) : t('device.result.upToDate')}</span>;
     case 'failed':
       return (
         <span className="state state-failed">
-          {result.failedStep ? t('device.result.failedAt', { step: stepName(i18n.language, device.platform, result.failedStep) }) : t('device.result.failed')}
-          {result.reason && <span className="reason">{t('device.result.reason', { reason: result.reason })}</span>}
+          {result?.failedStep ? t('device.result.failedAt', { step: stepName(i18n.language, device.platform, result.failedStep) }) : t('device.result.failed')}
+          {result?.reason && <span className="reason">{t('device.result.reason', { reason: result.reason })}</span>}
         </span>
       );
     case 'waiting':
-      return <span className="state state-waiting">{device.online ? t('device.result.waiting') : t('device.result.waitingOffline')}</span>;
-    case 'none':
-      return <span className="state state-none">{t('device.result.none')}</span>;
+      return <span className="state state-waiting">{device.online ? (device.platform === 'darwin' ? t('device.result.waiting') : t('device.result.waitingAgent')) : t('device.result.waitingOffline')}</span>;
   }
 }
 
-export function DeviceCard({ device, pendingChange, now, onChanged }: { device: DeviceView; pendingChange: PendingChange | null; now: number; onChanged: () => void }) {
+interface DeviceCardProps {
+  device: DeviceView;
+  personSyncEnabled: boolean;
+  pendingChange: PersonPage['pendingChange'];
+  now: number;
+}
+
+/** One computer of the person's: its facts, its result, and what support (sync) and an administrator (remove) may do to it. */
+export function DeviceCard({ device, personSyncEnabled, pendingChange, now }: DeviceCardProps) {
   const { t, i18n } = useTranslation();
   const isAdmin = useIsAdmin();
   const [error, setError] = useState<ApiError | null>(null);
+  const [told, setTold] = useState<boolean | null>(null);
   const [confirmingRemove, setConfirmingRemove] = useState(false);
   const [busy, setBusy] = useState(false);
   const headingId = `device-${device.deviceId}`;
-  const pendingHere = pendingChange && device.result.state !== 'synced' && device.syncEnabled ? pendingChange : null;
+  const pendingHere = pendingChange && (device.state === 'waiting' || device.state === 'failed') ? pendingChange : null;
 
-  async function run(action: () => Promise<void>) {
+  async function run(action: () => Promise<unknown>) {
     setBusy(true);
     setError(null);
     try {
-      await action();
-      onChanged();
+      return await action();
     } catch (caught) {
       setError(caught as ApiError);
+      return undefined;
     } finally {
       setBusy(false);
     }
   }
 
+  async function toggleSync() {
+    const answer = await run(() => endpoints.setDeviceSync(device.deviceId, !device.syncEnabled));
+    if (answer) setTold((answer as { told: boolean }).told);
+  }
+
   return (
-    <article className="device" aria-labelledby={headingId} data-device={device.deviceId}>
+    <article className="device" aria-labelledby={headingId} data-device={device.deviceId} data-state={device.state}>
       <h3 id={headingId} className="device-name">
         {device.deviceName}
       </h3>
@@ -64,14 +77,20 @@ export function DeviceCard({ device, pendingChange, now, onChanged }: { device: 
         </div>
         <div>
           <dt>{t('device.connection')}</dt>
-          <dd>
+          <dd data-testid="device-connection">
             <span className={device.online ? 'state state-ok' : 'state state-none'}>{device.online ? t('device.online') : t('device.offline')}</span>
           </dd>
         </div>
         <div>
           <dt>{t('device.lastCheckIn')}</dt>
           <dd>
-            {device.lastCheckIn ? <time dateTime={device.lastCheckIn} title={formatDateTime(device.lastCheckIn, i18n.language)}>{formatAgo(device.lastCheckIn, i18n.language, now)}</time> : t('device.never')}
+            {device.lastCheckIn ? (
+              <time dateTime={device.lastCheckIn} title={formatDateTime(device.lastCheckIn, i18n.language)}>
+                {formatAgo(device.lastCheckIn, i18n.language, now)}
+              </time>
+            ) : (
+              t('device.never')
+            )}
           </dd>
         </div>
         <div>
@@ -81,12 +100,12 @@ export function DeviceCard({ device, pendingChange, now, onChanged }: { device: 
         <div className="fact-wide">
           <dt>{t('device.result.label')}</dt>
           <dd data-testid="device-result">
-            <ResultLine device={device} now={now} />
+            <ResultLine device={device} personSyncEnabled={personSyncEnabled} now={now} />
           </dd>
         </div>
       </dl>
       <div className="actions">
-        <button type="button" className="button button-secondary button-small" disabled={busy} aria-describedby={headingId} onClick={() => run(() => endpoints.setDeviceSync(device.deviceId, !device.syncEnabled))}>
+        <button type="button" className="button button-secondary button-small" disabled={busy} aria-describedby={headingId} onClick={toggleSync}>
           {device.syncEnabled ? t('device.syncOff') : t('device.syncOn')}
         </button>
         {isAdmin && !confirmingRemove && (
@@ -95,11 +114,14 @@ export function DeviceCard({ device, pendingChange, now, onChanged }: { device: 
           </button>
         )}
       </div>
+      <p className="muted small" role="status">
+        {told !== null && (told ? t('device.told') : t('device.toldLater'))}
+      </p>
       {confirmingRemove && (
         <div className="confirm" role="group" aria-labelledby={`${headingId}-confirm`}>
           <p id={`${headingId}-confirm`}>{t('device.removeConfirm', { device: device.deviceName })}</p>
           <div className="actions">
-            <button type="button" className="button button-danger button-small" disabled={busy} autoFocus onClick={() => run(() => endpoints.removeDevice(device.deviceId))}>
+            <button type="button" className="button button-danger button-small" disabled={busy} autoFocus onClick={() => void run(() => endpoints.removeDevice(device.deviceId))}>
               {t('device.removeYes')}
             </button>
             <button type="button" className="button button-secondary button-small" onClick={() => setConfirmingRemove(false)}>
