@@ -5,6 +5,7 @@
  */
 import type { Logger } from '@pwsync/node-kit/log';
 import { type CheckinAnswer, PLATFORM_HASH } from '@pwsync/device-api';
+import type { AuditLog } from './console/audit';
 import { EventHub } from './event-hub';
 import type { Limits } from './limits';
 import { ReportLimiter } from './report-limiter';
@@ -34,9 +35,13 @@ export class DirectoryContext {
   readonly reports: ReportLimiter;
   /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
   publicUrl = '';
+  /** Where every change through the admin API or the console is recorded (console/audit.ts); set when the server starts. */
+  audit: AuditLog | undefined;
   private scrubQueued = false;
   /** Check-in times not yet written: one transaction every few seconds, not an fsync per check-in. */
   private readonly checkIns = new Map<string, string>();
+  /** Who follows what happens to a person (the console's live pages): told a user's id after each write, check-in or stream change. */
+  private readonly watchers = new Set<(userId: string) => void>();
 
   constructor(
     readonly store: Store,
@@ -73,6 +78,7 @@ export class DirectoryContext {
 
   /** After a committed write to a user: every connected device of theirs whose answer changed hears of it. */
   userChanged(userId: string): void {
+    this.personTouched(userId);
     const user = this.store.q.userById.get(userId);
     if (!user) return;
     for (const device of this.store.q.devicesOfUser.all(userId)) {
@@ -82,17 +88,36 @@ export class DirectoryContext {
 
   deviceChanged(deviceId: string): void {
     const device = this.store.q.deviceById.get(deviceId);
+    if (device) this.personTouched(device.user_id);
     const user = device && this.store.q.userById.get(device.user_id);
     if (device && user && this.hub.isOnline(device.id)) this.hub.push(device.id, this.answerFor(device, user));
   }
 
   /** A device checked in now; written with the others by flushCheckIns(). */
-  recordCheckIn(deviceId: string): void {
+  recordCheckIn(deviceId: string, userId?: string): void {
     this.checkIns.set(deviceId, this.now().toISOString());
+    if (userId !== undefined) this.personTouched(userId);
+  }
+
+  /** Follows every person's changes (the console's live events); returns the unsubscribe. */
+  watchPeople(watcher: (userId: string) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  /** Something about this person or one of their devices changed: the watchers hear of it in this tick. */
+  personTouched(userId: string): void {
+    for (const watcher of this.watchers) {
+      try {
+        watcher(userId);
+      } catch (error) {
+        this.logger.error('a watcher of a person failed', { err: { name: (error as Error).name } });
+      }
+    }
   }
 
   /** The device's last check-in, written or not. */
-  lastCheckIn(device: DeviceRow): string | null {
+  lastCheckIn(device: Pick<DeviceRow, 'id' | 'last_check_in'>): string | null {
     return this.checkIns.get(device.id) ?? device.last_check_in;
   }
 

@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DeviceResult } from '@pwsync/device-api';
+import { ADMIN_TOKEN_ACTOR } from './console/audit';
 import type { DirectoryContext } from './context';
 import { JSON_CONTENT_TYPE, bearerToken, readJsonObject, sendJson, sha256 } from './http-io';
 import { ScimError, badRequest, notFound, unauthorized } from './scim-error';
@@ -50,8 +51,8 @@ export function listDevices(ctx: DirectoryContext, userName: string, reply: Fast
   sendJson(reply, 200, { devices }, JSON_CONTENT_TYPE);
 }
 
-export function setUserSync(ctx: DirectoryContext, userName: string, request: FastifyRequest, reply: FastifyReply): void {
-  const { syncEnabled } = parseBody(request, SyncToggle);
+/** Turns sync off or on for a person; their connected devices are told at once. The admin API's and the console's one way to do it. */
+export function turnUserSync(ctx: DirectoryContext, userName: string, syncEnabled: boolean): { user: UserRow; told: number } {
   const user = ctx.store.transaction(() => {
     const found = userNamed(ctx, userName);
     ctx.store.q.setUserSync.run(syncEnabled ? 1 : 0, found.id);
@@ -59,34 +60,58 @@ export function setUserSync(ctx: DirectoryContext, userName: string, request: Fa
   });
   ctx.logger.info('user sync set', { userId: user.id, syncEnabled });
   ctx.userChanged(user.id);
+  const told = ctx.store.q.devicesOfUser.all(user.id).filter((d) => ctx.hub.isOnline(d.id)).length;
+  return { user, told };
+}
+
+export async function setUserSync(ctx: DirectoryContext, userName: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { syncEnabled } = parseBody(request, SyncToggle);
+  const { user } = turnUserSync(ctx, userName, syncEnabled);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'personSyncSet', user.user_name, { syncEnabled });
   sendJson(reply, 200, { userName: user.user_name, active: user.active === 1, syncEnabled }, JSON_CONTENT_TYPE);
 }
 
-export function setDeviceSync(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): void {
-  const { syncEnabled } = parseBody(request, SyncToggle);
-  ctx.store.transaction(() => {
+/** Turns sync off or on for one device; it is told at once if connected. */
+export function turnDeviceSync(ctx: DirectoryContext, deviceId: string, syncEnabled: boolean): { device: DeviceRow; told: boolean } {
+  const device = ctx.store.transaction(() => {
     if (!ctx.store.q.deviceById.get(deviceId)) throw notFound('No device with this id.');
     ctx.store.q.setDeviceSync.run(syncEnabled ? 1 : 0, deviceId);
+    return ctx.store.q.deviceById.get(deviceId)!;
   });
   ctx.logger.info('device sync set', { deviceId, syncEnabled });
   ctx.deviceChanged(deviceId);
+  return { device, told: ctx.hub.isOnline(deviceId) };
+}
+
+export async function setDeviceSync(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { syncEnabled } = parseBody(request, SyncToggle);
+  const { device } = turnDeviceSync(ctx, deviceId, syncEnabled);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'deviceSyncSet', deviceId, { syncEnabled, deviceName: device.device_name, userName: ctx.store.q.userById.get(device.user_id)?.user_name });
   sendJson(reply, 200, { deviceId, syncEnabled }, JSON_CONTENT_TYPE);
 }
 
-/** A removed device no longer holds back the erasure of its user's newest change. */
-export function removeDevice(ctx: DirectoryContext, deviceId: string, reply: FastifyReply): void {
+/** A removed device no longer holds back the erasure of its user's newest change, and loses its stream at once. */
+export function deleteDevice(ctx: DirectoryContext, deviceId: string): { device: DeviceRow; userName: string | undefined } {
   const { store } = ctx;
   const erased = store.transaction(() => {
     const device = store.q.deviceById.get(deviceId);
     if (!device) throw notFound('No device with this id.');
+    const userName = store.q.userById.get(device.user_id)?.user_name;
     store.q.deleteDevice.run(deviceId);
     const latest = store.q.latestChange.get(device.user_id);
-    return latest ? store.eraseUnneededHashes(latest) : false;
+    return { device, userName, hashes: latest ? store.eraseUnneededHashes(latest) : false };
   });
   ctx.hub.disconnect(deviceId);
   ctx.forgetDevice(deviceId);
-  if (erased) ctx.hashesErased();
-  ctx.logger.info('device removed', { deviceId, erasedHashes: erased });
+  ctx.personTouched(erased.device.user_id);
+  if (erased.hashes) ctx.hashesErased();
+  ctx.logger.info('device removed', { deviceId, erasedHashes: erased.hashes });
+  return { device: erased.device, userName: erased.userName };
+}
+
+export async function removeDevice(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { device, userName } = deleteDevice(ctx, deviceId);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'deviceRemoved', deviceId, { deviceName: device.device_name, platform: device.platform, userName });
   reply.code(204).send();
 }
 
@@ -105,7 +130,7 @@ export function authenticateDevice(ctx: DirectoryContext, request: FastifyReques
 }
 
 export function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): void {
-  ctx.recordCheckIn(device.id);
+  ctx.recordCheckIn(device.id, user.id);
   sendJson(reply, 200, ctx.answerFor(device, user), JSON_CONTENT_TYPE);
 }
 
@@ -113,6 +138,9 @@ export function openEvents(ctx: DirectoryContext, { device, user }: Authenticate
   // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
   reply.hijack();
   ctx.hub.attach(device.id, reply.raw, ctx.answerFor(device, user));
+  // Online now, and offline again when the stream closes: the console's live page hears both.
+  ctx.personTouched(user.id);
+  reply.raw.on('close', () => ctx.personTouched(user.id));
 }
 
 /**
@@ -131,7 +159,15 @@ export function reportResult(ctx: DirectoryContext, { device }: AuthenticatedDev
   const erased = store.transaction(() => {
     const change = store.q.changeById.get(body.changeId);
     if (!change || change.user_id !== device.user_id) throw new ScimError(404, 'No change with this id for this device.');
-    store.q.insertResult.run({ device_id: device.id, change_id: change.id, outcome: body.outcome, failed_step: body.failedStep, at: body.at, received_at: ctx.now().toISOString() });
+    store.q.insertResult.run({
+      device_id: device.id,
+      change_id: change.id,
+      outcome: body.outcome,
+      failed_step: body.failedStep,
+      reason: body.outcome === 'failed' ? body.reason : null,
+      at: body.at,
+      received_at: ctx.now().toISOString(),
+    });
     store.q.pruneResults.run(device.id, device.id, limits.reportsKept);
     return body.outcome === 'synced' && store.eraseUnneededHashes(change);
   });

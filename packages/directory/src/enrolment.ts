@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DeviceEnrolment, type EnrolmentAnswer } from '@pwsync/device-api';
+import { ADMIN_TOKEN_ACTOR } from './console/audit';
 import type { DirectoryContext } from './context';
 import { parseBody, userNamed } from './device-api';
 import { JSON_CONTENT_TYPE, queryOf, sendJson, sha256 } from './http-io';
@@ -21,7 +22,7 @@ export const CODE_DEFAULT_LIFETIME_MS = 7 * DAY_MS;
 export const CODE_MAX_LIFETIME_MS = 90 * DAY_MS;
 export const CODE_MAX_USES = 1000;
 
-const CodeRequest = z.object({
+export const CodeRequest = z.object({
   userName: z.string().min(1).max(256),
   label: z.string().max(200).default(''),
   uses: z.number().int().min(1).max(CODE_MAX_USES).default(1),
@@ -37,7 +38,7 @@ export function codeState(code: EnrolmentCodeRow, now: Date): CodeState {
   return 'usable';
 }
 
-function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
+export function describeCode(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   return {
     id: code.id,
     userName: ctx.store.q.userById.get(code.user_id)?.user_name ?? null,
@@ -51,8 +52,10 @@ function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   };
 }
 
-export function createCode(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
-  const body = parseBody(request, CodeRequest);
+export type CodeRequest = z.infer<typeof CodeRequest>;
+
+/** Makes a code; the code itself is in this answer alone (the directory keeps its hash). */
+export function makeCode(ctx: DirectoryContext, body: CodeRequest): { row: EnrolmentCodeRow; code: string } {
   const now = ctx.now();
   const expires = body.expiresAt === undefined ? now.getTime() + CODE_DEFAULT_LIFETIME_MS : Date.parse(body.expiresAt);
   if (expires <= now.getTime()) throw badRequest('expiresAt must be in the future.');
@@ -73,24 +76,44 @@ export function createCode(ctx: DirectoryContext, request: FastifyRequest, reply
     return ctx.store.q.codeById.get(id)!;
   });
   ctx.logger.info('enrolment code created', { codeId: row.id, userId: row.user_id, uses: row.uses_total, expiresAt: row.expires_at });
-  sendJson(reply, 201, { ...describe(ctx, row), code }, JSON_CONTENT_TYPE);
+  return { row, code };
+}
+
+/** The facts of a code the audit log keeps: never the code. */
+export function codeFacts(ctx: DirectoryContext, row: EnrolmentCodeRow) {
+  return { userName: ctx.store.q.userById.get(row.user_id)?.user_name, label: row.label, uses: row.uses_total, expiresAt: row.expires_at };
+}
+
+export async function createCode(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { row, code } = makeCode(ctx, parseBody(request, CodeRequest));
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'codeCreated', row.id, codeFacts(ctx, row));
+  sendJson(reply, 201, { ...describeCode(ctx, row), code }, JSON_CONTENT_TYPE);
+}
+
+export function codeList(ctx: DirectoryContext, userName: string | null) {
+  const rows = userName === null ? ctx.store.q.allCodes.all() : ctx.store.q.codesOfUser.all(userNamed(ctx, userName).id);
+  return rows.map((row) => describeCode(ctx, row));
 }
 
 export function listCodes(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
-  const userName = queryOf(request.url).get('userName');
-  const rows = userName === null ? ctx.store.q.allCodes.all() : ctx.store.q.codesOfUser.all(userNamed(ctx, userName).id);
-  sendJson(reply, 200, { codes: rows.map((row) => describe(ctx, row)) }, JSON_CONTENT_TYPE);
+  sendJson(reply, 200, { codes: codeList(ctx, queryOf(request.url).get('userName')) }, JSON_CONTENT_TYPE);
 }
 
 /** Revoking is final and idempotent; devices already enrolled with the code keep their tokens. */
-export function revokeCode(ctx: DirectoryContext, id: string, reply: FastifyReply): void {
+export function revokeCodeById(ctx: DirectoryContext, id: string): EnrolmentCodeRow {
   const revoked = ctx.store.transaction(() => {
     if (!ctx.store.q.codeById.get(id)) throw notFound('No enrolment code with this id.');
     ctx.store.q.revokeCode.run(ctx.now().toISOString(), id);
     return ctx.store.q.codeById.get(id)!;
   });
   ctx.logger.info('enrolment code revoked', { codeId: id });
-  sendJson(reply, 200, describe(ctx, revoked), JSON_CONTENT_TYPE);
+  return revoked;
+}
+
+export async function revokeCode(ctx: DirectoryContext, id: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const revoked = revokeCodeById(ctx, id);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'codeRevoked', id, codeFacts(ctx, revoked));
+  sendJson(reply, 200, describeCode(ctx, revoked), JSON_CONTENT_TYPE);
 }
 
 /**

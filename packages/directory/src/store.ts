@@ -18,6 +18,7 @@ import { type ChangeHashes, PLATFORM_HASH } from '@pwsync/device-api';
 export interface UserRow {
   id: string;
   user_name: string;
+  user_name_key: string;
   external_id: string | null;
   active: number;
   sync_enabled: number;
@@ -54,6 +55,7 @@ export interface ResultRow {
   change_id: string;
   outcome: string;
   failed_step: string | null;
+  reason: string | null;
   at: string;
   received_at: string | null;
 }
@@ -133,6 +135,8 @@ const ADDED_COLUMNS: Array<[table: string, column: string, definition: string]> 
   ['devices', 'min_change_seq', 'INTEGER NOT NULL DEFAULT 0'],
   ['devices', 'enrolment_code_id', 'TEXT'],
   ['results', 'received_at', 'TEXT'],
+  // The agent's safe reason for a failed step, for support's console.
+  ['results', 'reason', 'TEXT'],
 ];
 
 export function userNameKey(userName: string): string {
@@ -226,9 +230,9 @@ export function openStore(file: string) {
     setDeviceSync: db.prepare<[number, string]>('UPDATE devices SET sync_enabled = ? WHERE id = ?'),
     checkedIn: db.prepare<[string, string]>('UPDATE devices SET last_check_in = ? WHERE id = ?'),
     synced: db.prepare<[string, string], { one: number }>("SELECT 1 AS one FROM results WHERE device_id = ? AND change_id = ? AND outcome = 'synced' LIMIT 1"),
-    lastResult: db.prepare<[string], ResultRow>('SELECT change_id, outcome, failed_step, at, received_at FROM results WHERE device_id = ? ORDER BY seq DESC LIMIT 1'),
+    lastResult: db.prepare<[string], ResultRow>('SELECT change_id, outcome, failed_step, reason, at, received_at FROM results WHERE device_id = ? ORDER BY seq DESC LIMIT 1'),
     insertResult: db.prepare(
-      'INSERT INTO results (device_id, change_id, outcome, failed_step, at, received_at) VALUES (@device_id, @change_id, @outcome, @failed_step, @at, @received_at)',
+      'INSERT INTO results (device_id, change_id, outcome, failed_step, reason, at, received_at) VALUES (@device_id, @change_id, @outcome, @failed_step, @reason, @at, @received_at)',
     ),
     pruneResults: db.prepare<[string, string, number]>('DELETE FROM results WHERE device_id = ? AND seq NOT IN (SELECT seq FROM results WHERE device_id = ? ORDER BY seq DESC LIMIT ?)'),
     insertCode: db.prepare(
