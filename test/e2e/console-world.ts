@@ -62,6 +62,8 @@ export interface ConsoleWorld {
   agent(userName: string, deviceName: string, platform: DeviceEnrolment['platform'], options?: { offline?: boolean }): Promise<Agent>;
   /** The person types both passwords into pwsync on this computer (the agent's confirmChange). */
   confirm(agent: Agent, next?: string, previous?: string): Promise<{ outcome: string; failedStep: string | null }>;
+  /** The agent's own status (over its socket), e.g. whether the directory told it sync is off. */
+  agentStatus(agent: Agent): Promise<{ directory: { state: string; syncEnabled: boolean }; pendingChange: { id: string } | null }>;
   /** The practice keychain on a password of its own: the keychain step then fails, with the sandbox's reason. */
   breakKeychain(agent: Agent): Promise<void>;
   signIn(page: Page, sub: string): Promise<void>;
@@ -205,8 +207,21 @@ export async function startConsoleWorld(options: ConsoleWorldOptions = {}): Prom
         if (!changeId) throw new Error(`${agent.name} never received the change`);
         client.send({ jsonrpc: '2.0', id: 2, method: 'confirmChange', params: { changeId, newPassword: next, previousPassword: previous } });
         const answer = await responseTo(client, 2);
-        if (answer.error) throw new Error(`confirmChange: ${JSON.stringify(answer.error)}`);
+        // A step that fails is the agent's error answer, carrying the step (agent-protocol errors.ts).
+        const error = answer.error as { data?: { step?: string } } | undefined;
+        if (error) return { outcome: 'failed', failedStep: error.data?.step ?? null };
         return answer.result as { outcome: string; failedStep: string | null };
+      } finally {
+        client.socket.destroy();
+      }
+    },
+    async agentStatus(agent) {
+      const client = await connectRaw(agent.socketPath);
+      try {
+        client.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '1.2', client: { name: 'console-e2e', version: '0' } } });
+        await responseTo(client, 1);
+        client.send({ jsonrpc: '2.0', id: 2, method: 'status', params: {} });
+        return (await responseTo(client, 2)).result as never;
       } finally {
         client.socket.destroy();
       }
