@@ -126,3 +126,152 @@ test('support turns sync off for a computer and the computer is told at once; tu
   await expect(device.getByTestId('device-result')).toHaveText('Sync is turned off for this person');
   await expect.poll(async () => (await world.agentStatus(mac)).directory.syncEnabled, { timeout: 1500 }).toBe(false);
 });
+
+test('the fleet counts devices by state, lists those not synced for more than N hours, and exports what it lists as CSV', async ({ page }) => {
+  const mac = await world.agent('alex@example.com', 'Alex MacBook', 'darwin');
+  await world.createPerson('bea@example.com', { givenName: 'Bea', familyName: 'Novak' }, 'bea@example.com');
+  await world.agent('bea@example.com', 'Bea iMac', 'darwin', { offline: true });
+  await world.changePassword('alex@example.com', PASSWORDS.next);
+  await world.changePassword('bea@example.com', PASSWORDS.next);
+  await world.confirm(mac);
+  await world.signIn(page, 'sub-sam');
+  await page.getByRole('link', { name: 'Fleet' }).click();
+  await expect(page.getByRole('heading', { name: 'Fleet', level: 1 })).toBeVisible();
+  const count = (name: string) => page.locator(`[data-count="${name}"] .count-value`);
+  await expect(count('devices')).toHaveText('2');
+  await expect(count('synced')).toHaveText('1');
+  await expect(count('waiting')).toHaveText('1');
+  await expect(count('online')).toHaveText('1');
+
+  // Nothing has waited a day yet; everything still waiting shows with 0 hours.
+  await expect(page.getByRole('status').filter({ hasText: 'computers shown' })).toHaveText('0 computers shown.');
+  await page.getByLabel('Hours').fill('x');
+  await expect(page.getByText('Type a whole number of hours from 0 to 8760.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Show' })).toBeDisabled();
+  await page.getByLabel('Hours').fill('0');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByRole('heading', { name: 'Not synced for more than 0 hours' })).toBeVisible();
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('tbody tr')).toContainText(['bea@example.comBea iMacMacWaitingOffline']);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export as CSV' }).click()]);
+  const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines[0]!.replaceAll('"', '')).toBe('userName,deviceName,deviceId,platform,state,online,lastCheckIn,changeId,changeCreatedAt,failedStep,reason');
+  expect(lines.slice(1)).toHaveLength(1);
+  expect(lines[1]).toMatch(/^"?bea@example\.com"?,"?Bea iMac"?,/);
+});
+
+test('an administrator makes an enrolment code, a computer enrols with it and appears on the person\'s page, and the code is used up; another is revoked', async ({ page }) => {
+  await world.signIn(page, 'sub-ada');
+  await page.getByRole('link', { name: 'Enrolment codes' }).click();
+  await page.getByLabel('Person (user name, optional)').fill('alex@example.com');
+  await page.getByLabel('Label').fill('Alex replacement MacBook');
+  await page.getByLabel('Uses').fill('1');
+  await page.getByLabel('Valid for').selectOption({ label: '1 day' });
+  await page.getByRole('button', { name: 'Create code' }).click();
+  await expect(page.getByText('Code “Alex replacement MacBook” created:')).toBeVisible();
+  const code = (await page.getByTestId('new-code').textContent())!.trim();
+  expect(code.length).toBeGreaterThanOrEqual(16);
+  const row = page.locator('tbody tr', { hasText: 'Alex replacement MacBook' });
+  await expect(row).toContainText('1 of 1');
+  await expect(row).toContainText('Can be used');
+
+  const { deviceId } = await world.enrol('alex@example.com', 'Alex new MacBook', 'darwin', code);
+  await page.reload();
+  await expect(page.locator('tbody tr', { hasText: 'Alex replacement MacBook' })).toContainText('Used up');
+  await page.getByRole('link', { name: 'Find a person' }).click();
+  await page.getByLabel('Name, user name or email').fill('alex');
+  await page.getByRole('link', { name: /Alex Rivera/ }).click();
+  await expect(page.locator(`[data-device="${deviceId}"] h3`)).toHaveText('Alex new MacBook');
+
+  // A second code, revoked before use: the directory refuses it then.
+  await page.getByRole('link', { name: 'Enrolment codes' }).click();
+  await page.getByLabel('Person (user name, optional)').fill('alex@example.com');
+  await page.getByLabel('Label').fill('Spare');
+  await page.getByRole('button', { name: 'Create code' }).click();
+  const spare = (await page.getByTestId('new-code').textContent())!.trim();
+  await page.getByRole('button', { name: 'Revoke “Spare”' }).click();
+  await expect(page.locator('tbody tr', { hasText: 'Spare' })).toContainText('Revoked');
+  await expect(world.enrol('alex@example.com', 'Never enrolled', 'darwin', spare)).rejects.toThrow(/^4\d\d /);
+
+  // Removing the new computer, confirmed first.
+  await page.goto(`${world.consoleUrl}#/people/alex%40example.com`);
+  const card = page.locator(`[data-device="${deviceId}"]`);
+  await card.getByRole('button', { name: 'Remove computer…' }).click();
+  await card.getByRole('button', { name: 'Remove computer', exact: true }).click();
+  await expect(card).toHaveCount(0);
+
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  for (const action of ['codeCreated', 'codeRevoked', 'deviceRemoved', 'signIn']) await expect(page.locator(`tbody tr[data-action="${action}"]`).first()).toBeVisible();
+  expect(await page.content()).not.toContain(code);
+});
+
+test('a support account sees no administrator\'s pages, and the directory refuses an administrator\'s change it sends anyway', async ({ page }) => {
+  await world.agent('alex@example.com', 'Alex MacBook', 'darwin');
+  await world.signIn(page, 'sub-sam');
+  await expect(page.getByText('Sam Support')).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Console' });
+  await expect(nav.getByRole('link')).toHaveText(['Find a person', 'Fleet']);
+  await page.goto(`${world.consoleUrl}#/codes`);
+  await expect(page.getByRole('heading', { name: 'For administrators only' })).toBeVisible();
+  await page.goto(`${world.consoleUrl}#/people/alex%40example.com`);
+  await expect(page.getByRole('button', { name: 'Turn sync off for this computer' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Remove computer…' })).toHaveCount(0);
+
+  // With the session's own CSRF token, as the page would send it.
+  const refused = await page.evaluate(async () => {
+    const session = (await (await fetch('/console/api/session')).json()) as { csrfToken: string };
+    const response = await fetch('/console/api/enrolment-codes', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: JSON.stringify({ userName: 'alex@example.com', label: 'sneaky' }) });
+    return { status: response.status, body: (await response.json()) as { code: string } };
+  });
+  expect(refused).toEqual({ status: 403, body: expect.objectContaining({ code: 'forbidden' }) });
+});
+
+test('a change without the session\'s CSRF token is refused and changes nothing', async ({ page }) => {
+  const mac = await world.agent('alex@example.com', 'Alex MacBook', 'darwin');
+  await world.signIn(page, 'sub-ada');
+  await expect(page.getByRole('heading', { name: 'Find a person' })).toBeVisible();
+  const refused = await page.evaluate(async (deviceId) => {
+    const response = await fetch(`/console/api/devices/${deviceId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ syncEnabled: false }) });
+    return { status: response.status, body: (await response.json()) as { code: string } };
+  }, mac.deviceId);
+  expect(refused).toEqual({ status: 403, body: expect.objectContaining({ code: 'csrf' }) });
+  expect((await world.agentStatus(mac)).directory.syncEnabled).toBe(true);
+  await page.goto(`${world.consoleUrl}#/people/alex%40example.com`);
+  await expect(page.locator('[data-device]').getByTestId('device-result')).not.toHaveText('Sync is turned off for this computer');
+});
+
+test('a local console account made by an administrator signs in with its password; a wrong one and an account without a role are refused', async ({ page, browser }) => {
+  await world.signIn(page, 'sub-ada');
+  await page.getByRole('link', { name: 'Console accounts' }).click();
+  await page.getByLabel('Account name (to sign in with)').fill('helpdesk-night');
+  await page.getByLabel('Name shown').fill('Night Helpdesk');
+  await page.getByLabel('Role', { exact: true }).selectOption('support');
+  await page.getByLabel('First password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('A console password needs at least 12 characters.')).toBeVisible();
+  await page.getByLabel('Account name (to sign in with)').fill('helpdesk-night');
+  await page.getByLabel('First password').fill(PASSWORDS.third);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('tr[data-account="helpdesk-night"]')).toContainText('Night Helpdesk');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+
+  await page.getByLabel('Account name').fill('helpdesk-night');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'match' })).toHaveText("That account name and password don't match.");
+  await expect(page.getByLabel('Password')).toHaveValue('');
+  await page.getByLabel('Password').fill(PASSWORDS.third);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Night Helpdesk')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(['Find a person', 'Fleet']);
+
+  // Someone the identity provider knows, in no group the console maps to a role (a browser of their own: the provider remembers who signed in).
+  const other = await browser.newPage();
+  await world.signIn(other, 'sub-nora');
+  await expect(other.getByText("Your organization's account isn't allowed in the console. Ask an administrator to add you.")).toBeVisible();
+  await expect(other.getByRole('heading', { name: 'Sign in to the pwsync console' })).toBeVisible();
+  await other.close();
+});
