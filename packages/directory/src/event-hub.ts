@@ -68,6 +68,11 @@ export class EventHub {
     });
   }
 
+  /** The devices with a stream open here (the fan-out refreshes them all after it may have missed an announcement). */
+  deviceIds(): string[] {
+    return [...this.streams.keys()];
+  }
+
   /** Devices holding a stream on this instance now. */
   onlineCount(): number {
     return this.streams.size;

@@ -32,7 +32,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits';
 import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim-discovery';
 import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-users';
-import { openStore } from './store';
+import { type StoreConfig, openStore } from './store';
 
 type Auth = 'scim' | 'admin' | 'device' | 'none';
 type Params = Record<string, string>;
@@ -88,7 +88,9 @@ export interface TlsFiles {
 }
 
 export interface StartOptions extends DirectoryOptions {
-  dbFile: string;
+  /** The SQLite file (the embedded default), unless `database` names another store. */
+  dbFile?: string;
+  database?: StoreConfig;
   scimToken: string;
   adminToken: string;
   host: string;
@@ -139,7 +141,9 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   if (!options.tls && !proxies && !isLoopback(options.host)) {
     throw new Error('plain HTTP is allowed only on a loopback address or behind a named TLS proxy');
   }
-  const store = openStore(options.dbFile);
+  const database: StoreConfig | undefined = options.database ?? (options.dbFile !== undefined ? { engine: 'sqlite', file: options.dbFile } : undefined);
+  if (!database) throw new Error('the directory needs a database: dbFile or database');
+  const store = await openStore(database);
   const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
   const { logger } = ctx;
   if (store.madePrivate.length) logger.warn('database files were readable by others; made them 0600', { files: store.madePrivate });
@@ -197,7 +201,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   app.setErrorHandler((error, request, reply) => {
     const contentType = contentTypeFor(request.url);
     // The console's routes answer in the console contract's error shape.
-    const send = (e: ScimError | ConsoleError) => (request.url.startsWith('/console') ? sendConsoleError(reply, e) : e instanceof ScimError ? sendError(reply, e, contentType) : undefined);
+    const send = (e: ScimError | ConsoleError) => (request.url.startsWith('/console') ? sendConsoleError(reply, e) : e instanceof ScimError ? sendError(reply, e, contentType) : sendConsoleError(reply, e));
     if (error instanceof ScimError || error instanceof ConsoleError) return send(error);
     const known = frameworkError(error as { code?: string; statusCode?: number }, limits);
     if (known) {
@@ -229,7 +233,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   const authenticate = (auth: Auth) => async (request: FastifyRequest) => {
     if (auth === 'scim') requireToken(request, ctx.credentials.scim);
     else if (auth === 'admin') requireToken(request, ctx.credentials.admin);
-    else if (auth === 'device') devices.set(request, authenticateDevice(ctx, request));
+    else if (auth === 'device') devices.set(request, await authenticateDevice(ctx, request));
   };
   for (const route of ROUTES) {
     app.route({
@@ -254,22 +258,17 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     });
   }
 
-  ctx.eraseExpiredHashes();
-  const sweep = setInterval(() => {
-    try {
-      ctx.eraseExpiredHashes();
-    } catch (error) {
-      logger.error('could not erase expired hashes', { err: { name: (error as Error).name } });
-    }
-  }, options.sweepIntervalMs ?? 60 * 60 * 1000);
+  const sweepOnce = () =>
+    ctx.eraseExpiredHashes().catch((error: unknown) => {
+      logger.error('could not erase expired hashes', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+    });
+  await sweepOnce();
+  const sweep = setInterval(sweepOnce, options.sweepIntervalMs ?? 60 * 60 * 1000);
   sweep.unref();
-  const flushCheckIns = () => {
-    try {
-      ctx.flushCheckIns();
-    } catch (error) {
-      logger.error('could not write check-in times', { err: { name: (error as Error).name } });
-    }
-  };
+  const flushCheckIns = () =>
+    ctx.flushCheckIns().catch((error: unknown) => {
+      logger.error('could not write check-in times', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+    });
   const checkInWriter = setInterval(flushCheckIns, 5_000);
   checkInWriter.unref();
 
@@ -279,7 +278,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     clearInterval(sweep);
     clearInterval(checkInWriter);
     supportConsole.close();
-    store.close();
+    await store.close();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -301,8 +300,8 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
       supportConsole.close();
       ctx.hub.close();
       await app.close();
-      flushCheckIns();
-      store.close();
+      await flushCheckIns();
+      await store.close();
     },
   };
 }

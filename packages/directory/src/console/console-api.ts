@@ -29,7 +29,7 @@ import { JSON_CONTENT_TYPE, queryOf, readJsonObject, requireToken, sendJson } fr
 import { ScimError } from '../scim-error';
 import { newId } from '../store';
 import { type Actor, AuditLog } from './audit';
-import { type AccountRow, type ConsoleStore, openConsoleStore } from './console-store';
+import { type AccountRow, type ConsoleStore, consoleStore } from './console-store';
 import { ConsoleError, forbidden, fromScimError, invalid, notFoundError } from './console-error';
 import { type DeviceReads, deviceReads } from './device-reads';
 import { LivePages } from './live-pages';
@@ -101,7 +101,7 @@ export function sendConsoleError(reply: FastifyReply, error: ConsoleError | Scim
 }
 
 export async function registerConsole(app: FastifyInstance, ctx: DirectoryContext, options: ConsoleOptions, heartbeatMs: number): Promise<Console> {
-  const store = openConsoleStore(ctx.store.db);
+  const store = consoleStore(ctx.store);
   const audit = new AuditLog(ctx, store);
   ctx.audit = audit;
   const sessions = new Sessions(ctx, store, { ...DEFAULT_SESSION_OPTIONS, ...options.sessions });
@@ -110,7 +110,7 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
   const localAccounts = options.localAccounts ?? true;
   const tries = new AddressTries(() => ctx.now().getTime());
   const buildPage = async (userId: string) => {
-    const user = reads.userById(userId);
+    const user = await reads.userById(userId);
     return user ? personPage(ctx, reads, audit, user) : undefined;
   };
   const live = new LivePages(ctx, sessions, buildPage, heartbeatMs);
@@ -123,8 +123,8 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
   });
 
   const consoleActor = (signedIn: SignedIn): Actor => ({ kind: 'console', accountId: signedIn.account.id, name: signedIn.account.user_name });
-  const userNamed = (userName: string) => {
-    const user = reads.userByName(userName);
+  const userNamed = async (userName: string) => {
+    const user = await reads.userByName(userName);
     if (!user) throw notFoundError('No person with this userName.');
     return user;
   };
@@ -148,7 +148,7 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
       const account = await store.accountByName(userName.toLowerCase());
       const now = ctx.now().getTime();
       if (!account || account.via !== 'local' || !account.password_hash) {
-        await verifyPassword(password, await dummyHash());
+        await verifyPassword(password, await dummyHash(options.passwordCost));
         // The name typed is not an account's: it is not kept (it could be a password typed in the wrong field).
         await refuseSignIn(request, null, 'unknownAccount', 'local');
         throw new ConsoleError(401, 'badCredentials', 'Wrong user name or password.');
@@ -208,32 +208,32 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
       return findPeople(reads, q.q, q.cursor, q.limit);
     },
 
-    person: async ({ params }) => personPage(ctx, reads, audit, userNamed(params.userName!)),
+    person: async ({ params }) => personPage(ctx, reads, audit, await userNamed(params.userName!)),
 
     personSync: async ({ request, params, body, actor }) => {
       const { syncEnabled } = body as { syncEnabled: boolean };
-      const { user, told } = turnUserSync(ctx, userNamed(params.userName!).user_name, syncEnabled);
+      const { user, told } = await turnUserSync(ctx, (await userNamed(params.userName!)).user_name, syncEnabled);
       await audit.record(request, actor, 'personSyncSet', user.user_name, { syncEnabled });
       return { userName: user.user_name, syncEnabled, devicesTold: told };
     },
 
     deviceSync: async ({ request, params, body, actor }) => {
       const { syncEnabled } = body as { syncEnabled: boolean };
-      if (!reads.device(params.deviceId!)) throw notFoundError('No device with this id.');
-      const { device, told } = turnDeviceSync(ctx, params.deviceId!, syncEnabled);
-      await audit.record(request, actor, 'deviceSyncSet', device.id, { syncEnabled, deviceName: device.device_name, userName: reads.userById(device.user_id)?.user_name });
+      if (!(await reads.device(params.deviceId!))) throw notFoundError('No device with this id.');
+      const { device, told } = await turnDeviceSync(ctx, params.deviceId!, syncEnabled);
+      await audit.record(request, actor, 'deviceSyncSet', device.id, { syncEnabled, deviceName: device.device_name, userName: (await reads.userById(device.user_id))?.user_name });
       return { deviceId: device.id, syncEnabled, told };
     },
 
     deviceRemove: async ({ request, reply, params, actor }) => {
-      if (!reads.device(params.deviceId!)) throw notFoundError('No device with this id.');
-      const { device, userName } = deleteDevice(ctx, params.deviceId!);
+      if (!(await reads.device(params.deviceId!))) throw notFoundError('No device with this id.');
+      const { device, userName } = await deleteDevice(ctx, params.deviceId!);
       await audit.record(request, actor, 'deviceRemoved', device.id, { deviceName: device.device_name, platform: device.platform, userName });
       reply.code(204);
     },
 
     events: async ({ request, reply, query, signedIn }) => {
-      const user = userNamed((query as { userName: string }).userName);
+      const user = await userNamed((query as { userName: string }).userName);
       if (live.full()) throw new ConsoleError(503, 'unavailable', 'Too many live pages are open on this directory; try again soon.', {}, { 'retry-after': '30' });
       reply.hijack();
       await live.attach(reply.raw, user.id, user.user_name, signedIn.idHash);
@@ -249,21 +249,21 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
       sendCsv(reply, `pwsync-fleet-${q.staleHours}h.csv`, fleetCsv(ctx, reads, q.staleHours));
     },
 
-    codes: async () => ({ codes: codeList(ctx, null) }),
+    codes: async () => ({ codes: await codeList(ctx, null) }),
 
     codeCreate: async ({ request, reply, body, actor }) => {
       const b = body as { userName?: string; label: string; uses: number; expiresAt?: string };
       // Until machines enrol (issue 13), a code is for one person.
       if (b.userName === undefined) throw invalid(['userName']);
-      const { row, code } = makeCode(ctx, parse(CodeRequest, b));
-      await audit.record(request, actor, 'codeCreated', row.id, codeFacts(ctx, row));
+      const { row, code } = await makeCode(ctx, parse(CodeRequest, b));
+      await audit.record(request, actor, 'codeCreated', row.id, await codeFacts(ctx, row));
       reply.code(201);
-      return { ...describeCode(ctx, row), code };
+      return { ...(await describeCode(ctx, row)), code };
     },
 
     codeRevoke: async ({ request, params, actor }) => {
-      const row = revokeCodeById(ctx, params.codeId!);
-      await audit.record(request, actor, 'codeRevoked', row.id, codeFacts(ctx, row));
+      const row = await revokeCodeById(ctx, params.codeId!);
+      await audit.record(request, actor, 'codeRevoked', row.id, await codeFacts(ctx, row));
       return describeCode(ctx, row);
     },
 
@@ -335,7 +335,8 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
         created_at: ctx.now().toISOString(),
       });
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConsoleError(409, 'conflict', 'A console account with this user name exists.');
+      // SQLite's and PostgreSQL's words for a unique constraint (a second request with the same name a moment ago).
+      if (['SQLITE_CONSTRAINT_UNIQUE', '23505'].includes(String((error as { code?: string }).code))) throw new ConsoleError(409, 'conflict', 'A console account with this user name exists.');
       throw error;
     }
   }

@@ -68,10 +68,12 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-let dummy: Promise<string> | undefined;
-/** A hash of nothing anyone knows, checked for unknown user names so they take as long as known ones. */
-export function dummyHash(): Promise<string> {
-  return (dummy ??= hashPassword(randomBytes(16).toString('base64url')));
+const dummies = new Map<string, Promise<string>>();
+/** A hash of nothing anyone knows, at the cost real ones have, checked for unknown user names so they take as long as known ones. */
+export function dummyHash(cost = DEFAULT): Promise<string> {
+  const key = `${cost.ln},${cost.r},${cost.p}`;
+  if (!dummies.has(key)) dummies.set(key, hashPassword(randomBytes(16).toString('base64url'), cost));
+  return dummies.get(key)!;
 }
 
 /** Tries per client address in a sliding window, in memory (each instance counts its own; the account lock is shared). */

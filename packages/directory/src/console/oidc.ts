@@ -50,7 +50,7 @@ export function roleFor(claims: Record<string, unknown>, options: Pick<OidcOptio
 
 /** Only where the page may come back to: a path of the console, nothing absolute. */
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/console\/[A-Za-z0-9\-._~/%?=&]*$/.test(value) && !value.includes('//') ? value : '/console/';
+  return typeof value === 'string' && /^\/console\/[A-Za-z0-9\-._~/%?=&#]*$/.test(value) && !value.includes('//') ? value : '/console/';
 }
 
 /** Signed in at the provider, but no mapping gives a role: the audit log names who. */
@@ -104,7 +104,8 @@ export class OidcSignIn {
     await this.store.insertLogin({ state_hash: sha256(state), code_verifier: verifier, nonce, return_to: safeReturnTo(returnTo), expires_at: new Date(now + LOGIN_LIFETIME_MS).toISOString() });
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.redirectUri(),
-      scope: this.options.scopes ?? 'openid profile email',
+      // A `groups` claim comes with its scope at most providers (Okta's among them); other claims need none of their own.
+      scope: this.options.scopes ?? `openid profile email${this.options.roleClaim === 'groups' ? ' groups' : ''}`,
       response_type: 'code',
       state,
       nonce,

@@ -19,9 +19,11 @@ import type { DirectoryContext } from '../context';
 import type { UserRow } from '../store';
 import type { AuditLog } from './audit';
 import { csvRow } from './csv';
-import type { DeviceFacts, DeviceReads, StaleRow } from './device-reads';
+import type { DeviceFacts, DeviceReads, PendingRow, PersonRow } from './device-reads';
 
 const HISTORY = 50;
+/** After every timestamp: all pending devices, whenever their change was made. */
+const EVERY_CHANGE = '9999-12-31T23:59:59.999Z';
 
 interface Profile {
   displayName?: string;
@@ -52,17 +54,19 @@ export function emailOf(user: UserRow): string | null {
 const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 const decodeCursor = (cursor: string | undefined) => (cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : '');
 
-export function findPeople(reads: DeviceReads, q: string, cursor: string | undefined, limit: number): PeoplePage {
-  const rows = reads.people(q.trim(), decodeCursor(cursor), limit + 1);
+export async function findPeople(reads: DeviceReads, q: string, cursor: string | undefined, limit: number): Promise<PeoplePage> {
+  const rows: PersonRow[] = await reads.people(q.trim(), decodeCursor(cursor), limit + 1);
   const shown = rows.slice(0, limit);
-  const people: PersonSummary[] = shown.map((u) => ({
-    userName: u.user_name,
-    name: nameOf(u),
-    email: emailOf(u),
-    active: u.active === 1,
-    syncEnabled: u.sync_enabled === 1,
-    devices: reads.deviceCount(u.id),
-  }));
+  const people: PersonSummary[] = await Promise.all(
+    shown.map(async (u) => ({
+      userName: u.user_name,
+      name: nameOf(u),
+      email: emailOf(u),
+      active: u.active === 1,
+      syncEnabled: u.sync_enabled === 1,
+      devices: await reads.deviceCount(u.id),
+    })),
+  );
   return { people, next: rows.length > limit ? encodeCursor(shown[shown.length - 1]!.user_name_key) : null };
 }
 
@@ -91,12 +95,12 @@ function deviceView(f: DeviceFacts): DeviceView {
 
 export async function personPage(ctx: DirectoryContext, reads: DeviceReads, audit: AuditLog, user: UserRow): Promise<PersonPage> {
   const now = ctx.now();
-  const facts = reads.devicesOf(user);
+  const [facts, changes, results] = await Promise.all([reads.devicesOf(user), reads.recentChanges(user.id, 10), reads.recentResults(user.id, HISTORY)]);
   const devices = facts.map(deviceView);
   const pending = facts.find((f) => f.pending)?.pending;
   const history: HistoryEntry[] = [
-    ...reads.recentChanges(user.id, 10).map((c): HistoryEntry => ({ kind: 'change', at: c.created_at, changeId: c.id, provider: c.provider })),
-    ...reads.recentResults(user.id, HISTORY).map(
+    ...changes.map((c): HistoryEntry => ({ kind: 'change', at: c.created_at, changeId: c.id, provider: c.provider })),
+    ...results.map(
       (r): HistoryEntry => ({
         kind: 'result',
         at: r.received_at ?? r.at,
@@ -126,7 +130,7 @@ export async function personPage(ctx: DirectoryContext, reads: DeviceReads, audi
   };
 }
 
-function fleetDevice(ctx: DirectoryContext, row: StaleRow): FleetDevice {
+function fleetDevice(ctx: DirectoryContext, row: PendingRow): FleetDevice {
   return {
     userName: row.user_name,
     deviceId: row.device_id,
@@ -142,14 +146,14 @@ function fleetDevice(ctx: DirectoryContext, row: StaleRow): FleetDevice {
   };
 }
 
-const fleetCursor = (row: StaleRow) => Buffer.from(`${row.change_created_at} ${row.device_id}`, 'utf8').toString('base64url');
+const fleetCursor = (row: PendingRow) => Buffer.from(`${row.change_created_at} ${row.device_id}`, 'utf8').toString('base64url');
 
 /**
  * The fleet: counts by state over every device, and the page of devices whose pending
  * change is older than `staleHours`, oldest first. One pass over the pending devices (the
  * few whose change still holds a hash) gives both.
  */
-export function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours: number, cursor: string | undefined, limit: number): FleetPage {
+export async function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours: number, cursor: string | undefined, limit: number): Promise<FleetPage> {
   const now = ctx.now();
   const cutoff = new Date(now.getTime() - staleHours * 3600_000).toISOString();
   const after = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
@@ -157,8 +161,9 @@ export function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours:
   let failed = 0;
   const stale: FleetDevice[] = [];
   let next: string | null = null;
-  let last: StaleRow | undefined;
-  for (const row of reads.pendingBefore(now.toISOString())) {
+  let last: PendingRow | undefined;
+  const [pending, { devices, off }] = await Promise.all([reads.pendingBefore(EVERY_CHANGE), reads.fleetCounts()]);
+  for (const row of pending) {
     if (row.outcome === 'failed') failed++;
     else waiting++;
     if (row.change_created_at >= cutoff || next !== null) continue;
@@ -170,7 +175,6 @@ export function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours:
     stale.push(fleetDevice(ctx, row));
     last = row;
   }
-  const { devices, off } = reads.fleetCounts();
   return {
     counts: { devices, online: ctx.hub.onlineCount(), synced: Math.max(0, devices - off - waiting - failed), waiting, failed, off },
     staleHours,
@@ -181,11 +185,10 @@ export function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours:
 }
 
 /** Every stale device the fleet view lists for this staleHours, as CSV rows. */
-export function* fleetCsv(ctx: DirectoryContext, reads: DeviceReads, staleHours: number): Generator<string> {
+export async function* fleetCsv(ctx: DirectoryContext, reads: DeviceReads, staleHours: number): AsyncGenerator<string> {
   const now = ctx.now();
   const cutoff = new Date(now.getTime() - staleHours * 3600_000).toISOString();
-  // Read in full first: better-sqlite3 holds the connection while a statement iterates, and the client reads slowly.
-  const rows = [...reads.pendingBefore(cutoff)];
+  const rows = await reads.pendingBefore(cutoff);
   yield csvRow(FLEET_CSV_COLUMNS);
   for (const row of rows) {
     const d = fleetDevice(ctx, row);

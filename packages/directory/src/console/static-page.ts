@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ConsoleError } from './console-error';
 
 export const CONSOLE_CSP = [
   "default-src 'self'",
@@ -51,11 +52,13 @@ function cacheControl(file: string): string {
 
 export function registerConsolePage(app: FastifyInstance, dir: string): void {
   const index = path.join(dir, 'index.html');
-  const notBuilt = (request: FastifyRequest, reply: FastifyReply) =>
-    reply
+  const notBuilt = (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url.startsWith('/console/api/')) throw new ConsoleError(404, 'notFound', 'No such endpoint.');
+    return reply
       .code(404)
       .headers({ ...securityHeaders(request, 'page'), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
       .send('The support console is not built on this directory: run `npm run build` (docs/directory.md, "The support console").\n');
+  };
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/console') && !request.url.startsWith('/console/api/')) reply.headers(securityHeaders(request, 'page'));
   });
