@@ -102,7 +102,7 @@ export async function startConsoleWorld(options: ConsoleWorldOptions = {}): Prom
   const directory = await startDirectory({
     host: '127.0.0.1',
     port,
-    dbFile: path.join(dir, 'directory.db'),
+    database: { engine: 'sqlite', file: path.join(dir, 'directory.db') },
     scimToken: SCIM_TOKEN,
     adminToken: ADMIN_TOKEN,
     provider: 'Okta',
