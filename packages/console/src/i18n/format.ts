@@ -8,10 +8,12 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 export function formatAgo(iso: string, language: string, now: number = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
-  if (Math.abs(seconds) < 45) return format.format(0, 'second');
-  for (const [unit, size] of UNITS) if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
-  return format.format(0, 'second');
+  // "now" would read as if nothing had happened yet ("Changed at Okta now"): seconds say it plainly.
+  const format = new Intl.RelativeTimeFormat(language, { numeric: 'always' });
+  const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size) ?? (['second', 1] as const);
+  // Past times only (the directory's clock is applied before): a moment in the future is "0 seconds ago", -0 being past to Intl.
+  const value = Math.round(seconds / unit[1]);
+  return format.format(value < 0 ? value : -0, unit[0]);
 }
 
 export function formatDateTime(iso: string, language: string): string {
