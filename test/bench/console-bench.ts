@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { deviceReads } from '@pwsync/directory/console/device-reads';
-import { fleetPage, personPage } from '@pwsync/directory/console/people-views';
+import { FleetCounts, fleetPage, personPage } from '@pwsync/directory/console/people-views';
 import { startDirectory } from '@pwsync/directory/server';
 import { openStore } from '@pwsync/directory/store';
 import { recordingLogger } from '@pwsync/testing/recording-logger';
@@ -108,9 +108,12 @@ export default async function consoleBench(): Promise<BenchResult[]> {
       await timeEach(200, (i) => ctx.store.q.userByName(pick(i)));
       const floor = await timeEach(FLOOR_RUNS, (i) => ctx.store.q.userByName(pick(i)));
       const person = await timeEach(PERSON_RUNS, async (i) => personPage(ctx, reads, ctx.audit!, (await reads.userByName(pick(i)))!));
-      const fleet = await timeEach(FLEET_RUNS, () => fleetPage(ctx, reads, 24, undefined, 50));
+      // Cold: the counts read afresh each time (a counts cache that is always stale); warm: within their 5 s.
+      const fleet = await timeEach(FLEET_RUNS, () => fleetPage(ctx, reads, new FleetCounts(reads, Date.now, 0), 24, undefined, 50));
+      const warmCounts = new FleetCounts(reads, Date.now, 60_000);
+      const fleetWarm = await timeEach(PERSON_RUNS, () => fleetPage(ctx, reads, warmCounts, 24, undefined, 50));
       const search = await timeEach(PERSON_RUNS, (i) => reads.people(`given${i % 997}`.slice(0, 6), '', 21));
-      const sample = await fleetPage(ctx, reads, 24, undefined, 50);
+      const sample = await fleetPage(ctx, reads, warmCounts, 24, undefined, 50);
       const counts = await timeEach(FLEET_RUNS, () => reads.fleetCounts());
       const pending = await timeEach(FLEET_RUNS, () => reads.pendingCounts());
       const floorP50 = pct(floor, 0.5);
@@ -125,9 +128,16 @@ export default async function consoleBench(): Promise<BenchResult[]> {
           met: ratio(person) <= 40,
         },
         {
-          name: `fleet view, first page (counts of every device by state, 50 devices not synced for 24 h; ${sample.counts.waiting + sample.counts.failed} pending)`,
+          name: `fleet view, first page, cold (counts of every device by state read afresh, 50 devices not synced for 24 h; ${sample.counts.waiting + sample.counts.failed} pending)`,
           figures: { p50: pct(fleet, 0.5), p95: pct(fleet, 0.95), unit: 'ms' },
           ratio: ratio(fleet),
+        },
+        {
+          name: 'fleet view, first page, its counts read within the last 5 s (as for a second viewer)',
+          figures: { p50: pct(fleetWarm, 0.5), p95: pct(fleetWarm, 0.95), unit: 'ms' },
+          ratio: ratio(fleetWarm),
+          target: 'p50 ≤ 40× floor',
+          met: ratio(fleetWarm) <= 40,
         },
         { name: 'fleet view: its counts alone', figures: { p50: pct(counts, 0.5), unit: 'ms' }, ratio: ratio(counts) },
         { name: 'fleet view: its count of pending devices alone', figures: { p50: pct(pending, 0.5), unit: 'ms' }, ratio: ratio(pending) },

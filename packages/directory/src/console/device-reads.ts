@@ -52,6 +52,16 @@ export interface PendingRow {
   outcome: string | null;
   failed_step: string | null;
   reason: string | null;
+  /** The keyset of the fleet's pages: (change_created_at, change_seq, device_rowid). */
+  change_seq: number;
+  device_rowid: number;
+}
+
+/** Where a fleet page ended: the last row's keyset. */
+export interface FleetKey {
+  createdAt: string;
+  changeSeq: number;
+  deviceRowid: number;
 }
 
 export type PersonRow = UserRow & { user_name_key: string };
@@ -65,7 +75,9 @@ const RESULT = ['change_id', 'outcome', 'failed_step', 'reason', 'at', 'received
 const EVERY_CHANGE = '9999-12-31T23:59:59.999Z';
 
 const PENDING_COLUMNS = sql.raw(`u.user_name, d.id AS device_id, d.device_name, d.platform, d.last_check_in, c.id AS change_id, c.created_at AS change_created_at,
-  r.outcome, r.failed_step, r.reason`);
+  r.outcome, r.failed_step, r.reason, c.seq AS change_seq, d.rowid AS device_rowid`);
+/** The order of the open changes' index (created_at, then seq: SQLite's rowid), then each change's devices in their index's order: no sort. */
+const PENDING_ORDER = sql.raw('ORDER BY c.created_at, c.seq, d.rowid');
 
 /**
  * The devices with a change pending made before `before`: from the changes that still
@@ -171,15 +183,17 @@ export function deviceReads(ctx: DirectoryContext) {
      * Devices with a change pending that was made before `before`, oldest change first,
      * after the keyset `after` (the last row of the previous page): a page walks the index.
      */
-    async pendingPage(before: string, after: { createdAt: string; deviceId: string } | undefined, limit: number): Promise<PendingRow[]> {
-      const keyset = after ? sql`AND (c.created_at > ${after.createdAt} OR (c.created_at = ${after.createdAt} AND d.id > ${after.deviceId}))` : sql``;
-      const rows = await sql<PendingRow>`SELECT ${PENDING_COLUMNS} ${pendingFrom(before)} ${keyset} ORDER BY c.created_at, d.id LIMIT ${limit}`.execute(db);
+    async pendingPage(before: string, after: FleetKey | undefined, limit: number): Promise<PendingRow[]> {
+      const keyset = after
+        ? sql`AND (c.created_at > ${after.createdAt} OR (c.created_at = ${after.createdAt} AND (c.seq > ${after.changeSeq} OR (c.seq = ${after.changeSeq} AND d.rowid > ${after.deviceRowid}))))`
+        : sql``;
+      const rows = await sql<PendingRow>`SELECT ${PENDING_COLUMNS} ${pendingFrom(before)} ${keyset} ${PENDING_ORDER} LIMIT ${limit}`.execute(db);
       return rows.rows;
     },
 
     /** Every device with a change pending that was made before `before`, oldest first (the CSV export). */
     async pendingBefore(before: string): Promise<PendingRow[]> {
-      const rows = await sql<PendingRow>`SELECT ${PENDING_COLUMNS} ${pendingFrom(before)} ORDER BY c.created_at, d.id`.execute(db);
+      const rows = await sql<PendingRow>`SELECT ${PENDING_COLUMNS} ${pendingFrom(before)} ${PENDING_ORDER}`.execute(db);
       return rows.rows;
     },
   };

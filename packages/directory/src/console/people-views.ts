@@ -19,7 +19,7 @@ import type { DirectoryContext } from '../context';
 import type { UserRow } from '../store';
 import type { AuditLog } from './audit';
 import { csvRow } from './csv';
-import type { DeviceFacts, DeviceReads, PendingRow, PersonRow } from './device-reads';
+import type { DeviceFacts, DeviceReads, FleetKey, PendingRow, PersonRow } from './device-reads';
 
 const HISTORY = 50;
 
@@ -144,13 +144,13 @@ function fleetDevice(ctx: DirectoryContext, row: PendingRow): FleetDevice {
   };
 }
 
-const fleetCursor = (row: PendingRow) => Buffer.from(JSON.stringify([row.change_created_at, row.device_id]), 'utf8').toString('base64url');
+const fleetCursor = (row: PendingRow) => Buffer.from(JSON.stringify([row.change_created_at, Number(row.change_seq), Number(row.device_rowid)]), 'utf8').toString('base64url');
 
-function readFleetCursor(cursor: string | undefined): { createdAt: string; deviceId: string } | undefined {
+function readFleetCursor(cursor: string | undefined): FleetKey | undefined {
   if (!cursor) return undefined;
   try {
-    const [createdAt, deviceId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof deviceId === 'string') return { createdAt, deviceId };
+    const [createdAt, changeSeq, deviceRowid] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && Number.isSafeInteger(changeSeq) && Number.isSafeInteger(deviceRowid)) return { createdAt, changeSeq: changeSeq as number, deviceRowid: deviceRowid as number };
   } catch {
     // an unreadable cursor starts from the beginning
   }
@@ -158,13 +158,38 @@ function readFleetCursor(cursor: string | undefined): { createdAt: string; devic
 }
 
 /**
- * The fleet: counts by state over every device, and the page of devices whose pending
- * change is older than `staleHours`, oldest first, a page at a time.
+ * The fleet's counts, read at most every few seconds per instance: they cost a read of
+ * each device with a change pending (test/bench/console-bench.ts measures how much), and
+ * several people watching the fleet should not each pay it. A page's rows are always fresh.
  */
-export async function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours: number, cursor: string | undefined, limit: number): Promise<FleetPage> {
+export class FleetCounts {
+  private last: { at: number; value: Promise<{ waiting: number; failed: number; devices: number; off: number }> } | undefined;
+  constructor(
+    private readonly reads: DeviceReads,
+    private readonly now: () => number,
+    readonly maxAgeMs = 5_000,
+  ) {}
+
+  get(): Promise<{ waiting: number; failed: number; devices: number; off: number }> {
+    const now = this.now();
+    if (!this.last || now - this.last.at >= this.maxAgeMs || now < this.last.at) {
+      const value = Promise.all([this.reads.pendingCounts(), this.reads.fleetCounts()]).then(([pending, all]) => ({ ...pending, ...all }));
+      this.last = { at: now, value };
+      value.catch(() => (this.last = undefined));
+    }
+    return this.last.value;
+  }
+}
+
+/**
+ * The fleet: counts by state over every device, and the page of devices whose pending
+ * change is older than `staleHours`, oldest first, a page at a time (a keyset over the
+ * changes that still hold a hash).
+ */
+export async function fleetPage(ctx: DirectoryContext, reads: DeviceReads, counts: FleetCounts, staleHours: number, cursor: string | undefined, limit: number): Promise<FleetPage> {
   const now = ctx.now();
   const cutoff = new Date(now.getTime() - staleHours * 3600_000).toISOString();
-  const [rows, { waiting, failed }, { devices, off }] = await Promise.all([reads.pendingPage(cutoff, readFleetCursor(cursor), limit + 1), reads.pendingCounts(), reads.fleetCounts()]);
+  const [rows, { waiting, failed, devices, off }] = await Promise.all([reads.pendingPage(cutoff, readFleetCursor(cursor), limit + 1), counts.get()]);
   const shown = rows.slice(0, limit);
   return {
     counts: { devices, online: ctx.hub.onlineCount(), synced: Math.max(0, devices - off - waiting - failed), waiting, failed, off },
