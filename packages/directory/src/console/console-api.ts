@@ -35,7 +35,7 @@ import { type DeviceReads, deviceReads } from './device-reads';
 import { LivePages } from './live-pages';
 import { ACCOUNT_LOCK_AFTER, ACCOUNT_LOCK_MS, AddressTries, dummyHash, hashPassword, verifyPassword } from './local-accounts';
 import { NoRoleError, type OidcOptions, OidcSignIn, safeReturnTo } from './oidc';
-import { fleetCsv, fleetPage, findPeople, personPage } from './people-views';
+import { FleetCounts, fleetCsv, fleetPage, findPeople, personPage } from './people-views';
 import { DEFAULT_SESSION_OPTIONS, type SessionOptions, type SignedIn, Sessions, checkSameOrigin, describeSession } from './sessions';
 import { registerConsolePage, securityHeaders } from './static-page';
 
@@ -109,6 +109,7 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
   const oidc = options.oidc ? new OidcSignIn(ctx, store, options.oidc) : undefined;
   const localAccounts = options.localAccounts ?? true;
   const tries = new AddressTries(() => ctx.now().getTime());
+  const fleetCounts = new FleetCounts(reads, () => ctx.now().getTime());
   const buildPage = async (userId: string) => {
     const user = await reads.userById(userId);
     return user ? personPage(ctx, reads, audit, user) : undefined;
@@ -241,7 +242,7 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
 
     fleet: async ({ query }) => {
       const q = query as { staleHours: number; cursor?: string; limit: number };
-      return fleetPage(ctx, reads, q.staleHours, q.cursor, q.limit);
+      return fleetPage(ctx, reads, fleetCounts, q.staleHours, q.cursor, q.limit);
     },
 
     fleetCsv: async ({ reply, query }) => {

@@ -52,6 +52,16 @@ export interface PendingRow {
   outcome: string | null;
   failed_step: string | null;
   reason: string | null;
+  /** The keyset of the fleet's pages: (change_created_at, change_seq, device_rowid). */
+  change_seq: number;
+  device_rowid: number;
+}
+
+/** Where a fleet page ended: the last row's keyset. */
+export interface FleetKey {
+  createdAt: string;
+  changeSeq: number;
+  deviceRowid: number;
 }
 
 export type PersonRow = UserRow & { user_name_key: string };
@@ -60,6 +70,34 @@ export type PersonRow = UserRow & { user_name_key: string };
 const PREFIX_END = '\u{10FFFF}';
 const PERSON = ['id', 'user_name', 'user_name_key', 'external_id', 'active', 'sync_enabled', 'profile', 'version', 'created', 'last_modified', 'resend_check'] as const;
 const RESULT = ['change_id', 'outcome', 'failed_step', 'reason', 'at', 'received_at'] as const;
+
+/** After every timestamp: all pending devices, whenever their change was made. */
+const EVERY_CHANGE = '9999-12-31T23:59:59.999Z';
+
+const PENDING_COLUMNS = sql.raw(`u.user_name, d.id AS device_id, d.device_name, d.platform, d.last_check_in, c.id AS change_id, c.created_at AS change_created_at,
+  r.outcome, r.failed_step, r.reason, c.seq AS change_seq, d.rowid AS device_rowid`);
+/** The order of the open changes' index (created_at, then seq: SQLite's rowid), then each change's devices in their index's order: no sort. */
+const PENDING_ORDER = sql.raw('ORDER BY c.created_at, c.seq, d.rowid');
+
+/**
+ * The devices with a change pending made before `before`: from the changes that still
+ * hold a hash (few: a change's hashes go once its devices synced; and only the person's
+ * newest holds any, since a new change erases the previous one's in its transaction:
+ * store-queries.ts, addChange), to the devices it was made for that are on and have not reported it synced. CROSS JOIN:
+ * SQLite then starts from the open changes (their partial index) and never reorders;
+ * PostgreSQL plans it as the inner join it is.
+ */
+function pendingFrom(before: string) {
+  return sql`FROM changes c
+    CROSS JOIN users u
+    CROSS JOIN devices d
+    LEFT JOIN results r ON r.seq = (SELECT MAX(r2.seq) FROM results r2 WHERE r2.device_id = d.id AND r2.change_id = c.id)
+    WHERE (c.sha512crypt IS NOT NULL OR c.pbkdf2 IS NOT NULL) AND c.created_at < ${before}
+      AND u.id = c.user_id AND d.user_id = c.user_id AND d.min_change_seq < c.seq
+      AND u.active = 1 AND u.sync_enabled = 1 AND d.sync_enabled = 1
+      AND ((d.platform = 'linux' AND c.sha512crypt IS NOT NULL) OR (d.platform <> 'linux' AND c.pbkdf2 IS NOT NULL))
+      AND (r.outcome IS NULL OR r.outcome <> 'synced')`;
+}
 
 export type DeviceReads = ReturnType<typeof deviceReads>;
 
@@ -123,40 +161,39 @@ export function deviceReads(ctx: DirectoryContext) {
 
     /** All devices, and those off (the device's sync, or its person's: inactive or sync off), through partial indexes. */
     async fleetCounts(): Promise<{ devices: number; off: number }> {
+      // Literals, not parameters: a partial index is used only where the query says what its WHERE says.
+      const n = async (query: ReturnType<typeof sql<{ n: unknown }>>) => Number((await query.execute(db)).rows[0]?.n ?? 0);
       const [devices, devicesOff, ofPeopleOff] = await Promise.all([
-        count(db.selectFrom('devices').select((eb) => eb.fn.countAll().as('n'))),
-        count(db.selectFrom('devices').select((eb) => eb.fn.countAll().as('n')).where('sync_enabled', '=', 0)),
-        count(
-          db
-            .selectFrom('users as u')
-            .innerJoin('devices as d', 'd.user_id', 'u.id')
-            .select((eb) => eb.fn.countAll().as('n'))
-            .where((eb) => eb.or([eb('u.active', '=', 0), eb('u.sync_enabled', '=', 0)]))
-            .where('d.sync_enabled', '=', 1),
-        ),
+        n(sql`SELECT COUNT(*) AS n FROM devices`),
+        n(sql`SELECT COUNT(*) AS n FROM devices WHERE sync_enabled = 0`),
+        n(sql`SELECT COUNT(*) AS n FROM users u CROSS JOIN devices d WHERE (u.active = 0 OR u.sync_enabled = 0) AND d.user_id = u.id AND d.sync_enabled = 1`),
       ]);
       return { devices, off: devicesOff + ofPeopleOff };
     },
 
+    /** How many devices have a change pending, and how many of those last reported it failed: counted in the database. */
+    async pendingCounts(): Promise<{ waiting: number; failed: number }> {
+      const rows = await sql<{ n: unknown; failed: unknown }>`SELECT COUNT(*) AS n, SUM(CASE WHEN r.outcome = 'failed' THEN 1 ELSE 0 END) AS failed ${pendingFrom(EVERY_CHANGE)}`.execute(db);
+      const n = Number(rows.rows[0]?.n ?? 0);
+      const failed = Number(rows.rows[0]?.failed ?? 0);
+      return { waiting: n - failed, failed };
+    },
+
     /**
-     * Every device with a change pending that was made before `before`, oldest change
-     * first: through the changes that still hold a hash (few, since a change's hashes
-     * go once its devices synced).
+     * Devices with a change pending that was made before `before`, oldest change first,
+     * after the keyset `after` (the last row of the previous page): a page walks the index.
      */
-    pendingBefore: async (before: string): Promise<PendingRow[]> => {
-      const rows = await sql<PendingRow>`
-        SELECT u.user_name, d.id AS device_id, d.device_name, d.platform, d.last_check_in, c.id AS change_id, c.created_at AS change_created_at,
-               r.outcome, r.failed_step, r.reason
-        FROM changes c
-        JOIN users u ON u.id = c.user_id
-        JOIN devices d ON d.user_id = c.user_id AND d.min_change_seq < c.seq
-        LEFT JOIN results r ON r.seq = (SELECT MAX(r2.seq) FROM results r2 WHERE r2.device_id = d.id AND r2.change_id = c.id)
-        WHERE (c.sha512crypt IS NOT NULL OR c.pbkdf2 IS NOT NULL) AND c.created_at < ${before}
-          AND c.seq = (SELECT MAX(c2.seq) FROM changes c2 WHERE c2.user_id = c.user_id)
-          AND u.active = 1 AND u.sync_enabled = 1 AND d.sync_enabled = 1
-          AND ((d.platform = 'linux' AND c.sha512crypt IS NOT NULL) OR (d.platform <> 'linux' AND c.pbkdf2 IS NOT NULL))
-          AND (r.outcome IS NULL OR r.outcome <> 'synced')
-        ORDER BY c.created_at, d.id`.execute(db);
+    async pendingPage(before: string, after: FleetKey | undefined, limit: number): Promise<PendingRow[]> {
+      const keyset = after
+        ? sql`AND (c.created_at > ${after.createdAt} OR (c.created_at = ${after.createdAt} AND (c.seq > ${after.changeSeq} OR (c.seq = ${after.changeSeq} AND d.rowid > ${after.deviceRowid}))))`
+        : sql``;
+      const rows = await sql<PendingRow>`SELECT ${PENDING_COLUMNS} ${pendingFrom(before)} ${keyset} ${PENDING_ORDER} LIMIT ${limit}`.execute(db);
+      return rows.rows;
+    },
+
+    /** Every device with a change pending that was made before `before`, oldest first (the CSV export). */
+    async pendingBefore(before: string): Promise<PendingRow[]> {
+      const rows = await sql<PendingRow>`SELECT ${PENDING_COLUMNS} ${pendingFrom(before)} ${PENDING_ORDER}`.execute(db);
       return rows.rows;
     },
   };

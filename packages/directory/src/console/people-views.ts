@@ -19,11 +19,9 @@ import type { DirectoryContext } from '../context';
 import type { UserRow } from '../store';
 import type { AuditLog } from './audit';
 import { csvRow } from './csv';
-import type { DeviceFacts, DeviceReads, PendingRow, PersonRow } from './device-reads';
+import type { DeviceFacts, DeviceReads, FleetKey, PendingRow, PersonRow } from './device-reads';
 
 const HISTORY = 50;
-/** After every timestamp: all pending devices, whenever their change was made. */
-const EVERY_CHANGE = '9999-12-31T23:59:59.999Z';
 
 interface Profile {
   displayName?: string;
@@ -146,40 +144,58 @@ function fleetDevice(ctx: DirectoryContext, row: PendingRow): FleetDevice {
   };
 }
 
-const fleetCursor = (row: PendingRow) => Buffer.from(`${row.change_created_at} ${row.device_id}`, 'utf8').toString('base64url');
+const fleetCursor = (row: PendingRow) => Buffer.from(JSON.stringify([row.change_created_at, Number(row.change_seq), Number(row.device_rowid)]), 'utf8').toString('base64url');
+
+function readFleetCursor(cursor: string | undefined): FleetKey | undefined {
+  if (!cursor) return undefined;
+  try {
+    const [createdAt, changeSeq, deviceRowid] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && Number.isSafeInteger(changeSeq) && Number.isSafeInteger(deviceRowid)) return { createdAt, changeSeq: changeSeq as number, deviceRowid: deviceRowid as number };
+  } catch {
+    // an unreadable cursor starts from the beginning
+  }
+  return undefined;
+}
+
+/**
+ * The fleet's counts, read at most every few seconds per instance: they cost a read of
+ * each device with a change pending (test/bench/console-bench.ts measures how much), and
+ * several people watching the fleet should not each pay it. A page's rows are always fresh.
+ */
+export class FleetCounts {
+  private last: { at: number; value: Promise<{ waiting: number; failed: number; devices: number; off: number }> } | undefined;
+  constructor(
+    private readonly reads: DeviceReads,
+    private readonly now: () => number,
+    readonly maxAgeMs = 5_000,
+  ) {}
+
+  get(): Promise<{ waiting: number; failed: number; devices: number; off: number }> {
+    const now = this.now();
+    if (!this.last || now - this.last.at >= this.maxAgeMs || now < this.last.at) {
+      const value = Promise.all([this.reads.pendingCounts(), this.reads.fleetCounts()]).then(([pending, all]) => ({ ...pending, ...all }));
+      this.last = { at: now, value };
+      value.catch(() => (this.last = undefined));
+    }
+    return this.last.value;
+  }
+}
 
 /**
  * The fleet: counts by state over every device, and the page of devices whose pending
- * change is older than `staleHours`, oldest first. One pass over the pending devices (the
- * few whose change still holds a hash) gives both.
+ * change is older than `staleHours`, oldest first, a page at a time (a keyset over the
+ * changes that still hold a hash).
  */
-export async function fleetPage(ctx: DirectoryContext, reads: DeviceReads, staleHours: number, cursor: string | undefined, limit: number): Promise<FleetPage> {
+export async function fleetPage(ctx: DirectoryContext, reads: DeviceReads, counts: FleetCounts, staleHours: number, cursor: string | undefined, limit: number): Promise<FleetPage> {
   const now = ctx.now();
   const cutoff = new Date(now.getTime() - staleHours * 3600_000).toISOString();
-  const after = cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  let waiting = 0;
-  let failed = 0;
-  const stale: FleetDevice[] = [];
-  let next: string | null = null;
-  let last: PendingRow | undefined;
-  const [pending, { devices, off }] = await Promise.all([reads.pendingBefore(EVERY_CHANGE), reads.fleetCounts()]);
-  for (const row of pending) {
-    if (row.outcome === 'failed') failed++;
-    else waiting++;
-    if (row.change_created_at >= cutoff || next !== null) continue;
-    if (after && `${row.change_created_at} ${row.device_id}` <= after) continue;
-    if (stale.length === limit) {
-      next = fleetCursor(last!);
-      continue;
-    }
-    stale.push(fleetDevice(ctx, row));
-    last = row;
-  }
+  const [rows, { waiting, failed, devices, off }] = await Promise.all([reads.pendingPage(cutoff, readFleetCursor(cursor), limit + 1), counts.get()]);
+  const shown = rows.slice(0, limit);
   return {
     counts: { devices, online: ctx.hub.onlineCount(), synced: Math.max(0, devices - off - waiting - failed), waiting, failed, off },
     staleHours,
-    stale,
-    next,
+    stale: shown.map((row) => fleetDevice(ctx, row)),
+    next: rows.length > limit ? fleetCursor(shown[shown.length - 1]!) : null,
     serverTime: now.toISOString(),
   };
 }
