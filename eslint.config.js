@@ -77,8 +77,9 @@ export const ALLOWED = {
   // Types only (checked below): the renderer runs in the sandboxed page.
   'tray-renderer': ['tray-contract', 'agent-protocol'],
   'tray-build': [],
-  // The console is a page of its own: it talks to the directory over HTTP only.
-  console: [],
+  // The console is a page of its own: it talks to the directory over HTTP only, and takes
+  // only types from the contract and the protocol (checked below), not their zod schemas.
+  console: ['console-contract', 'agent-protocol'],
   // The build reads the tray window's locale files as data (never as code) and shares the console's types of them.
   'console-build': ['console'],
   'console-tests': ['console', 'console-build'],

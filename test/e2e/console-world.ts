@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import type { DeviceEnrolment } from '@pwsync/device-api';
+import type { Platform } from '@pwsync/agent-protocol';
 import { type RunningDirectory, startDirectory } from '@pwsync/directory/server';
 import { SandboxBackend } from '@pwsync/agent/backends/sandbox';
 import { type OidcPerson, type RunningProvider, startOidcProvider } from '@pwsync/testing/oidc-provider';
@@ -57,9 +57,9 @@ export interface ConsoleWorld {
   /** The person changes their password at the identity provider: Okta's SCIM PATCH. */
   changePassword(userName: string, password: string): Promise<void>;
   /** An administrator's code (admin API) exchanged by a device for its token, as a device does. */
-  enrol(userName: string, deviceName: string, platform: DeviceEnrolment['platform'], code?: string): Promise<{ deviceId: string; tokenFile: string }>;
+  enrol(userName: string, deviceName: string, platform: Platform, code?: string): Promise<{ deviceId: string; tokenFile: string }>;
   /** A real agent for an enrolled device, its practice account on PASSWORDS.previous; started unless `offline`. */
-  agent(userName: string, deviceName: string, platform: DeviceEnrolment['platform'], options?: { offline?: boolean }): Promise<Agent>;
+  agent(userName: string, deviceName: string, platform: Platform, options?: { offline?: boolean }): Promise<Agent>;
   /** The person types both passwords into pwsync on this computer (the agent's confirmChange). */
   confirm(agent: Agent, next?: string, previous?: string): Promise<{ outcome: string; failedStep: string | null }>;
   /** The agent's own status (over its socket), e.g. whether the directory told it sync is off. */
