@@ -127,6 +127,23 @@ async function walkScreens(browser: Browser, language: Language, size: (typeof S
   await expect(page.locator('tbody tr').first()).toBeVisible();
   await shot('audit-log');
 
+  await page.locator('.app-account button').click();
+  await expect(page.locator('.sign-in .note')).toBeVisible();
+  await shot('signed-out');
+
+  // A support engineer (a browser of their own: the provider remembers who signed in) following a link to an administrator's page.
+  const support = await browser.newContext({ locale: language.locale, viewport: { width: Math.round(size.width / size.zoom), height: Math.round(size.height / size.zoom) }, deviceScaleFactor: size.zoom });
+  const supportPage = await support.newPage();
+  await supportPage.addInitScript({ content: axe.source });
+  world.oidc.signInAs = 'sub-sam';
+  await supportPage.goto(world.consoleUrl);
+  await supportPage.locator('a[href^="/console/auth/oidc"]').click();
+  await expect(supportPage.locator('.app-nav a')).toHaveCount(2);
+  await supportPage.goto(`${world.consoleUrl}#/accounts`);
+  await expect(supportPage.locator('h1')).not.toHaveText(language.heading.search);
+  await check(supportPage, language.code, size.name, 'admin-only');
+  await support.close();
+
   expect(errors, 'the page logged no errors').toEqual([]);
   await context.close();
 }
@@ -134,6 +151,8 @@ async function walkScreens(browser: Browser, language: Language, size: (typeof S
 async function check(page: Page, language: string, size: string, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
   expect(await keyboardProblems(page), `${language} ${size} ${name}: keyboard`).toEqual([]);
+  // The pictures show the screen as it opens, without the last Tab's focus ring.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
     const where = `${language} ${size} ${theme} ${name}`;

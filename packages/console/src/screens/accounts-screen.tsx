@@ -106,7 +106,7 @@ export function AccountsScreen() {
                   <td>
                     {account.id !== me && (
                       <span className="row-actions">
-                        <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => void act(() => endpoints.updateAccount(account.id, { disabled: !account.disabled }))} aria-label={t(account.disabled ? 'accounts.enableNamed' : 'accounts.disableNamed', { name: account.displayName })}>
+                        <button type="button" className="button button-secondary button-small" disabled={busy} onClick={() => void act(() => endpoints.updateAccount(account.id, { disabled: !account.disabled }))} aria-label={`${account.disabled ? t('accounts.enable') : t('accounts.disable')}: ${account.displayName}`}>
                           {account.disabled ? t('accounts.enable') : t('accounts.disable')}
                         </button>
                         <button type="button" className="button button-danger-quiet button-small" disabled={busy} onClick={() => void act(() => endpoints.removeAccount(account.id))} aria-label={t('accounts.removeNamed', { name: account.displayName })}>

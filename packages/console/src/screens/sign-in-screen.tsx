@@ -99,7 +99,8 @@ export function SignInScreen({ options, reason }: { options: SignInMethods | nul
             <p id={problemId} className="field-problem" role="alert">
               {problem !== 'none' && t(`signIn.problem.${problem}`)}
             </p>
-            <button type="submit" className="button button-primary" disabled={busy}>
+            {/* The organisation's sign-in is the one to use: the fallback's button is the quieter one beside it. */}
+            <button type="submit" className={options?.oidc ? 'button button-secondary' : 'button button-primary'} disabled={busy}>
               {busy ? t('signIn.signingIn') : t('signIn.submit')}
             </button>
           </form>
