@@ -52,7 +52,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  const everything = await world.allOutput();
   await world.stop();
+  for (const secret of Object.values(PASSWORDS)) expect(everything.includes(secret), 'a password reached an output').toBe(false);
 });
 
 for (const language of LANGUAGES) {

@@ -61,6 +61,8 @@ test('each device says where it stands in the tray\'s words: a step that failed 
   const result = await world.confirm(broken);
   expect(result).toMatchObject({ outcome: 'failed', failedStep: 'keychain' });
   await expect(air.getByTestId('device-result')).toHaveText("Didn't work at “Updating your login keychain”The agent said: The login keychain is not on the previous password");
+  // The agent's reason is its own English, marked so a screen reader in another language reads it as English.
+  await expect(air.locator('[lang="en"]')).toHaveText('The login keychain is not on the previous password');
   await expect(page.getByText('Bea MacBook Air couldn\'t take the new password. It stopped at “Updating your login keychain”.', { exact: false })).toBeVisible();
 
   // Two Macs, one offline: the support guide's walkthrough for that, word for word, and copied as the person reads it.

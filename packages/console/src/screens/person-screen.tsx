@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api/client';
 import * as endpoints from '../api/endpoints';
 import type { HistoryEntry, PersonPage } from '../api/types';
+import { AgentReason } from '../components/agent-reason';
 import { ErrorNote } from '../components/error-note';
 import { PageHeading } from '../components/page-heading';
 import { usePersonEvents, type LiveState } from '../components/use-live-events';
@@ -17,13 +18,14 @@ function HistoryLine({ entry, page }: { entry: HistoryEntry; page: PersonPage })
   const { t, i18n } = useTranslation();
   const deviceName = (id: string | null) => page.devices.find((d) => d.deviceId === id)?.deviceName ?? t('history.aDevice');
   let text: string;
+  let reason: string | null = null;
   if (entry.kind === 'change') text = t('history.changed', { provider: entry.provider });
   else if (entry.kind === 'result') {
     const platform = page.devices.find((d) => d.deviceId === entry.deviceId)?.platform ?? 'darwin';
     const step = entry.failedStep ? stepName(i18n.language, platform, entry.failedStep) : null;
     text = entry.outcome === 'synced' ? t('history.synced', { device: entry.deviceName }) : t('history.failed', { device: entry.deviceName });
     if (step) text += ` ${t('history.atStep', { step })}`;
-    if (entry.reason) text += ` ${t('device.result.reason', { reason: entry.reason })}`;
+    reason = entry.reason;
   } else {
     const action = isAuditAction(entry.action) ? t(`audit.actions.${entry.action}`) : entry.action;
     text = entry.deviceId ? t('history.consoleDevice', { actor: entry.actor, action, device: deviceName(entry.deviceId) }) : t('history.console', { actor: entry.actor, action });
@@ -31,6 +33,7 @@ function HistoryLine({ entry, page }: { entry: HistoryEntry; page: PersonPage })
   return (
     <li>
       <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time> <span>{text}</span>
+      {reason && <AgentReason reason={reason} />}
     </li>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../../api/client';
 import * as endpoints from '../../api/endpoints';
 import type { DeviceView, PersonPage } from '../../api/types';
+import { AgentReason } from '../../components/agent-reason';
 import { ErrorNote } from '../../components/error-note';
 import { platformName, stepName } from '../../components/words';
 import { formatAgo, formatDateTime } from '../../i18n/format';
@@ -21,7 +22,7 @@ function ResultLine({ device, personSyncEnabled, now }: { device: DeviceView; pe
       return (
         <span className="state state-failed">
           {result?.failedStep ? t('device.result.failedAt', { step: stepName(i18n.language, device.platform, result.failedStep) }) : t('device.result.failed')}
-          {result?.reason && <span className="reason">{t('device.result.reason', { reason: result.reason })}</span>}
+          {result?.reason && <AgentReason reason={result.reason} />}
         </span>
       );
     case 'waiting':
