@@ -12,7 +12,6 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { deviceReads } from '@pwsync/directory/console/device-reads';
 import { FleetCounts, fleetPage, personPage } from '@pwsync/directory/console/people-views';
 import { startDirectory } from '@pwsync/directory/server';
@@ -30,44 +29,46 @@ const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
 const pct = (v: number[], p: number) => sorted(v)[Math.min(v.length - 1, Math.floor(v.length * p))]!;
 
 export async function seed(file: string, people = PEOPLE): Promise<void> {
-  // The schema from the directory's own migrations, then rows straight in (the triggers fill the search).
-  await (await openStore(file)).close();
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
+  // The schema from the directory's own migrations; rows through its store, in one transaction (the triggers fill the search).
+  const store = await openStore(file);
   const now = Date.now();
   const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
-  const user = db.prepare(
-    `INSERT INTO users (id, user_name, user_name_key, external_id, active, sync_enabled, profile, version, created, last_modified) VALUES (?, ?, ?, NULL, 1, ?, ?, 1, ?, ?)`,
-  );
-  const change = db.prepare('INSERT INTO changes (id, user_id, created_at, provider, sha512crypt, pbkdf2) VALUES (?, ?, ?, ?, ?, ?)');
-  const device = db.prepare(
-    'INSERT INTO devices (id, user_id, device_name, platform, token_hash, sync_enabled, last_check_in, created_at, min_change_seq) VALUES (?, ?, ?, ?, ?, 1, ?, ?, 0)',
-  );
-  const result = db.prepare('INSERT INTO results (device_id, change_id, outcome, failed_step, reason, at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const CRYPT = '$6$rounds=5000$saltsaltsaltsalt$' + 'x'.repeat(86);
   const PBKDF2 = '$pbkdf2-sha512$1000$' + 'y'.repeat(43) + '$' + 'z'.repeat(86);
-  db.transaction(() => {
-    for (let i = 0; i < people; i++) {
-      const id = `u${i}`;
-      const name = `person${String(i).padStart(6, '0')}@example.com`;
-      const profile = JSON.stringify({ name: { givenName: `Given${i % 997}`, familyName: `Family${i}` }, displayName: `Given${i % 997} Family${i}`, emails: [{ value: name, primary: true }] });
-      user.run(id, name, name, i % 50 === 7 ? 0 : 1, profile, iso(86_400_000 * 90), iso(86_400_000 * 90));
-      const pending = i % 20 === 3;
-      const chg = `chg_${i}`;
-      change.run(chg, id, iso(pending ? 3_600_000 * (1 + (i % 72)) : 86_400_000 * 10), 'Okta', pending ? CRYPT : null, pending ? PBKDF2 : null);
-      for (let d = 0; d < DEVICES_EACH; d++) {
-        const deviceId = `dev_${i}_${d}`;
-        const platform = d === 0 ? (i % 3 === 0 ? 'win32' : 'darwin') : i % 3 === 0 ? 'darwin' : 'linux';
-        device.run(deviceId, id, `${platform}-${i}-${d}`, platform, Buffer.from(deviceId), iso(60_000 * (i % 600)), iso(86_400_000 * 60));
-        if (!pending) result.run(deviceId, chg, 'synced', null, null, iso(86_400_000 * 9), iso(86_400_000 * 9));
-        else if (i % 60 === 3 && d === 0) result.run(deviceId, chg, 'failed', 'keychain', 'The login keychain is not on the previous password', iso(1_800_000), iso(1_800_000));
+  try {
+    await store.transaction(async (tx) => {
+      const db = tx.db;
+      for (let i = 0; i < people; i++) {
+        const id = `u${i}`;
+        const name = `person${String(i).padStart(6, '0')}@example.com`;
+        const profile = JSON.stringify({ name: { givenName: `Given${i % 997}`, familyName: `Family${i}` }, displayName: `Given${i % 997} Family${i}`, emails: [{ value: name, primary: true }] });
+        const created = iso(86_400_000 * 90);
+        await db.insertInto('users').values({ id, user_name: name, user_name_key: name, external_id: null, active: 1, sync_enabled: i % 50 === 7 ? 0 : 1, profile, version: 1, created, last_modified: created, resend_check: null }).execute();
+        const pending = i % 20 === 3;
+        const chg = `chg_${i}`;
+        await db
+          .insertInto('changes')
+          .values({ id: chg, user_id: id, created_at: iso(pending ? 3_600_000 * (1 + (i % 72)) + i : 86_400_000 * 10), provider: 'Okta', sha512crypt: pending ? CRYPT : null, pbkdf2: pending ? PBKDF2 : null })
+          .execute();
+        for (let d = 0; d < DEVICES_EACH; d++) {
+          const deviceId = `dev_${i}_${d}`;
+          const platform = d === 0 ? (i % 3 === 0 ? 'win32' : 'darwin') : i % 3 === 0 ? 'darwin' : 'linux';
+          await db
+            .insertInto('devices')
+            .values({ id: deviceId, user_id: id, device_name: `${platform}-${i}-${d}`, platform, token_hash: Buffer.from(deviceId), sync_enabled: 1, last_check_in: iso(60_000 * (i % 600)), created_at: iso(86_400_000 * 60), min_change_seq: 0, enrolment_code_id: null })
+            .execute();
+          const result = !pending
+            ? { outcome: 'synced', failed_step: null, reason: null, at: iso(86_400_000 * 9) }
+            : i % 60 === 3 && d === 0
+              ? { outcome: 'failed', failed_step: 'keychain', reason: 'The login keychain is not on the previous password', at: iso(1_800_000) }
+              : undefined;
+          if (result) await db.insertInto('results').values({ device_id: deviceId, change_id: chg, ...result, received_at: result.at }).execute();
+        }
       }
-    }
-  })();
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.exec('ANALYZE');
-  db.close();
+    });
+  } finally {
+    await store.close();
+  }
 }
 
 async function timeEach(runs: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {

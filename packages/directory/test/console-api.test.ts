@@ -17,6 +17,7 @@ import {
   addPerson,
   adminBrowser,
   checkIn,
+  connectSandboxAgent,
   enrolDevice,
   openConsoleEvents,
   openEvents,
@@ -26,6 +27,8 @@ import {
   supportBrowser,
 } from '@pwsync/testing/console-harness';
 import { admin, call } from '@pwsync/testing/directory-harness';
+import { USER } from '@pwsync/testing/agent-harness';
+import { keychainOnAnotherPassword } from '@pwsync/testing/seed';
 
 const NEW_PASSWORD = 'Person-new-password-42!';
 
@@ -151,6 +154,33 @@ describe('a person\'s page', () => {
     expect(p.history[0]).toMatchObject({ kind: 'console', action: 'deviceSyncSet', actor: 'ada-admin', deviceId: linux.deviceId });
     stream.close();
     expect((await browser.api('GET', '/console/api/people/nobody@example.com')).body).toMatchObject({ code: 'notFound' });
+  });
+
+  it('shows where a real agent failed, in its backend\'s words, as it happens', async () => {
+    directory = await startConsoleDirectory();
+    const { url } = directory;
+    const browser = await adminBrowser(url);
+    const userId = await addPerson(url, 'grace@example.com');
+    const mac = await enrolDevice(url, 'grace@example.com', 'darwin', 'Grace’s Mac');
+    const agent = await connectSandboxAgent(url, mac, { previous: 'Grace-previous-1', next: NEW_PASSWORD });
+    try {
+      const live = await openConsoleEvents(browser, 'grace@example.com');
+      await live.next((e) => e.event === 'person' && (e.data as Page).devices[0]!.online);
+      await setPassword(url, userId, NEW_PASSWORD);
+      const waiting = await live.next((e) => e.event === 'person' && (e.data as Page).devices[0]!.state === 'waiting');
+      const changeId = (waiting.data as Page).pendingChange!.changeId;
+      for (let i = 0; i < 100 && agent.harness.service.status().pendingChange?.id !== changeId; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The login keychain is on some other password (as after an earlier out-of-band reset).
+      await keychainOnAnotherPassword(agent.harness.stateDir, USER);
+      const from = live.events.length;
+      await expect(agent.harness.service.confirm(changeId, 'Grace-previous-1', NEW_PASSWORD)).rejects.toMatchObject({ data: { step: 'keychain' } });
+      const failed = await live.next((e) => e.event === 'person' && (e.data as Page).devices[0]!.state === 'failed', from);
+      expect((failed.data as Page).devices[0]!.result).toMatchObject({ changeId, outcome: 'failed', failedStep: 'keychain', reason: 'The login keychain is not on the previous password' });
+      expect(JSON.stringify(live.events)).not.toContain(NEW_PASSWORD);
+      live.close();
+    } finally {
+      await agent.stop();
+    }
   });
 
   it('picks the walkthrough from the devices: several Macs some offline, Windows, Linux', async () => {

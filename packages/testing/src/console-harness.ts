@@ -242,3 +242,28 @@ export async function openConsoleEvents(browser: ConsoleBrowser, userName: strin
     close: () => controller.abort(),
   };
 }
+
+/**
+ * A real agent (sandbox backend, in this process) enrolled at the directory as `device`,
+ * holding its event stream and reporting its results: for the states only an agent
+ * makes (a step that fails, with the backend's own reason).
+ */
+export async function connectSandboxAgent(url: string, device: TestDevice, passwords: { previous: string; next: string }) {
+  const { startHarness } = await import('./agent-harness');
+  const { DirectoryClient } = await import('@pwsync/agent/directory-client');
+  const { connectDirectory } = await import('@pwsync/agent/directory-sync');
+  const { silentLogger } = await import('@pwsync/node-kit/log');
+  const harness = await startHarness(passwords);
+  // The harness seeds a local change; with a directory, changes come from it instead.
+  await harness.service.withdrawChange();
+  const client = new DirectoryClient({ url, deviceToken: device.token, logger: silentLogger, intervalMs: 60_000 });
+  connectDirectory(harness.service, client, silentLogger);
+  client.start();
+  return {
+    harness,
+    stop: async () => {
+      client.stop();
+      await harness.remove();
+    },
+  };
+}

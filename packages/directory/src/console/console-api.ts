@@ -233,7 +233,7 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
       reply.code(204);
     },
 
-    events: async ({ request, reply, query, signedIn }) => {
+    events: async ({ reply, query, signedIn }) => {
       const user = await userNamed((query as { userName: string }).userName);
       if (live.full()) throw new ConsoleError(503, 'unavailable', 'Too many live pages are open on this directory; try again soon.', {}, { 'retry-after': '30' });
       reply.hijack();
