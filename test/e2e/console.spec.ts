@@ -240,6 +240,9 @@ test('a change without the session\'s CSRF token is refused and changes nothing'
   }, mac.deviceId);
   expect(refused).toEqual({ status: 403, body: expect.objectContaining({ code: 'csrf' }) });
   expect((await world.agentStatus(mac)).directory.syncEnabled).toBe(true);
+  // The page itself comes with its strict policy: no inline script or style, nothing from elsewhere, no framing.
+  const served = await page.request.get(world.consoleUrl);
+  expect(served.headers()['content-security-policy']).toMatch(/default-src 'self'; script-src 'self'; style-src 'self';.*frame-ancestors 'none'/);
   await page.goto(`${world.consoleUrl}#/people/alex%40example.com`);
   await expect(page.locator('[data-device]').getByTestId('device-result')).not.toHaveText('Sync is turned off for this computer');
 });
