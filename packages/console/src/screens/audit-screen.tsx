@@ -71,8 +71,8 @@ export function AuditScreen() {
                         <time dateTime={entry.at}>{formatDateTime(entry.at, i18n.language)}</time>
                       </td>
                       <td>
-                        {entry.actor.name}
-                        {entry.actor.kind === 'adminToken' && <span className="reason">{t('audit.adminToken')}</span>}
+                        {/* The automation token has no person's name: it is named for what it is, in the page's language. */}
+                        {entry.actor.kind === 'adminToken' ? t('audit.adminToken') : entry.actor.name}
                       </td>
                       <td>
                         {isAuditAction(entry.action) ? t(`audit.actions.${entry.action}`) : entry.action}
