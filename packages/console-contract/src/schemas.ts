@@ -131,8 +131,9 @@ export type PeoplePage = z.infer<typeof PeoplePage>;
 
 /**
  * Where one device stands with the person's pending change:
- * synced (nothing pending for it), waiting (pending, no result from it yet), failed (its last result for the pending change failed), off (sync is off
- * for the device or the person, or the person's account is deactivated).
+ * synced (nothing pending for it), waiting (pending, no result from it yet), failed (its
+ * last result for the pending change failed), off (sync is off for the device or the
+ * person, or the person's account is deactivated).
  */
 export const DeviceState = z.enum(['synced', 'waiting', 'failed', 'off']);
 export type DeviceState = z.infer<typeof DeviceState>;

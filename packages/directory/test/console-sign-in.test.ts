@@ -92,6 +92,10 @@ describe('the automation token', () => {
     const asPassword = await new ConsoleBrowser(directory.url).api('POST', '/console/api/sign-in/local', { userName: 'admin', password: ADMIN_TOKEN });
     expect(asPassword.status).toBe(401);
     expect(asPassword.body).toMatchObject({ code: 'badCredentials' });
+    // And the other way round: an admin's console session is no credential for the admin API, SCIM or the device API.
+    const browser = new ConsoleBrowser(directory.url);
+    await browser.signInLocal('ada-admin', ADMIN_PASSWORD);
+    for (const path of ['/api/v1/enrolment-codes', '/scim/v2/Users', '/api/v1/device/checkin']) expect((await browser.api('GET', path)).status, path).toBe(401);
   });
 });
 
