@@ -26,12 +26,16 @@ const ELEMENTS = [
   element('directory-tests', 'packages/directory/test'),
   element('demo-tests', 'packages/demo/test'),
   element('demo-tests', 'packages/demo/src/**/*.test.ts', 'file'),
-  element('shared-tests', 'packages/{agent-protocol,device-api,passwords,node-kit}/test'),
+  element('shared-tests', 'packages/{agent-protocol,device-api,passwords,node-kit,console-contract}/test'),
+  element('console-tests', 'packages/console/src/**/*.test.{ts,tsx}', 'file'),
+  element('console-tests', 'packages/console/test'),
   // What two programs share.
   element('agent-protocol', 'packages/agent-protocol/src'),
   element('device-api', 'packages/device-api/src'),
   element('passwords', 'packages/passwords/src'),
   element('node-kit', 'packages/node-kit/src'),
+  // The support console's API, between the directory and the console's page (browser-safe: zod only).
+  element('console-contract', 'packages/console-contract/src'),
   // The three programs; the tray app in its layers.
   element('agent', 'packages/agent/src'),
   element('directory', 'packages/directory/src'),
@@ -43,6 +47,9 @@ const ELEMENTS = [
   element('tray-preload', 'packages/tray/src/preload'),
   element('tray-renderer', 'packages/tray/renderer/src'),
   element('tray-build', 'packages/tray/renderer/vite.config.ts', 'file'),
+  // The support console's page (served by the directory), and what builds it.
+  element('console', 'packages/console/src'),
+  element('console-build', 'packages/console/{vite.config,tray-words}.ts', 'file'),
   // Never shipped: the demo, the test kit, the system tests, the repository's tools.
   element('demo', 'packages/demo/src'),
   element('demo', 'packages/demo/start.mjs', 'file'),
@@ -52,15 +59,16 @@ const ELEMENTS = [
   element('tools', '*.{js,ts,mjs}', 'file'),
 ];
 
-const SHARED = ['agent-protocol', 'device-api', 'passwords', 'node-kit'];
+const SHARED = ['agent-protocol', 'device-api', 'passwords', 'node-kit', 'console-contract'];
 /** Who may import whom, beyond itself. Anything not listed here is refused. */
 export const ALLOWED = {
   'agent-protocol': [],
   'device-api': ['agent-protocol', 'passwords'],
   passwords: [],
   'node-kit': [],
+  'console-contract': ['agent-protocol'],
   agent: ['agent-protocol', 'device-api', 'passwords', 'node-kit'],
-  directory: ['device-api', 'passwords', 'node-kit'],
+  directory: ['device-api', 'passwords', 'node-kit', 'console-contract'],
   'tray-contract': ['agent-protocol'],
   'tray-core': ['tray-contract', 'agent-protocol', 'node-kit'],
   'tray-doctor': ['tray-core', 'tray-contract', 'agent-protocol', 'node-kit'],
@@ -69,6 +77,12 @@ export const ALLOWED = {
   // Types only (checked below): the renderer runs in the sandboxed page.
   'tray-renderer': ['tray-contract', 'agent-protocol'],
   'tray-build': [],
+  // The console is a page of its own: it talks to the directory over HTTP only, and takes
+  // only types from the contract and the protocol (checked below), not their zod schemas.
+  console: ['console-contract', 'agent-protocol'],
+  // The build reads the tray window's locale files as data (never as code) and shares the console's types of them.
+  'console-build': ['console'],
+  'console-tests': ['console', 'console-build'],
   // The demo's Electron entry starts the tray's shell with the demo's options.
   demo: ['tray-main', 'tray-core', 'tray-contract', ...SHARED],
   testing: ['agent', 'directory', 'demo', 'tray-core', 'tray-contract', ...SHARED],
@@ -78,9 +92,10 @@ export const ALLOWED = {
   'demo-tests': ['demo', 'testing', 'tray-core', 'tray-contract', ...SHARED],
   'shared-tests': ['testing', ...SHARED],
   // tray-doctor: the macOS audit script's test reads what the real `pwsync doctor --json` prints.
-  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tray-doctor', 'tools', ...SHARED],
+  'system-tests': ['agent', 'directory', 'demo', 'testing', 'tray-core', 'tray-contract', 'tray-main', 'tray-doctor', 'tools', 'console-build', ...SHARED],
   // The tools generate docs from the code's own schemas: the protocol's, the tray policy's and the agent's settings' (npm run profiles).
-  tools: ['agent-protocol', 'tray-core', 'agent'],
+  // vitest.config.ts builds the console's tests with the console's own Vite plugin.
+  tools: ['agent-protocol', 'tray-core', 'agent', 'console-build'],
 };
 
 const noElectron = { name: 'electron', message: 'Only the tray app\'s shell (packages/tray/src/main, src/preload) imports electron: this code is plain TypeScript.' };
@@ -103,7 +118,7 @@ export default tseslint.config(
       'import/resolver': {
         typescript: {
           noWarnOnMultipleProjects: true,
-          project: ['packages/*/tsconfig.json', 'packages/tray/renderer/tsconfig.json', 'tsconfig.json', 'test/e2e/tsconfig.json'],
+          project: ['packages/*/tsconfig.json', 'packages/tray/renderer/tsconfig.json', 'packages/console/tsconfig.build.json', 'tsconfig.json', 'test/e2e/tsconfig.json'],
         },
       },
       'boundaries/elements': ELEMENTS,
@@ -132,6 +147,26 @@ export default tseslint.config(
     files: ['packages/**'],
     ignores: ['packages/tray/src/main/**', 'packages/tray/src/preload/**', 'packages/tray/test/**', 'packages/tray/src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron] }] },
+  },
+  {
+    // The console's page: a browser, React's hook rules, and nothing of Node or of the other packages.
+    files: ['packages/console/src/**', 'packages/console/test/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            { regex: '^node:', message: 'The console runs in the browser: no Node modules.' },
+            { group: ['@pwsync/*', '@pwsync/*/*'], allowTypeImports: true, message: 'The console may only import types from the shared packages (the console API contract): it reaches the directory over HTTP.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['packages/tray/renderer/**'],

@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { trayWordsPlugin } from './packages/console/tray-words.ts';
 
 export default defineConfig({
   test: {
@@ -10,7 +11,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'scripts/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/packaging/**/*.test.ts'],
-          exclude: ['packages/tray/renderer/**', '**/node_modules/**'],
+          exclude: ['packages/tray/renderer/**', 'packages/console/**', '**/node_modules/**'],
           server: { deps: { inline: ['electron-store'] } },
           globalSetup: ['packages/testing/src/vitest-global-setup.ts'],
           testTimeout: 20_000,
@@ -36,6 +37,15 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['packages/tray/renderer/**/*.test.ts', 'packages/tray/renderer/**/*.test.tsx'],
           setupFiles: ['packages/tray/renderer/test/setup.ts'],
+        },
+      },
+      {
+        plugins: [react(), trayWordsPlugin()],
+        test: {
+          name: 'console',
+          environment: 'jsdom',
+          include: ['packages/console/**/*.test.ts', 'packages/console/**/*.test.tsx'],
+          setupFiles: ['packages/console/test/setup.ts'],
         },
       },
     ],

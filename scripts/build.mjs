@@ -65,6 +65,11 @@ const parts = {
     const { build: viteBuild } = await import('vite');
     await viteBuild({ configFile: path.join(root, 'packages/tray/renderer/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
   },
+  // The support console's page, which the directory serves at /console/ (packages/console).
+  console: async () => {
+    const { build: viteBuild } = await import('vite');
+    await viteBuild({ configFile: path.join(root, 'packages/console/vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+  },
 };
 
 const started = Date.now();

@@ -10,12 +10,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PROJECTS = [
   'packages/agent-protocol',
   'packages/device-api',
+  'packages/console-contract',
   'packages/passwords',
   'packages/node-kit',
   'packages/agent',
   'packages/directory',
   'packages/tray',
   'packages/tray/renderer',
+  'packages/console',
+  'packages/console/tsconfig.build.json',
   'packages/demo',
   'packages/testing',
   '.',
@@ -27,7 +30,7 @@ const tsc = path.join(root, 'node_modules/.bin/tsc');
 function check(project) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(tsc, ['-p', path.join(root, project, 'tsconfig.json'), '--noEmit', '--pretty', 'false'], { cwd: root });
+    const child = spawn(tsc, ['-p', path.join(root, project.endsWith('.json') ? project : path.join(project, 'tsconfig.json')), '--noEmit', '--pretty', 'false'], { cwd: root });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -5,11 +5,15 @@
  * buttons' names from their keys); between the window and the tray's notifications, the
  * same sentence in every language; and docs/support-guide.md quotes the English exactly:
  * its walkthroughs are the window's, and every word it sets in bold or “curly quotes” is
- * one of the window's or the tray's English texts.
+ * one of the window's or the tray's English texts. The support console shows support the
+ * same walkthroughs and step names, taken from the window's files at build time
+ * (packages/console/tray-words.ts): held here to the window's words in every language and
+ * to the guide, and docs/console.md's quotes to the console's and the window's English.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONSOLE_SITUATIONS, trayLanguages, trayWords as consoleWalkthroughs } from '../../packages/console/tray-words.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'pt-BR', 'ja', 'zh-CN', 'nl'];
@@ -91,5 +95,53 @@ describe('one source for each sentence that repeats', () => {
     expect(isEnglishText('Your account password and FileVault will change to your new password.')).toBe(false);
     expect(isEnglishText('The next time your Mac starts up, type your new password at the FileVault unlock screen.')).toBe(true);
     expect(isEnglishText("This step didn't work: Updating your account password.")).toBe(true);
+  });
+});
+
+describe('the support console says what the window and the guide say', () => {
+  const consoleEnglish = load('packages/console/src/i18n/locales/en.json');
+  const CONSOLE_GUIDE = readFileSync(path.join(ROOT, 'docs/console.md'), 'utf8');
+  const withProvider = (text: string) => text.replaceAll('{{provider}}', PROVIDER);
+
+  it('has a walkthrough for every situation the window has, in every language the window has', () => {
+    expect(trayLanguages().sort()).toEqual([...LANGUAGES].sort());
+    expect([...CONSOLE_SITUATIONS]).toEqual(Object.keys(lookUp(EN, 'support.situations') as Tree));
+  });
+
+  it.each(LANGUAGES)('%s: each walkthrough is the window\'s, word for word, and each step is named as the window names it', (language) => {
+    const window = windowWords(language);
+    const words = consoleWalkthroughs(language);
+    for (const situation of CONSOLE_SITUATIONS) {
+      const source = lookUp(window, `support.situations.${situation}`) as { title: string; when: string; steps: string[]; stepsNotOffered?: string[] };
+      const shown = words.situations[situation];
+      expect(withProvider(shown.title), situation).toBe(render(window, source.title));
+      expect(withProvider(shown.when), situation).toBe(render(window, source.when));
+      expect(shown.steps.map(withProvider), situation).toEqual(source.steps.map((step) => render(window, step)));
+      expect(shown.stepsNotOffered?.map(withProvider), situation).toEqual(source.stepsNotOffered?.map((step) => render(window, step)));
+      for (const text of [shown.title, shown.when, ...shown.steps]) expect(text, situation).not.toMatch(/\$t\(/);
+    }
+    expect(words.steps).toEqual(lookUp(window, 'confirming.steps'));
+    expect(words.linuxSteps).toEqual(lookUp(window, 'confirming.linux.steps'));
+  });
+
+  it('its English walkthroughs are the support guide\'s', () => {
+    const section = GUIDE.slice(GUIDE.indexOf('## The walkthroughs'), GUIDE.indexOf('## What the screens mean'));
+    const inGuide = new Map(section.split(/^### /m).slice(1).map((part) => [part.split('\n')[0]!, part]));
+    for (const situation of CONSOLE_SITUATIONS) {
+      const shown = consoleWalkthroughs('en').situations[situation];
+      const part = inGuide.get(shown.title);
+      expect(part, shown.title).toBeDefined();
+      expect(part!.split('\n').slice(1).find((line) => line.trim() !== ''), shown.title).toBe(withProvider(shown.when));
+      const lists = part!.split(/\n\n+/).filter((block) => /^1\. /.test(block)).map((block) => block.split('\n').map((line) => line.replace(/^\d+\. /, '')));
+      expect(lists, shown.title).toEqual([shown.steps, ...(shown.stepsNotOffered ? [shown.stepsNotOffered] : [])].map((list) => list.map(withProvider)));
+    }
+  });
+
+  it('every word docs/console.md quotes is one of the console\'s or the window\'s English texts', () => {
+    const consoleTexts = leaves(consoleEnglish).flatMap((text) => [text, ...text.split(/(?<=[.:!?])\s+/)]).flatMap((text) => [text, text.replace(/[.:]$/, '')]);
+    const patterns = consoleTexts.filter((text) => !/\{\{/.test(text) || literalWords(text) >= 2).map((text) => new RegExp(`^${text.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\{\w+\}\}/g, '.+')}$`));
+    const quotes = [...CONSOLE_GUIDE.matchAll(/\*\*([^*]+)\*\*|“([^”]+)”/g)].map((match) => (match[1] ?? match[2]!).replace(/\s+/g, ' '));
+    expect(quotes.length).toBeGreaterThan(25);
+    expect(quotes.filter((quote) => !isEnglishText(quote) && !patterns.some((pattern) => pattern.test(quote)))).toEqual([]);
   });
 });

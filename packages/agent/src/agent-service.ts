@@ -41,7 +41,7 @@ const NO_DIRECTORY: DirectoryView = { state: 'none', lastCheckIn: null, account:
 /** What the service needs of a directory: told of results, asked to check in. */
 export interface DirectoryLink {
   checkIn(): Promise<void>;
-  report(changeId: string, outcome: 'synced' | 'failed', failedStep: SyncStep | null): Promise<void>;
+  report(changeId: string, outcome: 'synced' | 'failed', failedStep: SyncStep | null, reason?: string | null): Promise<void>;
 }
 
 export interface AgentEvents {
@@ -293,7 +293,7 @@ export class AgentService extends EventEmitter<AgentEvents> {
         await this.state.appendHistory(result);
         this.logger.warn('sync step failed', { changeId, step: data.step, completed: data.completedSteps, reason: data.failureReason });
         // Best effort: the directory shows support which devices are stuck, and where.
-        void this.link?.report(changeId, 'failed', data.step).catch(() => undefined);
+        void this.link?.report(changeId, 'failed', data.step, data.failureReason ?? null).catch(() => undefined);
       }
       throw error;
     } finally {

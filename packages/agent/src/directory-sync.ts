@@ -17,7 +17,7 @@ export function connectDirectory(service: AgentService, client: DirectoryClient,
       await client.checkIn();
       await applying;
     },
-    report: (changeId, outcome, failedStep) => client.report({ changeId, outcome, failedStep, at: isoTime(clock) }),
+    report: (changeId, outcome, failedStep, reason = null) => client.report({ changeId, outcome, failedStep, reason, at: isoTime(clock) }),
   };
 
   const apply = async (answer: CheckinAnswer): Promise<void> => {

@@ -56,7 +56,19 @@ describe('the agent and its directory', () => {
     await until(h, (s) => s.pendingChange?.id === 'chg_rep1');
     const result = await h.service.confirm('chg_rep1', PREVIOUS, NEXT);
     expect(result.completedSteps).toContain('report');
-    expect(d.results).toEqual([{ changeId: 'chg_rep1', outcome: 'synced', failedStep: null, at: expect.any(String) }]);
+    expect(d.results).toEqual([{ changeId: 'chg_rep1', outcome: 'synced', failedStep: null, reason: null, at: expect.any(String) }]);
+  });
+
+  it('reports a failed step to the directory with the backend\'s safe reason, for support\'s console', async () => {
+    const { h, d } = await setUp();
+    d.set({ change: await change('chg_fail1') });
+    await until(h, (s) => s.pendingChange?.id === 'chg_fail1');
+    // The keychain is on some other password (as after an earlier out-of-band reset).
+    await fs.writeFile(h.sandboxFile('keychain'), JSON.stringify({ hash: (await hashesFor('something else', 1000)).pbkdf2 }));
+    await expect(h.service.confirm('chg_fail1', PREVIOUS, NEXT)).rejects.toMatchObject({ data: { step: 'keychain' } });
+    for (let i = 0; i < 50 && d.results.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(d.results).toEqual([{ changeId: 'chg_fail1', outcome: 'failed', failedStep: 'keychain', reason: 'The login keychain is not on the previous password', at: expect.any(String) }]);
+    expect(JSON.stringify(d.results)).not.toContain(NEXT);
   });
 
   it('a device that was offline during the change gets it at its next check-in', async () => {

@@ -7,7 +7,7 @@
  * before anything hashes with it.
  */
 import { z } from 'zod';
-import { ChangeId, SyncStep } from '@pwsync/agent-protocol';
+import { ChangeId, FailureReason, SyncStep } from '@pwsync/agent-protocol';
 import { PBKDF2_MAX_ITERATIONS, PBKDF2_MIN_ITERATIONS, SHA512_CRYPT_MAX_ROUNDS, SHA512_CRYPT_MIN_ROUNDS, hashProblem, parseCryptHash, parsePbkdf2Hash } from '@pwsync/passwords';
 
 /** sha512-crypt, for Linux's /etc/shadow: `$6$[rounds=N$]salt$digest`, N from 5,000 to 1,000,000. */
@@ -77,6 +77,8 @@ export const DeviceResult = z.object({
   changeId: z.string().min(1).max(100),
   outcome: z.enum(['synced', 'failed']),
   failedStep: SyncStep.nullable().default(null),
+  /** With outcome failed: why, in the agent backend's safe words (never a password, hash or program output), for support's console. */
+  reason: FailureReason.nullable().default(null),
   at: z.iso.datetime({ offset: true }),
 });
 export type DeviceResult = z.input<typeof DeviceResult>;

@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS } from './limits';
 import { isLoopback } from './addresses';
 import type { TlsFiles } from './server';
 import type { StoreConfig } from './store';
+import type { ConsoleOptions } from './console/console-api';
 
 export const USAGE = `Usage: pwsync-directory --listen HOST:PORT (--db FILE | --database URL | --database-url-file FILE)
                         --scim-token-file FILE --admin-token-file FILE
@@ -59,6 +60,21 @@ Options:
   --max-connections N       open connections at most (default ${DEFAULT_LIMITS.maxConnections}; 16 to 1000000)
   --heartbeat-seconds N     comment sent on idle event streams (default 15)
   --log-level LEVEL         fatal, error, warn, info (default), debug
+
+The support console (/console/; docs/directory.md, "The support console"):
+  --console-oidc-issuer URL       sign in through this OpenID Connect provider (https, or http
+                                  on loopback); with the three below
+  --console-oidc-client-id ID     the console's client at the provider; its redirect URI is
+                                  PUBLIC-URL/console/auth/callback
+  --console-oidc-client-secret-file FILE  its client secret, in a file only its owner may read
+  --console-oidc-name NAME        what the sign-in button names (default: --provider)
+  --console-role-claim CLAIM      the ID token claim with the person's groups (default: groups)
+  --console-admin-groups A,B      claim values that make a person admin
+  --console-support-groups C,D    claim values that make a person support
+  --console-local-accounts on|off sign-in with console accounts kept here (default: on)
+  --console-idle-minutes N        a session ends after N minutes without a request (default 30; 5 to 1440)
+  --console-session-hours N       and N hours after sign-in in any case (default 12; 1 to 168)
+  --console-dir DIR               the console's built page (default: packages/console/dist)
   -h, --help                show this help
 `;
 
@@ -203,6 +219,51 @@ export function describeDatabase(url: string): string {
   }
 }
 
+function list(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+/** The console's settings: OpenID Connect all or nothing, and local accounts unless switched off (then OpenID Connect is required). */
+function consoleOptions(values: Record<string, string | boolean | undefined>, provider: string): ConsoleOptions {
+  const get = (name: string) => values[name] as string | undefined;
+  const oidcFlags = ['console-oidc-issuer', 'console-oidc-client-id', 'console-oidc-client-secret-file'];
+  const given = oidcFlags.filter((f) => get(f) !== undefined);
+  if (given.length > 0 && given.length < oidcFlags.length) throw new UsageError(`--console-oidc-issuer, --console-oidc-client-id and --console-oidc-client-secret-file go together (missing: ${oidcFlags.filter((f) => get(f) === undefined).map((f) => `--${f}`).join(', ')})`);
+  const local = get('console-local-accounts') ?? 'on';
+  if (local !== 'on' && local !== 'off') throw new UsageError('--console-local-accounts must be on or off');
+  let oidc: ConsoleOptions['oidc'];
+  if (given.length) {
+    let issuer: URL;
+    try {
+      issuer = new URL(get('console-oidc-issuer')!);
+    } catch {
+      throw new UsageError(`--console-oidc-issuer must be a URL, e.g. https://example.okta.com, not "${get('console-oidc-issuer')}"`);
+    }
+    if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopback(issuer.hostname.replace(/^\[|\]$/g, '')))) throw new UsageError('--console-oidc-issuer must be an https URL');
+    const adminValues = list(get('console-admin-groups'));
+    const supportValues = list(get('console-support-groups'));
+    if (adminValues.length + supportValues.length === 0) throw new UsageError('--console-admin-groups or --console-support-groups is needed with --console-oidc-issuer: without them nobody gets a console role');
+    oidc = {
+      issuer: issuer.href,
+      clientId: get('console-oidc-client-id')!,
+      clientSecret: secret(get('console-oidc-client-secret-file')!, '--console-oidc-client-secret-file').trim(),
+      name: get('console-oidc-name') ?? provider,
+      roleClaim: get('console-role-claim') ?? 'groups',
+      adminValues,
+      supportValues,
+    };
+  } else if (local === 'off') throw new UsageError('--console-local-accounts off needs --console-oidc-issuer: otherwise nobody could sign in to the console');
+  return {
+    oidc,
+    localAccounts: local === 'on',
+    sessions: {
+      idleTimeoutMs: wholeNumber(get('console-idle-minutes'), '--console-idle-minutes', 5, 1440, 30) * 60_000,
+      lifetimeMs: wholeNumber(get('console-session-hours'), '--console-session-hours', 1, 168, 12) * 3_600_000,
+    },
+    ...(get('console-dir') !== undefined ? { pageDir: path.resolve(get('console-dir')!) } : {}),
+  };
+}
+
 export function parseOptions(argv: string[]) {
   let values;
   try {
@@ -229,6 +290,17 @@ export function parseOptions(argv: string[]) {
         'max-connections': { type: 'string' },
         'heartbeat-seconds': { type: 'string' },
         'log-level': { type: 'string' },
+        'console-oidc-issuer': { type: 'string' },
+        'console-oidc-client-id': { type: 'string' },
+        'console-oidc-client-secret-file': { type: 'string' },
+        'console-oidc-name': { type: 'string' },
+        'console-role-claim': { type: 'string' },
+        'console-admin-groups': { type: 'string' },
+        'console-support-groups': { type: 'string' },
+        'console-local-accounts': { type: 'string' },
+        'console-idle-minutes': { type: 'string' },
+        'console-session-hours': { type: 'string' },
+        'console-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -273,6 +345,7 @@ export function parseOptions(argv: string[]) {
     hashRetentionMs: wholeNumber(values['hash-retention-days'], '--hash-retention-days', 1, 365, 30) * 24 * 60 * 60 * 1000,
     limits: { maxConnections: wholeNumber(values['max-connections'], '--max-connections', 16, 1_000_000, DEFAULT_LIMITS.maxConnections) },
     heartbeatMs: wholeNumber(values['heartbeat-seconds'], '--heartbeat-seconds', 1, 3600, 15) * 1000,
+    console: consoleOptions(values, provider),
     level,
   };
 }

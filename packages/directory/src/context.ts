@@ -6,11 +6,12 @@
  */
 import type { Logger } from '@pwsync/node-kit/log';
 import { type CheckinAnswer, PLATFORM_HASH } from '@pwsync/device-api';
+import type { AuditLog } from './console/audit';
 import { EventHub } from './event-hub';
 import { FanOut } from './fan-out';
 import type { Limits } from './limits';
 import { ReportLimiter } from './report-limiter';
-import type { DeviceRow, Queries, Store, UserRow } from './store';
+import type { Announcement, DeviceRow, Queries, Store, UserRow } from './store';
 
 export interface DirectoryOptions {
   /** The identity provider's name as people know it; goes into every change. */
@@ -37,6 +38,10 @@ export class DirectoryContext {
   readonly fanOut: FanOut;
   /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
   publicUrl = '';
+  /** Where every change through the admin API or the console is recorded (console/audit.ts); set when the server starts. */
+  audit: AuditLog | undefined;
+  /** Who follows what happens to a person (the console's live pages): told a user's id after each announced write, check-in or stream change. */
+  private readonly watchers = new Set<(userId: string) => void>();
   private scrubQueued = false;
   private scrubbing: Promise<void> | undefined;
   private scrubAgain = false;
@@ -55,6 +60,8 @@ export class DirectoryContext {
     this.reports = new ReportLimiter(limits.reportBurst, limits.reportIntervalMs, () => this.now().getTime());
     this.fanOut = new FanOut(store, {
       refreshUser: (userId, online) => this.userChanged(userId, online),
+      // The console's live pages hear of every announcement, from any instance, whether or not this instance holds a stream of that person.
+      announced: (announced) => this.tellWatchers(announced),
       deviceGone: (deviceId) => {
         this.hub.disconnect(deviceId);
         this.forgetDevice(deviceId);
@@ -115,12 +122,48 @@ export class DirectoryContext {
   }
 
   /** A device checked in now; written with the others by flushCheckIns(). */
-  recordCheckIn(deviceId: string): void {
+  recordCheckIn(deviceId: string, userId?: string): void {
     this.checkIns.set(deviceId, this.now().toISOString());
+    if (userId !== undefined) this.personTouched(userId);
+  }
+
+  /** Follows every person's changes (the console's live pages); returns the unsubscribe. */
+  watchPeople(watcher: (userId: string) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private tellWatchers(announced: Announcement[]): void {
+    if (this.watchers.size === 0) return;
+    for (const what of announced) {
+      if ('userId' in what) this.personTouched(what.userId);
+      else if ('deviceId' in what) {
+        // A device's own result or setting: whose it is comes from the database (once, and only while someone watches).
+        void this.store.q.deviceById(what.deviceId).then(
+          (device) => device && this.personTouched(device.user_id),
+          () => undefined,
+        );
+      }
+    }
+  }
+
+  /**
+   * Something about this person or one of their devices changed (announced writes come
+   * through the fan-out; check-ins and streams opened or closed here come directly): the
+   * watchers hear of it in this tick.
+   */
+  personTouched(userId: string): void {
+    for (const watcher of this.watchers) {
+      try {
+        watcher(userId);
+      } catch (error) {
+        this.logger.error('a watcher of a person failed', { err: { name: (error as Error).name } });
+      }
+    }
   }
 
   /** The device's last check-in, written or not. */
-  lastCheckIn(device: DeviceRow): string | null {
+  lastCheckIn(device: Pick<DeviceRow, 'id' | 'last_check_in'>): string | null {
     return this.checkIns.get(device.id) ?? device.last_check_in;
   }
 

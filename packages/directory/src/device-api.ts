@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DeviceResult } from '@pwsync/device-api';
+import { ADMIN_TOKEN_ACTOR } from './console/audit';
 import type { DirectoryContext } from './context';
 import { JSON_CONTENT_TYPE, bearerToken, readJsonObject, sendJson, sha256 } from './http-io';
 import { ScimError, badRequest, notFound, unauthorized } from './scim-error';
@@ -54,8 +55,8 @@ export async function listDevices(ctx: DirectoryContext, userName: string, reply
   sendJson(reply, 200, { devices }, JSON_CONTENT_TYPE);
 }
 
-export async function setUserSync(ctx: DirectoryContext, userName: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const { syncEnabled } = parseBody(request, SyncToggle);
+/** Turns sync off or on for a person; their connected devices are told at once. The admin API's and the console's one way. */
+export async function turnUserSync(ctx: DirectoryContext, userName: string, syncEnabled: boolean): Promise<{ user: UserRow; told: number }> {
   const user = await ctx.store.transaction(async (tx) => {
     const found = await userNamed(ctx, userName, tx);
     await tx.setUserSync(found.id, syncEnabled);
@@ -63,33 +64,59 @@ export async function setUserSync(ctx: DirectoryContext, userName: string, reque
     return (await tx.userById(found.id))!;
   });
   ctx.logger.info('user sync set', { userId: user.id, syncEnabled });
+  const told = (await ctx.store.q.devicesOfUser(user.id)).filter((d) => ctx.hub.isOnline(d.id)).length;
+  return { user, told };
+}
+
+export async function setUserSync(ctx: DirectoryContext, userName: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { syncEnabled } = parseBody(request, SyncToggle);
+  const { user } = await turnUserSync(ctx, userName, syncEnabled);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'personSyncSet', user.user_name, { syncEnabled });
   sendJson(reply, 200, { userName: user.user_name, active: user.active === 1, syncEnabled }, JSON_CONTENT_TYPE);
+}
+
+/** Turns sync off or on for one device; it is told at once if connected. */
+export async function turnDeviceSync(ctx: DirectoryContext, deviceId: string, syncEnabled: boolean): Promise<{ device: DeviceRow; told: boolean }> {
+  const device = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.deviceById(deviceId))) throw notFound('No device with this id.');
+    await tx.setDeviceSync(deviceId, syncEnabled);
+    tx.announce({ deviceId });
+    return (await tx.deviceById(deviceId))!;
+  });
+  ctx.logger.info('device sync set', { deviceId, syncEnabled });
+  return { device, told: ctx.hub.isOnline(deviceId) };
 }
 
 export async function setDeviceSync(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { syncEnabled } = parseBody(request, SyncToggle);
-  await ctx.store.transaction(async (tx) => {
-    if (!(await tx.deviceById(deviceId))) throw notFound('No device with this id.');
-    await tx.setDeviceSync(deviceId, syncEnabled);
-    tx.announce({ deviceId });
-  });
-  ctx.logger.info('device sync set', { deviceId, syncEnabled });
+  const { device } = await turnDeviceSync(ctx, deviceId, syncEnabled);
+  const userName = (await ctx.store.q.userById(device.user_id))?.user_name;
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'deviceSyncSet', deviceId, { syncEnabled, deviceName: device.device_name, userName });
   sendJson(reply, 200, { deviceId, syncEnabled }, JSON_CONTENT_TYPE);
 }
 
-/** A removed device no longer holds back the erasure of its user's newest change. */
-export async function removeDevice(ctx: DirectoryContext, deviceId: string, reply: FastifyReply): Promise<void> {
-  const erased = await ctx.store.transaction(async (tx) => {
+/** A removed device no longer holds back the erasure of its user's newest change, and loses its streams at once. */
+export async function deleteDevice(ctx: DirectoryContext, deviceId: string): Promise<{ device: DeviceRow; userName: string | undefined }> {
+  const removed = await ctx.store.transaction(async (tx) => {
     const device = await tx.deviceById(deviceId);
     if (!device) throw notFound('No device with this id.');
+    const userName = (await tx.userById(device.user_id))?.user_name;
     await tx.deleteDevice(deviceId);
     // Its streams end, here and at every other instance (the device is gone when they read it).
     tx.announce({ deviceId });
     const latest = await tx.latestChange(device.user_id);
-    return latest ? tx.eraseUnneededHashes(latest) : false;
+    return { device, userName, erased: latest ? await tx.eraseUnneededHashes(latest) : false };
   });
-  if (erased) ctx.hashesErased();
-  ctx.logger.info('device removed', { deviceId, erasedHashes: erased });
+  if (removed.erased) ctx.hashesErased();
+  // The person's live pages here: the device left their list.
+  ctx.personTouched(removed.device.user_id);
+  ctx.logger.info('device removed', { deviceId, erasedHashes: removed.erased });
+  return { device: removed.device, userName: removed.userName };
+}
+
+export async function removeDevice(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { device, userName } = await deleteDevice(ctx, deviceId);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'deviceRemoved', deviceId, { deviceName: device.device_name, platform: device.platform, userName });
   reply.code(204).send();
 }
 
@@ -108,7 +135,7 @@ export async function authenticateDevice(ctx: DirectoryContext, request: Fastify
 }
 
 export async function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
-  ctx.recordCheckIn(device.id);
+  ctx.recordCheckIn(device.id, user.id);
   sendJson(reply, 200, await ctx.answerFor(device, user), JSON_CONTENT_TYPE);
 }
 
@@ -119,6 +146,9 @@ export async function openEvents(ctx: DirectoryContext, { device, user }: Authen
     // Gone while its answer was read: nothing to attach (its close has been and gone).
     if (reply.raw.socket === null || reply.raw.socket.destroyed) return void reply.raw.destroy();
     ctx.hub.attach(device.id, reply.raw, answer);
+    // Online now, and offline again when the stream closes: the console's live pages here hear both.
+    ctx.personTouched(user.id);
+    reply.raw.on('close', () => ctx.personTouched(user.id));
   });
 }
 
@@ -137,7 +167,18 @@ export async function reportResult(ctx: DirectoryContext, { device }: Authentica
   const erased = await ctx.store.transaction(async (tx) => {
     const change = await tx.changeById(body.changeId);
     if (!change || change.user_id !== device.user_id) throw new ScimError(404, 'No change with this id for this device.');
-    await tx.insertResult({ device_id: device.id, change_id: change.id, outcome: body.outcome, failed_step: body.failedStep, at: body.at, received_at: ctx.now().toISOString() }, ctx.limits.reportsKept);
+    await tx.insertResult(
+      {
+        device_id: device.id,
+        change_id: change.id,
+        outcome: body.outcome,
+        failed_step: body.failedStep,
+        reason: body.outcome === 'failed' ? body.reason : null,
+        at: body.at,
+        received_at: ctx.now().toISOString(),
+      },
+      ctx.limits.reportsKept,
+    );
     tx.announce({ deviceId: device.id });
     return body.outcome === 'synced' && (await tx.eraseUnneededHashes(change));
   });

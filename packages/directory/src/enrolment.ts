@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DeviceEnrolment, type EnrolmentAnswer } from '@pwsync/device-api';
+import { ADMIN_TOKEN_ACTOR } from './console/audit';
 import type { DirectoryContext } from './context';
 import { parseBody, userNamed } from './device-api';
 import { JSON_CONTENT_TYPE, queryOf, sendJson, sha256 } from './http-io';
@@ -22,7 +23,7 @@ export const CODE_MAX_LIFETIME_MS = 90 * DAY_MS;
 export const CODE_MAX_USES = 1000;
 
 /** A code names the one user it enrols for, or says `forAnyUser` (machines only): never by leaving the user out. */
-const CodeRequest = z
+export const CodeRequest = z
   .object({
     userName: z.string().min(1).max(256).optional(),
     forAnyUser: z.literal(true).optional(),
@@ -41,7 +42,7 @@ export function codeState(code: EnrolmentCodeRow, now: Date): CodeState {
   return 'usable';
 }
 
-async function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
+export async function describeCode(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   return {
     id: code.id,
     userName: code.user_id === null ? null : ((await ctx.store.q.userById(code.user_id))?.user_name ?? null),
@@ -56,8 +57,10 @@ async function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   };
 }
 
-export async function createCode(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const body = parseBody(request, CodeRequest);
+export type CodeRequest = z.infer<typeof CodeRequest>;
+
+/** Makes a code; the code itself is in this answer alone (the directory keeps its hash). The admin API's and the console's one way. */
+export async function makeCode(ctx: DirectoryContext, body: CodeRequest): Promise<{ row: EnrolmentCodeRow; code: string }> {
   const now = ctx.now();
   const expires = body.expiresAt === undefined ? now.getTime() + CODE_DEFAULT_LIFETIME_MS : Date.parse(body.expiresAt);
   if (expires <= now.getTime()) throw badRequest('expiresAt must be in the future.');
@@ -78,24 +81,45 @@ export async function createCode(ctx: DirectoryContext, request: FastifyRequest,
     return (await tx.codeById(id))!;
   });
   ctx.logger.info('enrolment code created', { codeId: row.id, userId: row.user_id, forAnyUser: row.user_id === null, uses: row.uses_total, expiresAt: row.expires_at });
-  sendJson(reply, 201, { ...(await describe(ctx, row)), code }, JSON_CONTENT_TYPE);
+  return { row, code };
+}
+
+/** The facts of a code the audit log keeps: never the code. */
+export async function codeFacts(ctx: DirectoryContext, row: EnrolmentCodeRow) {
+  const userName = row.user_id === null ? undefined : (await ctx.store.q.userById(row.user_id))?.user_name;
+  return { userName, forAnyUser: row.user_id === null, label: row.label, uses: row.uses_total, expiresAt: row.expires_at };
+}
+
+export async function createCode(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { row, code } = await makeCode(ctx, parseBody(request, CodeRequest));
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'codeCreated', row.id, await codeFacts(ctx, row));
+  sendJson(reply, 201, { ...(await describeCode(ctx, row)), code }, JSON_CONTENT_TYPE);
+}
+
+export async function codeList(ctx: DirectoryContext, userName: string | null) {
+  const rows = await ctx.store.q.codes(userName === null ? undefined : (await userNamed(ctx, userName)).id);
+  return Promise.all(rows.map((row) => describeCode(ctx, row)));
 }
 
 export async function listCodes(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const userName = queryOf(request.url).get('userName');
-  const rows = await ctx.store.q.codes(userName === null ? undefined : (await userNamed(ctx, userName)).id);
-  sendJson(reply, 200, { codes: await Promise.all(rows.map((row) => describe(ctx, row))) }, JSON_CONTENT_TYPE);
+  sendJson(reply, 200, { codes: await codeList(ctx, queryOf(request.url).get('userName')) }, JSON_CONTENT_TYPE);
 }
 
 /** Revoking is final and idempotent; devices already enrolled with the code keep their tokens. */
-export async function revokeCode(ctx: DirectoryContext, id: string, reply: FastifyReply): Promise<void> {
+export async function revokeCodeById(ctx: DirectoryContext, id: string): Promise<EnrolmentCodeRow> {
   const revoked = await ctx.store.transaction(async (tx) => {
     if (!(await tx.codeById(id))) throw notFound('No enrolment code with this id.');
     await tx.revokeCode(id, ctx.now().toISOString());
     return (await tx.codeById(id))!;
   });
   ctx.logger.info('enrolment code revoked', { codeId: id });
-  sendJson(reply, 200, await describe(ctx, revoked), JSON_CONTENT_TYPE);
+  return revoked;
+}
+
+export async function revokeCode(ctx: DirectoryContext, id: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const revoked = await revokeCodeById(ctx, id);
+  await ctx.audit?.record(request, ADMIN_TOKEN_ACTOR, 'codeRevoked', id, await codeFacts(ctx, revoked));
+  sendJson(reply, 200, await describeCode(ctx, revoked), JSON_CONTENT_TYPE);
 }
 
 /**

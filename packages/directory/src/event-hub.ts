@@ -68,6 +68,11 @@ export class EventHub {
     });
   }
 
+  /** Devices holding a stream on this instance now. */
+  onlineCount(): number {
+    return this.streams.size;
+  }
+
   isOnline(deviceId: string): boolean {
     return (this.streams.get(deviceId)?.size ?? 0) > 0;
   }

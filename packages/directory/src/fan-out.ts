@@ -21,6 +21,8 @@ export interface FanOutTarget {
   /** The device is gone (removed, or its user deleted): its streams here end. */
   deviceGone(deviceId: string): void;
   isOnline(deviceId: string): boolean;
+  /** Every announcement, before the devices here are refreshed (the console's live pages follow them). */
+  announced?(announced: Announcement[]): void;
 }
 
 interface Chain {
@@ -68,6 +70,7 @@ export class FanOut {
 
   async deliver(announced: Announcement[]): Promise<void> {
     this.generation += 1;
+    this.target.announced?.(announced);
     const users = new Set<string>();
     for (const what of announced) {
       if ('userId' in what) users.add(what.userId);

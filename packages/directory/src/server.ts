@@ -22,6 +22,8 @@ import { createSecureContext } from 'node:tls';
 import Fastify, { type FastifyReply, type FastifyRequest, type HTTPMethods } from 'fastify';
 import type { Logger } from '@pwsync/node-kit/log';
 import { isLoopback, proxyList, trusted } from './addresses';
+import { type ConsoleOptions, registerConsole, sendConsoleError } from './console/console-api';
+import { ConsoleError } from './console/console-error';
 import { DirectoryContext, type DirectoryOptions } from './context';
 import { type AuthenticatedDevice, authenticateDevice, checkIn, listDevices, openEvents, removeDevice, reportResult, setDeviceSync, setUserSync } from './device-api';
 import { createCode, enrolDevice, listCodes, revokeCode } from './enrolment';
@@ -74,9 +76,9 @@ const ROUTES: Route[] = [
   },
   { method: 'POST', url: '/api/v1/enrolment-codes', auth: 'admin', handler: (ctx, req, rep) => createCode(ctx, req, rep) },
   { method: 'GET', url: '/api/v1/enrolment-codes', auth: 'admin', handler: (ctx, req, rep) => listCodes(ctx, req, rep) },
-  { method: 'DELETE', url: '/api/v1/enrolment-codes/:id', auth: 'admin', handler: (ctx, _req, rep, p) => revokeCode(ctx, p.id!, rep) },
+  { method: 'DELETE', url: '/api/v1/enrolment-codes/:id', auth: 'admin', handler: (ctx, req, rep, p) => revokeCode(ctx, p.id!, req, rep) },
   { method: 'PATCH', url: '/api/v1/devices/:id', auth: 'admin', handler: (ctx, req, rep, p) => setDeviceSync(ctx, p.id!, req, rep) },
-  { method: 'DELETE', url: '/api/v1/devices/:id', auth: 'admin', handler: (ctx, _req, rep, p) => removeDevice(ctx, p.id!, rep) },
+  { method: 'DELETE', url: '/api/v1/devices/:id', auth: 'admin', handler: (ctx, req, rep, p) => removeDevice(ctx, p.id!, req, rep) },
   { method: 'GET', url: '/api/v1/users/:name/devices', auth: 'admin', handler: (ctx, _req, rep, p) => listDevices(ctx, p.name!, rep) },
   { method: 'PATCH', url: '/api/v1/users/:name', auth: 'admin', handler: (ctx, req, rep, p) => setUserSync(ctx, p.name!, req, rep) },
   { method: 'POST', url: '/api/v1/device/enrol', auth: 'none', handler: (ctx, req, rep) => enrolDevice(ctx, req, rep) },
@@ -117,6 +119,8 @@ export interface StartOptions extends DirectoryOptions {
   /** The base of the URLs SCIM hands out; defaults to the listening address (loopback only). */
   publicUrl?: string;
   limits?: Partial<Limits>;
+  /** The support console: sign-in (OpenID Connect, local accounts), sessions, its page (docs/directory.md). */
+  console?: ConsoleOptions;
   /** How often expired hashes are looked for (default: an hour). */
   sweepIntervalMs?: number;
   now?: () => Date;
@@ -181,7 +185,11 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     logger: false,
     trustProxy: proxies ? (address: string, hop: number) => hop === 0 && trusted(proxies, address) : false,
     routerOptions: { maxParamLength: 1024, caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false },
-    frameworkErrors: (error, request, reply) => sendError(reply, frameworkError(error, limits) ?? badRequest('The request could not be read.'), contentTypeFor(request.url)),
+    frameworkErrors: (error, request, reply) => {
+      const known = frameworkError(error, limits) ?? badRequest('The request could not be read.');
+      if (request.url.startsWith('/console')) return sendConsoleError(reply, known);
+      sendError(reply, known, contentTypeFor(request.url));
+    },
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
       // Malformed HTTP, headers over the limit, a request past its timeout: answered on the raw socket.
       logger.debug('bad request from a client', { code: error.code ?? error.name });
@@ -208,21 +216,26 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
 
   app.setErrorHandler((error, request, reply) => {
     const contentType = contentTypeFor(request.url);
-    if (error instanceof ScimError) return sendError(reply, error, contentType);
+    // The console's routes answer in the console contract's error shape.
+    const send = (e: ScimError | ConsoleError) => (request.url.startsWith('/console') ? sendConsoleError(reply, e) : e instanceof ScimError ? sendError(reply, e, contentType) : sendConsoleError(reply, e));
+    if (error instanceof ScimError || error instanceof ConsoleError) return send(error);
     if (error instanceof StoreBusyError) {
       logger.warn('a request collided with others in the database too often; answered 503', { method: request.method, path: pathOf(request.url) });
-      return sendError(reply, new ScimError(503, 'The directory is busy; try again in a moment.', undefined, { 'retry-after': '1' }), contentType);
+      return send(new ScimError(503, 'The directory is busy; try again in a moment.', undefined, { 'retry-after': '1' }));
     }
     const known = frameworkError(error as { code?: string; statusCode?: number }, limits);
     if (known) {
       // Read what is still coming rather than reset the connection, so the client reads the answer.
       if (known.status === 413) request.raw.resume();
-      return sendError(reply, known, contentType);
+      return send(known);
     }
     logger.error('request failed', { err: { name: (error as Error).name, code: (error as { code?: string }).code }, method: request.method, path: pathOf(request.url) });
+    if (request.url.startsWith('/console')) return sendConsoleError(reply, new ConsoleError(500, 'unavailable', 'The directory could not complete this request.'));
     sendError(reply, new ScimError(500, 'The directory could not complete this request.'), contentType);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, notFound('No such endpoint.'), contentTypeFor(request.url)));
+  app.setNotFoundHandler((request, reply) =>
+    request.url.startsWith('/console/api/') ? sendConsoleError(reply, new ConsoleError(404, 'notFound', 'No such endpoint.')) : sendError(reply, notFound('No such endpoint.'), contentTypeFor(request.url)),
+  );
 
   if (proxies) {
     app.addHook('onRequest', async (request) => {
@@ -233,6 +246,8 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   app.addHook('onResponse', async (request, reply) => {
     logger.debug('request', { method: request.method, path: pathOf(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 });
   });
+
+  const supportConsole = await registerConsole(app, ctx, options.console ?? {}, options.heartbeatMs);
 
   const callers = new WeakMap<FastifyRequest, Caller>();
   const authenticate = (auth: Auth) => async (request: FastifyRequest) => {
@@ -283,6 +298,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   } catch (error) {
     clearInterval(sweep);
     clearInterval(checkInWriter);
+    supportConsole.close();
     await store.close();
     throw error;
   }
@@ -302,6 +318,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     close: async () => {
       clearInterval(sweep);
       clearInterval(checkInWriter);
+      supportConsole.close();
       ctx.hub.close();
       await app.close();
       await flushCheckIns();

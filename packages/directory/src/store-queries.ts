@@ -281,7 +281,7 @@ export class Queries {
   }
 
   lastResult(deviceId: string): Promise<ResultRow | undefined> {
-    return this.db.selectFrom('results').select(['change_id', 'outcome', 'failed_step', 'at', 'received_at']).where('device_id', '=', deviceId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return this.db.selectFrom('results').select(['change_id', 'outcome', 'failed_step', 'reason', 'at', 'received_at']).where('device_id', '=', deviceId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   }
 
   /** Keeps the newest `kept` results of the device. */

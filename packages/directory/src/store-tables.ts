@@ -77,6 +77,8 @@ export interface ResultsTable {
   change_id: string;
   outcome: string;
   failed_step: string | null;
+  /** The agent's safe reason for a failed step (migration 0003), for support's console. */
+  reason: string | null;
   at: string;
   received_at: string | null;
 }
@@ -110,7 +112,7 @@ export type UserRow = Omit<Selectable<UsersTable>, 'rowid' | 'user_name_key'>;
 /** A change with its hashes (null once erased). */
 export type ChangeRow = Selectable<ChangesTable> & Omit<Selectable<ChangeHashesTable>, 'change_id'>;
 export type DeviceRow = Omit<Selectable<DevicesTable>, 'rowid' | 'token_hash' | 'enrolment_code_id'>;
-export type ResultRow = Pick<Selectable<ResultsTable>, 'change_id' | 'outcome' | 'failed_step' | 'at' | 'received_at'>;
+export type ResultRow = Pick<Selectable<ResultsTable>, 'change_id' | 'outcome' | 'failed_step' | 'reason' | 'at' | 'received_at'>;
 export type EnrolmentCodeRow = Omit<Selectable<EnrolmentCodesTable>, 'rowid' | 'code_hash'>;
 export type MachineRow = Omit<Selectable<MachinesTable>, 'rowid' | 'token_hash'>;
 

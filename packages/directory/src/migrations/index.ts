@@ -8,9 +8,11 @@ import type { EngineMigration } from './migration';
 import { migration as initial } from './0001-initial';
 import { migration as changeHashes } from './0002-change-hashes';
 import { migration as machines } from './0003-machines';
+import { migration as console } from './0004-console';
 
 export const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-change-hashes': changeHashes,
   '0003-machines': machines,
+  '0004-console': console,
 };

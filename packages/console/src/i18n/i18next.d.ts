@@ -1,0 +1,10 @@
+// Makes t() check its keys against the English file, so a typo is a compile error.
+import 'i18next';
+import type en from './locales/en.json';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}
