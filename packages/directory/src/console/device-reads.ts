@@ -76,26 +76,28 @@ const EVERY_CHANGE = '9999-12-31T23:59:59.999Z';
 
 const PENDING_COLUMNS = sql.raw(`u.user_name, d.id AS device_id, d.device_name, d.platform, d.last_check_in, c.id AS change_id, c.created_at AS change_created_at,
   r.outcome, r.failed_step, r.reason, c.seq AS change_seq, d.rowid AS device_rowid`);
-/** The order of the open changes' index (created_at, then seq: SQLite's rowid), then each change's devices in their index's order: no sort. */
+/** Oldest change first, then each change's devices in enrolment order: the keyset FleetKey pages by. */
 const PENDING_ORDER = sql.raw('ORDER BY c.created_at, c.seq, d.rowid');
 
 /**
  * The devices with a change pending made before `before`: from the changes that still
- * hold a hash (few: a change's hashes go once its devices synced; and only the person's
- * newest holds any, since a new change erases the previous one's in its transaction:
- * store-queries.ts, addChange), to the devices it was made for that are on and have not reported it synced. CROSS JOIN:
- * SQLite then starts from the open changes (their partial index) and never reorders;
- * PostgreSQL plans it as the inner join it is.
+ * hold a hash — the rows of change_hashes, few: a change's hashes go once its devices
+ * synced, and only the person's newest holds any, since a new change erases the
+ * previous one's in its transaction (store-queries.ts, addChange) — to the devices it
+ * was made for that are on and have not reported it synced. CROSS JOIN: SQLite then
+ * starts from change_hashes and never reorders; PostgreSQL plans it as the inner join
+ * it is. The sort is over those few rows.
  */
 function pendingFrom(before: string) {
-  return sql`FROM changes c
+  return sql`FROM change_hashes h
+    CROSS JOIN changes c
     CROSS JOIN users u
     CROSS JOIN devices d
     LEFT JOIN results r ON r.seq = (SELECT MAX(r2.seq) FROM results r2 WHERE r2.device_id = d.id AND r2.change_id = c.id)
-    WHERE (c.sha512crypt IS NOT NULL OR c.pbkdf2 IS NOT NULL) AND c.created_at < ${before}
+    WHERE c.id = h.change_id AND c.created_at < ${before}
       AND u.id = c.user_id AND d.user_id = c.user_id AND d.min_change_seq < c.seq
       AND u.active = 1 AND u.sync_enabled = 1 AND d.sync_enabled = 1
-      AND ((d.platform = 'linux' AND c.sha512crypt IS NOT NULL) OR (d.platform <> 'linux' AND c.pbkdf2 IS NOT NULL))
+      AND ((d.platform = 'linux' AND h.sha512crypt IS NOT NULL) OR (d.platform <> 'linux' AND h.pbkdf2 IS NOT NULL))
       AND (r.outcome IS NULL OR r.outcome <> 'synced')`;
 }
 

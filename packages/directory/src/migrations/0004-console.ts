@@ -69,15 +69,6 @@ END`).execute(db);
     ) WHERE typeof(t) = 'text' AND t <> ''`).execute(db);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the database as it was then
-async function hasColumn(db: Kysely<any>, engine: Engine, table: string, column: string): Promise<boolean> {
-  const found =
-    engine === 'postgres'
-      ? await sql`SELECT 1 FROM information_schema.columns WHERE table_name = ${table} AND column_name = ${column}`.execute(db)
-      : await sql`SELECT 1 FROM pragma_table_info(${table}) WHERE name = ${column}`.execute(db);
-  return found.rows.length > 0;
-}
-
 export const migration: EngineMigration = {
   async up(db, engine) {
     const { bytes } = typesOf(engine);
@@ -150,10 +141,6 @@ export const migration: EngineMigration = {
     // The fleet's counts of devices that are off walk these partial indexes, not every device.
     await sql`CREATE INDEX users_sync_off ON users (id) WHERE active = 0 OR sync_enabled = 0`.execute(db);
     await sql`CREATE INDEX devices_sync_off ON devices (user_id) WHERE sync_enabled = 0`.execute(db);
-    // The fleet's pending devices start from the changes that still hold a hash (few). Where
-    // the hashes have a table of their own (issue 17's change_hashes), that table is this index.
-    if (await hasColumn(db, engine, 'changes', 'pbkdf2')) {
-      await sql`CREATE INDEX changes_open ON changes (created_at) WHERE sha512crypt IS NOT NULL OR pbkdf2 IS NOT NULL`.execute(db);
-    }
+    // The fleet's pending devices start from change_hashes (migration 0002): the changes that still hold a hash, few.
   },
 };
