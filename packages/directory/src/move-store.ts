@@ -15,6 +15,12 @@ import { type Kysely, sql } from 'kysely';
 import { type Store, type StoreConfig, openStore } from './store';
 import { TABLES_IN_ORDER } from './store-tables';
 
+/** The support console's tables (migration 0004), after the directory's: accounts before their sessions. */
+const CONSOLE_TABLES = ['console_accounts', 'console_sessions', 'console_oidc_logins', 'audit_log'] as const;
+/** Made by the target's own triggers as the users are copied in (the console's search terms): compared, not copied. */
+const DERIVED_TABLES = ['person_search'] as const;
+const MOVED: readonly string[] = [...TABLES_IN_ORDER, ...CONSOLE_TABLES];
+
 export class MoveError extends Error {}
 
 const BATCH = 500;
@@ -56,19 +62,19 @@ export async function moveStore(from: string, to: StoreConfig & { engine: 'postg
   let target: Store | undefined;
   try {
     const sourceDb = source.q.db as unknown as AnyDb;
-    const unknown = (await sourceTables(sourceDb)).filter((t) => !(TABLES_IN_ORDER as readonly string[]).includes(t));
+    const unknown = (await sourceTables(sourceDb)).filter((t) => !MOVED.includes(t) && !(DERIVED_TABLES as readonly string[]).includes(t));
     if (unknown.length) throw new MoveError(`${from} has tables this version does not know how to move: ${unknown.join(', ')}`);
     target = await openStore(to);
     const copied: Record<string, number> = {};
     await target.transaction(async (tx) => {
       const db = tx.db as unknown as AnyDb;
       const held = [];
-      for (const table of TABLES_IN_ORDER) {
+      for (const table of [...MOVED, ...DERIVED_TABLES]) {
         const n = await count(db, table);
         if (n > 0) held.push(`${n} ${table}`);
       }
       if (held.length) throw new MoveError(`the target database is not empty (${held.join(', ')}): move-store copies only into a new, empty database`);
-      for (const table of TABLES_IN_ORDER) {
+      for (const table of MOVED) {
         const columns = await targetColumns(db, table);
         // `rowid` is SQLite's own row number there, selected by name; the order it gives is kept.
         const order = columns.includes('rowid') ? 'rowid' : columns.includes('seq') ? 'seq' : columns[0]!;
@@ -85,6 +91,10 @@ export async function moveStore(from: string, to: StoreConfig & { engine: 'postg
         const [inSource, inTarget] = [await count(sourceDb, table), await count(db, table)];
         if (inSource !== moved || inTarget !== moved) throw new MoveError(`${table}: ${inSource} rows in the source, ${moved} copied, ${inTarget} in the target; nothing was moved`);
         copied[table] = moved;
+      }
+      for (const table of DERIVED_TABLES) {
+        const [inSource, inTarget] = [await count(sourceDb, table), await count(db, table)];
+        if (inSource !== inTarget) throw new MoveError(`${table}: ${inSource} rows in the source, ${inTarget} made in the target; nothing was moved`);
       }
     });
     return { copied };

@@ -315,7 +315,12 @@ describe('enrolment codes and devices', () => {
     expect(JSON.stringify(listed.body)).not.toContain(code.code);
     expect((await browser.api('DELETE', `/console/api/enrolment-codes/${code.id}`)).body).toMatchObject({ state: 'revoked' });
     expect((await call(url, 'POST', '/api/v1/device/enrol', { code: code.code, deviceName: 'mac2', platform: 'darwin' }, {}, null)).status).toBe(403);
-    expect((await browser.api('POST', '/console/api/enrolment-codes', { label: 'no one' })).body).toMatchObject({ code: 'invalid', fields: ['userName'] });
+    // Without a person, a code is for the computers an MDM enrols (pwsync-agent enroll): any user they map, and no device of its own.
+    const forAny = await browser.api('POST', '/console/api/enrolment-codes', { label: 'the fleet' });
+    expect(forAny.status).toBe(201);
+    expect(forAny.body).toMatchObject({ userName: null, forAnyUser: true, label: 'the fleet', state: 'usable' });
+    expect((await call(url, 'POST', '/api/v1/device/enrol', { code: forAny.body.code, deviceName: 'mac3', platform: 'darwin' }, {}, null)).status).toBe(403);
+    expect((await call(url, 'POST', '/api/v1/machine/enrol', { code: forAny.body.code, machineName: 'mac3', platform: 'darwin' }, {}, null)).status).toBe(201);
 
     const device = { deviceId: enrolled.body.deviceId, token: enrolled.body.deviceToken, platform: 'darwin' as const };
     const stream = await openEvents(url, device.token);
