@@ -8,6 +8,7 @@
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
 import { type CliOptions, USAGE, UsageError, parseOptions, readTls } from './cli-options';
 import { createLogger } from '@pwsync/node-kit/logger';
+import { CapacityError } from './fd-limit';
 import { startDirectory } from './server';
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     directory = await startDirectory({ ...options, logger });
   } catch (error) {
+    if (error instanceof CapacityError) {
+      process.stderr.write(`pwsync-directory: ${error.message}\n`);
+      return 2;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const what = code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' ? `cannot listen on ${options.host}:${options.port}` : `cannot open the database ${options.dbFile}`;
     process.stderr.write(`pwsync-directory: ${what}: ${code ?? (error as Error).message}\n`);

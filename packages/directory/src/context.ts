@@ -46,7 +46,7 @@ export class DirectoryContext {
     readonly credentials: Credentials,
     readonly now: () => Date = () => new Date(),
   ) {
-    this.hub = new EventHub(options.heartbeatMs, limits.streamsPerDevice, logger);
+    this.hub = new EventHub({ heartbeatMs: options.heartbeatMs, perDevice: limits.streamsPerDevice, maxStreams: limits.maxStreams, reconnectsPerSecond: limits.reconnectsPerSecond, logger });
     this.reports = new ReportLimiter(limits.reportBurst, limits.reportIntervalMs, () => this.now().getTime());
   }
 

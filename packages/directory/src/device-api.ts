@@ -110,6 +110,11 @@ export function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDe
 }
 
 export function openEvents(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): void {
+  // Full: a refusal the agent understands (it waits Retry-After, then tries again; its check-ins go on meanwhile).
+  const retryAfter = ctx.hub.refusal(device.id);
+  if (retryAfter !== undefined) {
+    throw new ScimError(503, `This directory holds as many event streams as it may; try again in ${retryAfter} s.`, undefined, { 'retry-after': String(retryAfter), connection: 'close' });
+  }
   // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
   reply.hijack();
   ctx.hub.attach(device.id, reply.raw, ctx.answerFor(device, user));
