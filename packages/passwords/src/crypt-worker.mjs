@@ -1,18 +1,42 @@
 // @ts-check
 /**
- * The thread that runs sha512-crypt (unixcrypt is JavaScript, so a hash at the
- * directory's cost takes a tenth of a second or more): hashing and verifying happen
- * here, never on a program's event loop. Plain JavaScript, so it runs as it is under
- * every runtime that starts it (tsx, vitest, the esbuild bundle beside which it ships).
- * The main thread checks a hash's shape and cost before it sends it here.
+ * The thread that runs every password hash: sha512-crypt (unixcrypt is JavaScript, so a
+ * hash at the directory's cost takes a tenth of a second or more), PBKDF2-SHA512 and
+ * scrypt (node:crypto's synchronous forms, here off the event loop): hashing and
+ * verifying happen here, never on a program's event loop. Plain JavaScript, so it runs
+ * as it is under every runtime that starts it (tsx, vitest, the esbuild bundle beside
+ * which it ships). The main thread checks a hash's shape and cost before it sends it here.
+ *
+ * On Linux the thread lowers its own priority (nice 10; there a thread's nice value is
+ * its own): when a burst of password changes takes every core, the event loop, which
+ * pushes the changes to devices and answers everyone else, still gets the CPU first.
  */
+import { pbkdf2Sync, scryptSync } from 'node:crypto';
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { encrypt, verify } from 'unixcrypt';
 
-parentPort?.on('message', (/** @type {{ id: number; op: 'hash' | 'verify'; password: string; hash: string }} */ message) => {
-  const { id, op, password, hash } = message;
+if (process.platform === 'linux') {
   try {
-    const result = op === 'hash' ? encrypt(password, hash) : verify(password, hash);
+    os.setPriority(0, 10);
+  } catch {
+    // Not allowed here: the thread runs at the program's priority, as before.
+  }
+}
+
+/**
+ * @typedef {{ id: number; op: 'hash' | 'verify'; password: string; hash: string }
+ *   | { id: number; op: 'pbkdf2'; password: string; salt: Uint8Array; iterations: number; keyBytes: number }
+ *   | { id: number; op: 'scrypt'; password: string; salt: Uint8Array; keyBytes: number; N: number; r: number; p: number; maxmem: number }} Job
+ */
+parentPort?.on('message', (/** @type {Job} */ message) => {
+  const { id } = message;
+  try {
+    let result;
+    if (message.op === 'hash') result = encrypt(message.password, message.hash);
+    else if (message.op === 'verify') result = verify(message.password, message.hash);
+    else if (message.op === 'pbkdf2') result = pbkdf2Sync(Buffer.from(message.password, 'utf8'), message.salt, message.iterations, message.keyBytes, 'sha512');
+    else result = scryptSync(Buffer.from(message.password, 'utf8'), message.salt, message.keyBytes, { N: message.N, r: message.r, p: message.p, maxmem: message.maxmem });
     parentPort?.postMessage({ id, result });
   } catch (error) {
     // The name only: unixcrypt's messages may quote the setting, never the password, but say nothing either way.
