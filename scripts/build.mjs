@@ -33,10 +33,11 @@ const parts = {
       build({ ...node, target: 'node18', define: agentWorker.define, banner: agentWorker.banner, entryPoints: { cli: 'packages/agent/src/cli.ts' }, outdir: 'packages/agent/dist', external: ['x11', 'usocket'] }),
       agentWorker.worker(),
     ]),
-  // The reference directory (better-sqlite3 is native: loaded from node_modules at run time).
+  // The reference directory (better-sqlite3 is native: loaded from node_modules at run time;
+  // pg's optional native binding, pg-native, is never used: pg falls back to its JavaScript client).
   directory: () =>
     Promise.all([
-      build({ ...node, define: directoryWorker.define, banner: directoryWorker.banner, entryPoints: { cli: 'packages/directory/src/cli.ts' }, outdir: 'packages/directory/dist', external: ['better-sqlite3'] }),
+      build({ ...node, define: directoryWorker.define, banner: directoryWorker.banner, entryPoints: { cli: 'packages/directory/src/cli.ts' }, outdir: 'packages/directory/dist', external: ['better-sqlite3', 'pg-native'] }),
       directoryWorker.worker(),
     ]),
   // The demo (never shipped): its back end for npm start, the browser demo's host, the

@@ -126,22 +126,22 @@ async function pushLatency(url: string): Promise<{ afterResponse: number[]; afte
 }
 
 /** Users straight into SQLite in one transaction, without passwords (hashing 100,000 would take hours). */
-function seed(dbFile: string, count: number): { names: string[]; ids: string[] } {
-  const store = openStore(dbFile);
+async function seed(dbFile: string, count: number): Promise<{ names: string[]; ids: string[] }> {
+  const store = await openStore(dbFile);
   const names: string[] = [];
   const ids: string[] = [];
   const now = new Date().toISOString();
-  store.transaction(() => {
+  await store.transaction(async (tx) => {
     for (let i = 0; i < count; i += 1) {
       const id = randomUUID();
       const userName = `user${i}@example.com`;
       const profile = JSON.stringify({ name: { givenName: 'User', familyName: String(i) }, emails: [{ primary: true, value: userName, type: 'work' }], displayName: `User ${i}`, locale: 'en-US' });
-      store.q.insertUser.run({ id, user_name: userName, user_name_key: userNameKey(userName), external_id: `00u${i}`, active: 1, profile, created: now });
+      await tx.insertUser({ id, user_name: userName, user_name_key: userNameKey(userName), external_id: `00u${i}`, active: 1, profile, created: now });
       names.push(userName);
       ids.push(id);
     }
   });
-  store.close();
+  await store.close();
   return { names, ids };
 }
 
@@ -173,7 +173,7 @@ export default async function directoryBench(): Promise<BenchResult[]> {
     for (const users of [1000, 100_000]) {
       const dir = mkdtempSync(path.join(base, `t${users}-`));
       const started = performance.now();
-      const { names, ids } = seed(path.join(dir, 'd.db'), users);
+      const { names, ids } = await seed(path.join(dir, 'd.db'), users);
       const seedSeconds = (performance.now() - started) / 1000;
       const directory = await startDirectory(dir);
       const pick = (i: number) => (i * 7919) % users;

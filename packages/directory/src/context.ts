@@ -1,14 +1,16 @@
 /**
  * What every route shares: the store, the push hub, the settings, the credentials'
- * digests, and the one place that turns a committed write into pushes, so no route
- * can forget to tell devices.
+ * digests, and the one place that turns a committed write into pushes (a transaction's
+ * announcements, through fan-out.ts), so no route can forget to tell devices, at this
+ * instance or any other.
  */
 import type { Logger } from '@pwsync/node-kit/log';
 import { type CheckinAnswer, PLATFORM_HASH } from '@pwsync/device-api';
 import { EventHub } from './event-hub';
+import { FanOut } from './fan-out';
 import type { Limits } from './limits';
 import { ReportLimiter } from './report-limiter';
-import type { DeviceRow, Store, UserRow } from './store';
+import type { DeviceRow, Queries, Store, UserRow } from './store';
 
 export interface DirectoryOptions {
   /** The identity provider's name as people know it; goes into every change. */
@@ -32,6 +34,7 @@ export interface Credentials {
 export class DirectoryContext {
   readonly hub: EventHub;
   readonly reports: ReportLimiter;
+  readonly fanOut: FanOut;
   /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
   publicUrl = '';
   private scrubQueued = false;
@@ -48,6 +51,15 @@ export class DirectoryContext {
   ) {
     this.hub = new EventHub({ heartbeatMs: options.heartbeatMs, perDevice: limits.streamsPerDevice, maxStreams: limits.maxStreams, reconnectsPerSecond: limits.reconnectsPerSecond, logger });
     this.reports = new ReportLimiter(limits.reportBurst, limits.reportIntervalMs, () => this.now().getTime());
+    this.fanOut = new FanOut(store, {
+      refreshUser: (userId) => this.userChanged(userId),
+      deviceGone: (deviceId) => {
+        this.hub.disconnect(deviceId);
+        this.forgetDevice(deviceId);
+      },
+      onlineDevices: () => this.hub.deviceIds(),
+      isOnline: (deviceId) => this.hub.isOnline(deviceId),
+    }, logger);
   }
 
   /**
@@ -56,13 +68,12 @@ export class DirectoryContext {
    * has not reported it synced; none while the user is inactive or sync is off for
    * either. The change carries that one hash and no other.
    */
-  answerFor(device: DeviceRow, user: UserRow): CheckinAnswer {
-    const { q } = this.store;
+  async answerFor(device: DeviceRow, user: UserRow, q: Queries = this.store.q): Promise<CheckinAnswer> {
     const userOn = user.active === 1 && user.sync_enabled === 1;
-    const latest = userOn && device.sync_enabled === 1 ? q.changeForDevice.get(user.id, device.min_change_seq) : undefined;
+    const latest = userOn && device.sync_enabled === 1 ? await q.changeForDevice(user.id, device.min_change_seq) : undefined;
     const hashName = PLATFORM_HASH[device.platform];
     const hash = latest?.[hashName];
-    const pending = latest && hash && !q.synced.get(device.id, latest.id) ? latest : undefined;
+    const pending = latest && hash && !(await q.synced(device.id, latest.id)) ? latest : undefined;
     return {
       user: { userName: user.user_name, active: user.active === 1, syncEnabled: user.sync_enabled === 1 },
       device: { deviceId: device.id, syncEnabled: device.sync_enabled === 1 },
@@ -71,19 +82,32 @@ export class DirectoryContext {
     };
   }
 
-  /** After a committed write to a user: every connected device of theirs whose answer changed hears of it. */
-  userChanged(userId: string): void {
-    const user = this.store.q.userById.get(userId);
+  /**
+   * Every device of the user connected here whose answer changed hears of it. Called by
+   * the fan-out (fan-out.ts), one at a time per user; routes announce instead
+   * (tx.announce), inside their transaction.
+   */
+  private async userChanged(userId: string): Promise<void> {
+    const { q } = this.store;
+    const devices = (await q.devicesOfUser(userId)).filter((d) => this.hub.isOnline(d.id));
+    if (devices.length === 0) return;
+    const user = await q.userById(userId);
     if (!user) return;
-    for (const device of this.store.q.devicesOfUser.all(userId)) {
-      if (this.hub.isOnline(device.id)) this.hub.push(device.id, this.answerFor(device, user));
+    for (const device of devices) {
+      const answer = await this.answerFor(device, user);
+      if (this.hub.isOnline(device.id)) this.hub.push(device.id, answer);
     }
   }
 
-  deviceChanged(deviceId: string): void {
-    const device = this.store.q.deviceById.get(deviceId);
-    const user = device && this.store.q.userById.get(device.user_id);
-    if (device && user && this.hub.isOnline(device.id)) this.hub.push(device.id, this.answerFor(device, user));
+  /**
+   * Opens the device's event stream with its current answer. A change committed while
+   * that answer was read could have been announced before the stream was attached: then
+   * the device's answer is read once more and pushed if it differs.
+   */
+  async openStream(device: DeviceRow, user: UserRow, attach: (answer: CheckinAnswer) => void): Promise<void> {
+    const before = this.fanOut.generation;
+    attach(await this.answerFor(device, user));
+    if (this.fanOut.generation !== before) await this.fanOut.refreshUser(user.id);
   }
 
   /** A device checked in now; written with the others by flushCheckIns(). */
@@ -107,12 +131,12 @@ export class DirectoryContext {
    * so it does not pay for an fsync of its own: with one per check-in the disk, not the
    * network, would bound how many devices a directory serves.
    */
-  flushCheckIns(): void {
+  async flushCheckIns(): Promise<void> {
     if (this.checkIns.size === 0) return;
     const pending = [...this.checkIns];
     this.checkIns.clear();
-    this.store.transaction(() => {
-      for (const [deviceId, at] of pending) this.store.q.checkedIn.run(at, deviceId);
+    await this.store.transaction(async (tx) => {
+      for (const [deviceId, at] of pending) await tx.checkedIn(deviceId, at);
     });
   }
 
@@ -122,11 +146,9 @@ export class DirectoryContext {
     this.scrubQueued = true;
     setImmediate(() => {
       this.scrubQueued = false;
-      try {
-        this.store.scrub();
-      } catch (error) {
-        this.logger.error('could not checkpoint the database after erasing hashes', { err: { name: (error as Error).name } });
-      }
+      this.store.scrub().catch((error: unknown) => {
+        this.logger.error('could not clear erased hashes out of the database\'s storage', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+      });
     });
   }
 
@@ -134,13 +156,16 @@ export class DirectoryContext {
    * Erases every hash older than the retention time (docs/directory.md says why 30
    * days), and tells the devices that were still offered those changes.
    */
-  eraseExpiredHashes(): number {
+  async eraseExpiredHashes(): Promise<number> {
     const cutoff = new Date(this.now().getTime() - this.options.hashRetentionMs).toISOString();
-    const users = this.store.transaction(() => this.store.q.eraseHashesBefore.all(cutoff).map((r) => r.user_id));
+    const users = await this.store.transaction(async (tx) => {
+      const erased = await tx.eraseHashesBefore(cutoff);
+      for (const userId of new Set(erased)) tx.announce({ userId });
+      return erased;
+    });
     if (users.length === 0) return 0;
     this.hashesErased();
     this.logger.info('erased the hashes of changes past their retention time', { changes: users.length });
-    for (const userId of new Set(users)) this.userChanged(userId);
     return users.length;
   }
 }

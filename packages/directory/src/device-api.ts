@@ -11,7 +11,7 @@ import { DeviceResult } from '@pwsync/device-api';
 import type { DirectoryContext } from './context';
 import { JSON_CONTENT_TYPE, bearerToken, readJsonObject, sendJson, sha256 } from './http-io';
 import { ScimError, badRequest, notFound, unauthorized } from './scim-error';
-import { type DeviceRow, type UserRow, userNameKey } from './store';
+import { type DeviceRow, type Queries, type UserRow, userNameKey } from './store';
 
 const SyncToggle = z.object({ syncEnabled: z.boolean() });
 
@@ -25,17 +25,18 @@ export function parseBody<T>(request: FastifyRequest, schema: z.ZodType<T>): T {
   return result.data;
 }
 
-export function userNamed(ctx: DirectoryContext, userName: string): UserRow {
-  const user = ctx.store.q.userByName.get(userNameKey(userName));
+export async function userNamed(ctx: DirectoryContext, userName: string, q: Queries = ctx.store.q): Promise<UserRow> {
+  const user = await q.userByName(userNameKey(userName));
   if (!user) throw notFound('No user with this userName.');
   return user;
 }
 
-export function listDevices(ctx: DirectoryContext, userName: string, reply: FastifyReply): void {
+export async function listDevices(ctx: DirectoryContext, userName: string, reply: FastifyReply): Promise<void> {
   const { q } = ctx.store;
-  const user = userNamed(ctx, userName);
-  const devices = q.devicesOfUser.all(user.id).map((d) => {
-    const last = q.lastResult.get(d.id);
+  const user = await userNamed(ctx, userName);
+  const rows = await q.devicesOfUser(user.id);
+  const devices = await Promise.all(rows.map(async (d) => {
+    const last = await q.lastResult(d.id);
     return {
       deviceId: d.id,
       deviceName: d.device_name,
@@ -46,45 +47,44 @@ export function listDevices(ctx: DirectoryContext, userName: string, reply: Fast
       lastResult: last ? { changeId: last.change_id, outcome: last.outcome, failedStep: last.failed_step, at: last.at, receivedAt: last.received_at } : null,
       online: ctx.hub.isOnline(d.id),
     };
-  });
+  }));
   sendJson(reply, 200, { devices }, JSON_CONTENT_TYPE);
 }
 
-export function setUserSync(ctx: DirectoryContext, userName: string, request: FastifyRequest, reply: FastifyReply): void {
+export async function setUserSync(ctx: DirectoryContext, userName: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { syncEnabled } = parseBody(request, SyncToggle);
-  const user = ctx.store.transaction(() => {
-    const found = userNamed(ctx, userName);
-    ctx.store.q.setUserSync.run(syncEnabled ? 1 : 0, found.id);
-    return ctx.store.q.userById.get(found.id)!;
+  const user = await ctx.store.transaction(async (tx) => {
+    const found = await userNamed(ctx, userName, tx);
+    await tx.setUserSync(found.id, syncEnabled);
+    tx.announce({ userId: found.id });
+    return (await tx.userById(found.id))!;
   });
   ctx.logger.info('user sync set', { userId: user.id, syncEnabled });
-  ctx.userChanged(user.id);
   sendJson(reply, 200, { userName: user.user_name, active: user.active === 1, syncEnabled }, JSON_CONTENT_TYPE);
 }
 
-export function setDeviceSync(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): void {
+export async function setDeviceSync(ctx: DirectoryContext, deviceId: string, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { syncEnabled } = parseBody(request, SyncToggle);
-  ctx.store.transaction(() => {
-    if (!ctx.store.q.deviceById.get(deviceId)) throw notFound('No device with this id.');
-    ctx.store.q.setDeviceSync.run(syncEnabled ? 1 : 0, deviceId);
+  await ctx.store.transaction(async (tx) => {
+    if (!(await tx.deviceById(deviceId))) throw notFound('No device with this id.');
+    await tx.setDeviceSync(deviceId, syncEnabled);
+    tx.announce({ deviceId });
   });
   ctx.logger.info('device sync set', { deviceId, syncEnabled });
-  ctx.deviceChanged(deviceId);
   sendJson(reply, 200, { deviceId, syncEnabled }, JSON_CONTENT_TYPE);
 }
 
 /** A removed device no longer holds back the erasure of its user's newest change. */
-export function removeDevice(ctx: DirectoryContext, deviceId: string, reply: FastifyReply): void {
-  const { store } = ctx;
-  const erased = store.transaction(() => {
-    const device = store.q.deviceById.get(deviceId);
+export async function removeDevice(ctx: DirectoryContext, deviceId: string, reply: FastifyReply): Promise<void> {
+  const erased = await ctx.store.transaction(async (tx) => {
+    const device = await tx.deviceById(deviceId);
     if (!device) throw notFound('No device with this id.');
-    store.q.deleteDevice.run(deviceId);
-    const latest = store.q.latestChange.get(device.user_id);
-    return latest ? store.eraseUnneededHashes(latest) : false;
+    await tx.deleteDevice(deviceId);
+    // Its streams end, here and at every other instance (the device is gone when they read it).
+    tx.announce({ deviceId });
+    const latest = await tx.latestChange(device.user_id);
+    return latest ? tx.eraseUnneededHashes(latest) : false;
   });
-  ctx.hub.disconnect(deviceId);
-  ctx.forgetDevice(deviceId);
   if (erased) ctx.hashesErased();
   ctx.logger.info('device removed', { deviceId, erasedHashes: erased });
   reply.code(204).send();
@@ -96,28 +96,30 @@ export interface AuthenticatedDevice {
 }
 
 /** The device whose token this request carries; an unknown token is a 401 like a missing one. */
-export function authenticateDevice(ctx: DirectoryContext, request: FastifyRequest): AuthenticatedDevice {
+export async function authenticateDevice(ctx: DirectoryContext, request: FastifyRequest): Promise<AuthenticatedDevice> {
   const token = bearerToken(request);
-  const device = token ? ctx.store.q.deviceByToken.get(sha256(token)) : undefined;
-  const user = device && ctx.store.q.userById.get(device.user_id);
+  const device = token ? await ctx.store.q.deviceByToken(sha256(token)) : undefined;
+  const user = device && (await ctx.store.q.userById(device.user_id));
   if (!device || !user) throw unauthorized();
   return { device, user };
 }
 
-export function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): void {
+export async function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
   ctx.recordCheckIn(device.id);
-  sendJson(reply, 200, ctx.answerFor(device, user), JSON_CONTENT_TYPE);
+  sendJson(reply, 200, await ctx.answerFor(device, user), JSON_CONTENT_TYPE);
 }
 
-export function openEvents(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): void {
+export async function openEvents(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
   // Full: a refusal the agent understands (it waits Retry-After, then tries again; its check-ins go on meanwhile).
   const retryAfter = ctx.hub.refusal(device.id);
   if (retryAfter !== undefined) {
     throw new ScimError(503, `This directory holds as many event streams as it may; try again in ${retryAfter} s.`, undefined, { 'retry-after': String(retryAfter), connection: 'close' });
   }
-  // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
-  reply.hijack();
-  ctx.hub.attach(device.id, reply.raw, ctx.answerFor(device, user));
+  await ctx.openStream(device, user, (answer) => {
+    // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
+    reply.hijack();
+    ctx.hub.attach(device.id, reply.raw, answer);
+  });
 }
 
 /**
@@ -125,23 +127,21 @@ export function openEvents(ctx: DirectoryContext, { device, user }: Authenticate
  * beside the device's claim, and the newest hundred per device. A `synced` report that
  * was the last one outstanding erases the change's hashes.
  */
-export function reportResult(ctx: DirectoryContext, { device }: AuthenticatedDevice, request: FastifyRequest, reply: FastifyReply): void {
+export async function reportResult(ctx: DirectoryContext, { device }: AuthenticatedDevice, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const allowed = ctx.reports.take(device.id);
   if (!allowed.ok) {
     const seconds = Math.max(1, Math.ceil(allowed.retryAfterMs / 1000));
     throw new ScimError(429, `Too many reports from this device; try again in ${seconds} s.`, undefined, { 'retry-after': String(seconds) });
   }
   const body = parseBody(request, DeviceResult);
-  const { store, limits } = ctx;
-  const erased = store.transaction(() => {
-    const change = store.q.changeById.get(body.changeId);
+  const erased = await ctx.store.transaction(async (tx) => {
+    const change = await tx.changeById(body.changeId);
     if (!change || change.user_id !== device.user_id) throw new ScimError(404, 'No change with this id for this device.');
-    store.q.insertResult.run({ device_id: device.id, change_id: change.id, outcome: body.outcome, failed_step: body.failedStep, at: body.at, received_at: ctx.now().toISOString() });
-    store.q.pruneResults.run(device.id, device.id, limits.reportsKept);
-    return body.outcome === 'synced' && store.eraseUnneededHashes(change);
+    await tx.insertResult({ device_id: device.id, change_id: change.id, outcome: body.outcome, failed_step: body.failedStep, at: body.at, received_at: ctx.now().toISOString() }, ctx.limits.reportsKept);
+    tx.announce({ deviceId: device.id });
+    return body.outcome === 'synced' && (await tx.eraseUnneededHashes(change));
   });
   if (erased) ctx.hashesErased();
   ctx.logger.info('device reported', { deviceId: device.id, changeId: body.changeId, outcome: body.outcome, failedStep: body.failedStep, erasedHashes: erased });
-  ctx.deviceChanged(device.id);
   reply.code(204).send();
 }

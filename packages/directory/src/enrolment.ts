@@ -37,10 +37,10 @@ export function codeState(code: EnrolmentCodeRow, now: Date): CodeState {
   return 'usable';
 }
 
-function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
+async function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   return {
     id: code.id,
-    userName: ctx.store.q.userById.get(code.user_id)?.user_name ?? null,
+    userName: (await ctx.store.q.userById(code.user_id))?.user_name ?? null,
     label: code.label,
     uses: code.uses_total,
     usesLeft: code.uses_left,
@@ -51,17 +51,17 @@ function describe(ctx: DirectoryContext, code: EnrolmentCodeRow) {
   };
 }
 
-export function createCode(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
+export async function createCode(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const body = parseBody(request, CodeRequest);
   const now = ctx.now();
   const expires = body.expiresAt === undefined ? now.getTime() + CODE_DEFAULT_LIFETIME_MS : Date.parse(body.expiresAt);
   if (expires <= now.getTime()) throw badRequest('expiresAt must be in the future.');
   if (expires > now.getTime() + CODE_MAX_LIFETIME_MS) throw badRequest('expiresAt must be at most 90 days from now.');
   const code = `enr_${randomBytes(24).toString('base64url')}`;
-  const row = ctx.store.transaction(() => {
-    const user = userNamed(ctx, body.userName);
+  const row = await ctx.store.transaction(async (tx) => {
+    const user = await userNamed(ctx, body.userName, tx);
     const id = newId('enc');
-    ctx.store.q.insertCode.run({
+    await tx.insertCode({
       id,
       code_hash: sha256(code),
       user_id: user.id,
@@ -70,27 +70,27 @@ export function createCode(ctx: DirectoryContext, request: FastifyRequest, reply
       expires_at: new Date(expires).toISOString(),
       created_at: now.toISOString(),
     });
-    return ctx.store.q.codeById.get(id)!;
+    return (await tx.codeById(id))!;
   });
   ctx.logger.info('enrolment code created', { codeId: row.id, userId: row.user_id, uses: row.uses_total, expiresAt: row.expires_at });
-  sendJson(reply, 201, { ...describe(ctx, row), code }, JSON_CONTENT_TYPE);
+  sendJson(reply, 201, { ...(await describe(ctx, row)), code }, JSON_CONTENT_TYPE);
 }
 
-export function listCodes(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
+export async function listCodes(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const userName = queryOf(request.url).get('userName');
-  const rows = userName === null ? ctx.store.q.allCodes.all() : ctx.store.q.codesOfUser.all(userNamed(ctx, userName).id);
-  sendJson(reply, 200, { codes: rows.map((row) => describe(ctx, row)) }, JSON_CONTENT_TYPE);
+  const rows = await ctx.store.q.codes(userName === null ? undefined : (await userNamed(ctx, userName)).id);
+  sendJson(reply, 200, { codes: await Promise.all(rows.map((row) => describe(ctx, row))) }, JSON_CONTENT_TYPE);
 }
 
 /** Revoking is final and idempotent; devices already enrolled with the code keep their tokens. */
-export function revokeCode(ctx: DirectoryContext, id: string, reply: FastifyReply): void {
-  const revoked = ctx.store.transaction(() => {
-    if (!ctx.store.q.codeById.get(id)) throw notFound('No enrolment code with this id.');
-    ctx.store.q.revokeCode.run(ctx.now().toISOString(), id);
-    return ctx.store.q.codeById.get(id)!;
+export async function revokeCode(ctx: DirectoryContext, id: string, reply: FastifyReply): Promise<void> {
+  const revoked = await ctx.store.transaction(async (tx) => {
+    if (!(await tx.codeById(id))) throw notFound('No enrolment code with this id.');
+    await tx.revokeCode(id, ctx.now().toISOString());
+    return (await tx.codeById(id))!;
   });
   ctx.logger.info('enrolment code revoked', { codeId: id });
-  sendJson(reply, 200, describe(ctx, revoked), JSON_CONTENT_TYPE);
+  sendJson(reply, 200, await describe(ctx, revoked), JSON_CONTENT_TYPE);
 }
 
 /**
@@ -98,18 +98,18 @@ export function revokeCode(ctx: DirectoryContext, id: string, reply: FastifyRepl
  * transaction that creates the device. Every refusal says the same, so the answer
  * does not tell a guesser which codes exist; the log says why, by the code's id.
  */
-export function enrolDevice(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
+export async function enrolDevice(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const body = parseBody(request, DeviceEnrolment);
   const token = randomBytes(32).toString('base64url');
   const now = ctx.now();
-  const outcome = ctx.store.transaction(() => {
-    const { q } = ctx.store;
-    const code = q.codeByHash.get(sha256(body.code));
+  const outcome = await ctx.store.transaction(async (tx) => {
+    const code = await tx.codeByHash(sha256(body.code));
     const state = code ? codeState(code, now) : 'unknown';
     if (!code || state !== 'usable') return { refused: state, codeId: code?.id };
-    q.useCode.run(code.id);
+    // The last use may have gone to another request a moment ago.
+    if (!(await tx.useCode(code.id))) return { refused: 'usedUp' as const, codeId: code.id };
     const id = newId('dev');
-    q.insertDevice.run({
+    await tx.insertDevice({
       id,
       user_id: code.user_id,
       device_name: body.deviceName,
@@ -117,7 +117,7 @@ export function enrolDevice(ctx: DirectoryContext, request: FastifyRequest, repl
       token_hash: sha256(token),
       created_at: now.toISOString(),
       // Changes made before the device existed are not its business.
-      min_change_seq: q.newestChangeSeq.get()!.n,
+      min_change_seq: await tx.newestChangeSeq(),
       enrolment_code_id: code.id,
     });
     return { deviceId: id, codeId: code.id };

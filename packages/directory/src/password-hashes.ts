@@ -51,9 +51,9 @@ export interface PasswordChange {
  */
 export async function hashesForChange(ctx: DirectoryContext, userId: string | undefined, password: string | undefined): Promise<PasswordChange | undefined> {
   if (password === undefined) return undefined;
-  const user = userId ? ctx.store.q.userById.get(userId) : undefined;
+  const user = userId ? await ctx.store.q.userById(userId) : undefined;
   if (user?.resend_check && (await matchesResendCheck(password, user.resend_check))) return undefined;
-  const needed = new Set((userId ? ctx.store.q.platformsOfUser.all(userId) : []).map((d) => PLATFORM_HASH[d.platform]));
+  const needed = new Set((userId ? await ctx.store.q.platformsOfUser(userId) : []).map((platform) => PLATFORM_HASH[platform]));
   const [sha512crypt, pbkdf2, resendCheck] = await Promise.all([
     needed.has('sha512crypt') ? sha512Crypt(password, ctx.options.cryptRounds) : undefined,
     needed.has('pbkdf2') ? pbkdf2Sha512(password, ctx.options.pbkdf2Iterations) : undefined,

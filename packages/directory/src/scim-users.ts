@@ -14,7 +14,7 @@ import { parseFilter } from './scim-filter';
 import { applyPatch, parsePatch } from './scim-patch';
 import { checkIfMatch, documentOf, etagOf, toResource } from './scim-resource';
 import { type ValidUser, validateUser } from './scim-user';
-import { type UserRow, userNameKey } from './store';
+import { type UserRow, newUserId, userNameKey } from './store';
 
 export const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const MAX_PAGE = 1000;
@@ -38,7 +38,7 @@ function sendUser(ctx: DirectoryContext, reply: FastifyReply, status: number, ro
   sendJson(reply, status, resource, undefined, headers);
 }
 
-export function listUsers(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): void {
+export async function listUsers(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { q } = ctx.store;
   const query = queryOf(request.url);
   // RFC 7644 §3.4.2.4: a startIndex below 1 means 1, a negative count means 0.
@@ -51,16 +51,16 @@ export function listUsers(ctx: DirectoryContext, request: FastifyRequest, reply:
     const filter = parseFilter(filterText);
     const matches =
       filter.attribute === 'userName'
-        ? [q.userByName.get(userNameKey(filter.value))]
+        ? [await q.userByName(userNameKey(filter.value))]
         : filter.attribute === 'id'
-          ? [q.userById.get(filter.value)]
-          : q.userByExternalId.all(filter.value);
+          ? [await q.userById(filter.value)]
+          : await q.usersByExternalId(filter.value);
     const all = matches.filter((r): r is UserRow => r !== undefined);
     total = all.length;
     rows = all.slice(startIndex - 1, startIndex - 1 + count);
   } else {
-    total = q.userCount.get()!.n;
-    rows = count === 0 ? [] : q.usersPage.all(count, startIndex - 1);
+    total = await q.userCount();
+    rows = count === 0 ? [] : await q.usersPage(count, startIndex - 1);
   }
   const base = ctx.publicUrl;
   sendJson(reply, 200, {
@@ -72,8 +72,8 @@ export function listUsers(ctx: DirectoryContext, request: FastifyRequest, reply:
   });
 }
 
-export function getUser(ctx: DirectoryContext, id: string, reply: FastifyReply): void {
-  const row = ctx.store.q.userById.get(id);
+export async function getUser(ctx: DirectoryContext, id: string, reply: FastifyReply): Promise<void> {
+  const row = await ctx.store.q.userById(id);
   if (!row) throw notFound('No user with this id.');
   sendUser(ctx, reply, 200, row);
 }
@@ -92,20 +92,20 @@ function rowValues(user: ValidUser, now: string) {
 export async function createUser(ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { store, options } = ctx;
   const user = validateUser(readJsonObject(request));
-  if (store.q.userByName.get(userNameKey(user.userName))) throw conflict();
+  if (await store.q.userByName(userNameKey(user.userName))) throw conflict();
   // A new user has no devices yet: only the resend check is made, no hash.
   const change = await hashesForChange(ctx, undefined, user.password);
-  const row = store.transaction(() => {
-    if (store.q.userByName.get(userNameKey(user.userName))) throw conflict();
+  const row = await store.transaction(async (tx) => {
+    if (await tx.userByName(userNameKey(user.userName))) throw conflict();
     const now = ctx.now().toISOString();
-    const id = store.newUserId();
+    const id = newUserId();
     const { last_modified: _unused, ...values } = rowValues(user, now);
-    store.q.insertUser.run({ id, ...values, created: now });
+    await tx.insertUser({ id, ...values, created: now });
     if (change) {
-      store.addChange(id, options.provider, change.hashes, now);
-      store.q.setResendCheck.run(change.resendCheck, id);
+      await tx.addChange(id, options.provider, change.hashes, now);
+      await tx.setResendCheck(id, change.resendCheck);
     }
-    return store.q.userById.get(id)!;
+    return (await tx.userById(id))!;
   });
   // Not "withPassword": a field named like a password is redacted from the log, even a yes or no.
   ctx.logger.info('user created', { userId: row.id, hashesStored: change !== undefined });
@@ -115,32 +115,32 @@ export async function createUser(ctx: DirectoryContext, request: FastifyRequest,
 /** PUT and PATCH: `next` turns the stored user into the new one, and runs twice (before hashing, and in the transaction). */
 async function updateUser(ctx: DirectoryContext, id: string, request: FastifyRequest, reply: FastifyReply, next: (row: UserRow) => ValidUser): Promise<void> {
   const { store, options } = ctx;
-  const before = store.q.userById.get(id);
+  const before = await store.q.userById(id);
   if (!before) throw notFound('No user with this id.');
   checkIfMatch(request, before);
   const preview = next(before);
   const change = await hashesForChange(ctx, id, preview.password);
-  const row = store.transaction(() => {
-    const current = store.q.userById.get(id);
+  const row = await store.transaction(async (tx) => {
+    const current = await tx.userById(id);
     if (!current) throw notFound('No user with this id.');
     checkIfMatch(request, current);
     const user = next(current);
-    const other = store.q.userByName.get(userNameKey(user.userName));
+    const other = await tx.userByName(userNameKey(user.userName));
     if (other && other.id !== id) throw conflict();
     const now = ctx.now().toISOString();
-    store.q.updateUser.run({ id, ...rowValues(user, now) });
+    await tx.updateUser({ id, ...rowValues(user, now) });
     if (change) {
       // The superseded change's hashes go in the same transaction (addChange).
-      store.addChange(id, options.provider, change.hashes, now);
-      store.q.setResendCheck.run(change.resendCheck, id);
+      await tx.addChange(id, options.provider, change.hashes, now);
+      await tx.setResendCheck(id, change.resendCheck);
     }
-    return store.q.userById.get(id)!;
+    tx.announce({ userId: id });
+    return (await tx.userById(id))!;
   });
   if (change) {
     ctx.logger.info('password change stored', { userId: id, hashCount: Object.keys(change.hashes).length });
     ctx.hashesErased();
   }
-  ctx.userChanged(id);
   sendUser(ctx, reply, 200, row);
 }
 
@@ -156,18 +156,13 @@ export async function patchUser(ctx: DirectoryContext, id: string, request: Fast
   await updateUser(ctx, id, request, reply, (row) => validateUser(applyPatch(documentOf(row), operations)));
 }
 
-export function deleteUser(ctx: DirectoryContext, id: string, reply: FastifyReply): void {
-  const { store } = ctx;
-  const devices = store.transaction(() => {
-    if (!store.q.userById.get(id)) throw notFound('No user with this id.');
-    const owned = store.q.devicesOfUser.all(id);
-    store.q.deleteUser.run(id);
-    return owned;
+export async function deleteUser(ctx: DirectoryContext, id: string, reply: FastifyReply): Promise<void> {
+  await ctx.store.transaction(async (tx) => {
+    if (!(await tx.userById(id))) throw notFound('No user with this id.');
+    // Their devices go with them: each one's streams end, here and at every other instance.
+    for (const device of await tx.devicesOfUser(id)) tx.announce({ deviceId: device.id });
+    await tx.deleteUser(id);
   });
-  for (const device of devices) {
-    ctx.hub.disconnect(device.id);
-    ctx.forgetDevice(device.id);
-  }
   // The user's changes went with them (ON DELETE CASCADE): their hashes leave the WAL too.
   ctx.hashesErased();
   ctx.logger.info('user deleted', { userId: id });

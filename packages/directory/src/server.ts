@@ -32,7 +32,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits';
 import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim-discovery';
 import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-users';
-import { openStore } from './store';
+import { type StoreConfig, openStore } from './store';
 
 type Auth = 'scim' | 'admin' | 'device' | 'none';
 type Params = Record<string, string>;
@@ -88,7 +88,9 @@ export interface TlsFiles {
 }
 
 export interface StartOptions extends DirectoryOptions {
-  dbFile: string;
+  /** The SQLite file (the embedded default), unless `database` names another store. */
+  dbFile?: string;
+  database?: StoreConfig;
   scimToken: string;
   adminToken: string;
   host: string;
@@ -139,7 +141,9 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   if (!options.tls && !proxies && !isLoopback(options.host)) {
     throw new Error('plain HTTP is allowed only on a loopback address or behind a named TLS proxy');
   }
-  const store = openStore(options.dbFile);
+  const database: StoreConfig | undefined = options.database ?? (options.dbFile !== undefined ? { engine: 'sqlite', file: options.dbFile } : undefined);
+  if (!database) throw new Error('the directory needs a database: dbFile or database');
+  const store = await openStore(database);
   const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
   const { logger } = ctx;
   if (lowered) logger.warn('the connection cap was lowered to fit the file-descriptor limit (ulimit -n)', { fileLimit: fileLimit ?? null, maxConnections: lowered.to, default: lowered.from, maxStreams: limits.maxStreams });
@@ -222,7 +226,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   const authenticate = (auth: Auth) => async (request: FastifyRequest) => {
     if (auth === 'scim') requireToken(request, ctx.credentials.scim);
     else if (auth === 'admin') requireToken(request, ctx.credentials.admin);
-    else if (auth === 'device') devices.set(request, authenticateDevice(ctx, request));
+    else if (auth === 'device') devices.set(request, await authenticateDevice(ctx, request));
   };
   for (const route of ROUTES) {
     app.route({
@@ -247,22 +251,17 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
     });
   }
 
-  ctx.eraseExpiredHashes();
-  const sweep = setInterval(() => {
-    try {
-      ctx.eraseExpiredHashes();
-    } catch (error) {
-      logger.error('could not erase expired hashes', { err: { name: (error as Error).name } });
-    }
-  }, options.sweepIntervalMs ?? 60 * 60 * 1000);
+  const sweepOnce = () =>
+    ctx.eraseExpiredHashes().catch((error: unknown) => {
+      logger.error('could not erase expired hashes', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+    });
+  await sweepOnce();
+  const sweep = setInterval(sweepOnce, options.sweepIntervalMs ?? 60 * 60 * 1000);
   sweep.unref();
-  const flushCheckIns = () => {
-    try {
-      ctx.flushCheckIns();
-    } catch (error) {
-      logger.error('could not write check-in times', { err: { name: (error as Error).name } });
-    }
-  };
+  const flushCheckIns = () =>
+    ctx.flushCheckIns().catch((error: unknown) => {
+      logger.error('could not write check-in times', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+    });
   const checkInWriter = setInterval(flushCheckIns, 5_000);
   checkInWriter.unref();
 
@@ -275,7 +274,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   } catch (error) {
     clearInterval(sweep);
     clearInterval(checkInWriter);
-    store.close();
+    await store.close();
     throw error;
   }
   const address = server.address() as AddressInfo;
@@ -296,8 +295,8 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
       clearInterval(checkInWriter);
       ctx.hub.close();
       await app.close();
-      flushCheckIns();
-      store.close();
+      await flushCheckIns();
+      await store.close();
     },
   };
 }

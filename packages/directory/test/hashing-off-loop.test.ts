@@ -41,7 +41,7 @@ it("a password PATCH's hashes are all made on the hashing threads", async () => 
     posted.mockRestore();
   }
   const store = directory.context.store;
-  const change = store.q.latestChange.get(userId)!;
+  const change = (await store.q.latestChange(userId))!;
   expect(change.sha512crypt).toMatch(/^\$6\$/);
   expect(change.pbkdf2).toMatch(/^\$pbkdf2-sha512\$1000\$/);
 });

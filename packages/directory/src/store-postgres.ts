@@ -1,0 +1,201 @@
+/**
+ * The PostgreSQL engine, for several directory instances on one database, through `pg`
+ * (node-postgres) and kysely's PostgresDialect.
+ *
+ * Transactions run SERIALIZABLE: the database lets them overlap but commits only what
+ * could have happened one at a time, as on SQLite, and says 40001 (or 40P01) when two
+ * collided; the transaction is then run again from the start, a few times at most.
+ *
+ * Announcements go out with the transaction: `pg_notify` inside it, so other instances
+ * hear of a change if and only if it committed, in commit order. They carry only ids;
+ * each instance reads the state from the database (fan-out.ts). One connection per
+ * instance LISTENs; when it is lost, the instance reconnects and treats every device it
+ * holds as changed, since what was said meanwhile is gone.
+ *
+ * TLS to the database unless it is on a loopback address or a Unix socket; the server's
+ * certificate is checked (against the system's CAs, or the CA given). The password comes
+ * from a file (never the command line or the environment), read when a connection opens.
+ */
+import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { isLoopback } from './addresses';
+import type { AnnouncementHandler, Store, StoreConfig } from './store';
+import { migrateToLatest } from './store-migrate';
+import { type Announcement, Queries } from './store-queries';
+import type { Tables } from './store-tables';
+import { Announcements, inTransaction, outsideTransactionsOnly } from './store-transactions';
+
+export const CHANNEL = 'pwsync_directory';
+const RETRIES = 8;
+const LISTEN_RETRY_MS = 1000;
+
+export type PostgresConfig = Extract<StoreConfig, { engine: 'postgres' }> & { password?: () => Promise<string> | string; poolSize?: number };
+
+/** 64-bit integers (counts, sequence numbers) as numbers: they stay far below 2^53 here. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
+};
+
+/** Where the URL points, and the `pg` settings for it with TLS decided here, not by the URL. */
+export function connectionOptions(config: PostgresConfig): pg.PoolConfig & { host: string } {
+  let url: URL;
+  try {
+    url = new URL(config.url);
+  } catch {
+    throw new Error('the database URL is not a URL: postgres://USER@HOST:PORT/DATABASE');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('the database URL must start with postgres://');
+  // A Unix socket is named by ?host=/path (libpq's form); the URL's host is then empty.
+  const socket = url.searchParams.get('host');
+  const host = socket ?? decodeURIComponent(url.hostname.replace(/^\[|\]$/g, ''));
+  const local = host.startsWith('/') || isLoopback(host);
+  const sslmode = url.searchParams.get('sslmode');
+  if (!local && sslmode !== null && !['require', 'verify-ca', 'verify-full'].includes(sslmode)) {
+    throw new Error(`sslmode=${sslmode}: the database is reached over the network, so only TLS with a checked certificate is accepted`);
+  }
+  for (const name of [...url.searchParams.keys()]) if (name.startsWith('ssl')) url.searchParams.delete(name);
+  return {
+    connectionString: url.toString(),
+    host,
+    ssl: local ? false : { rejectUnauthorized: true, ...(config.tls?.ca ? { ca: config.tls.ca } : {}), ...(host.startsWith('/') ? {} : { servername: host }) },
+    ...(config.password ? { password: config.password } : {}),
+    types: TYPES,
+  };
+}
+
+function retryable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '40001' || code === '40P01';
+}
+
+/** What goes over NOTIFY: the instance that said it, and ids; never anything from a row. */
+function payloadOf(instance: string, what: Announcement): string {
+  return JSON.stringify({ i: instance, ...('userId' in what ? { u: what.userId } : 'deviceId' in what ? { d: what.deviceId } : { all: true }) });
+}
+
+function announcementOf(payload: string): { instance: string; what: Announcement } | undefined {
+  try {
+    const p = JSON.parse(payload) as { i?: unknown; u?: unknown; d?: unknown; all?: unknown };
+    if (typeof p.i !== 'string') return undefined;
+    if (typeof p.u === 'string') return { instance: p.i, what: { userId: p.u } };
+    if (typeof p.d === 'string') return { instance: p.i, what: { deviceId: p.d } };
+    if (p.all === true) return { instance: p.i, what: { everyone: true } };
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
+
+export async function openPostgresStore(config: PostgresConfig): Promise<Store> {
+  const options = connectionOptions(config);
+  const instance = config.instanceId ?? randomUUID();
+  const pool = new pg.Pool({ ...options, max: config.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // A connection the database drops (a restart, a failover) must not stop the directory.
+  pool.on('error', () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const announcements = new Announcements();
+  const listener = new Listener(options, instance, announcements);
+  await listener.start();
+
+  return {
+    engine: 'postgres',
+    q: new Queries(db.withPlugin(outsideTransactionsOnly), 'postgres'),
+    madePrivate: [],
+    onAnnounced: (handler: AnnouncementHandler) => announcements.set(handler),
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt += 1) {
+        const announced: Announcement[] = [];
+        try {
+          const result = await inTransaction(() =>
+            db
+              .transaction()
+              .setIsolationLevel('serializable')
+              .execute(async (trx) => {
+                const value = await fn(new Queries(trx, 'postgres', announced));
+                for (const what of announced) await sql`SELECT pg_notify(${CHANNEL}, ${payloadOf(instance, what)})`.execute(trx);
+                return value;
+              }),
+          );
+          await announcements.deliver(announced, 'here');
+          return result;
+        } catch (error) {
+          if (!retryable(error) || attempt >= RETRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        }
+      }
+    },
+    /**
+     * Dead row versions holding erased hashes are removed from the table's pages
+     * (VACUUM); docs/directory.md, "Erasure", says what this does and does not reach.
+     */
+    async scrub() {
+      await sql`VACUUM changes`.execute(db);
+    },
+    async close() {
+      await listener.stop();
+      await db.destroy();
+    },
+  };
+}
+
+/** The one connection that LISTENs, kept open: lost, it comes back and says "everyone". */
+class Listener {
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: pg.ClientConfig,
+    private readonly instance: string,
+    private readonly announcements: Announcements,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client(this.options);
+    client.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      const said = announcementOf(message.payload);
+      if (!said || said.instance === this.instance) return;
+      void this.announcements.deliver([said.what], 'elsewhere');
+    });
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.stopped || this.client !== client) return;
+    this.client = undefined;
+    client.removeAllListeners('end');
+    void client.end().catch(() => {});
+    this.reconnect();
+  }
+
+  private reconnect(): void {
+    this.retry = setTimeout(() => {
+      this.start().then(
+        // Whatever was announced while no one listened is lost: every device here is refreshed.
+        () => this.announcements.deliver([{ everyone: true }], 'elsewhere'),
+        () => this.reconnect(),
+      );
+    }, LISTEN_RETRY_MS);
+    this.retry.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+}
