@@ -34,7 +34,7 @@ export async function startInstance(dir: string, args: string[] = [], port = 0):
   const tokens = writeTokenFiles(dir);
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', path.join(here, 'loop-probe.mjs'), path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', `127.0.0.1:${port}`, '--db', path.join(dir, 'directory.db'), '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--log-level', 'warn', ...args],
+    ['--expose-gc', '--import', 'tsx', '--import', path.join(here, 'loop-probe.mjs'), path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', `127.0.0.1:${port}`, '--db', path.join(dir, 'directory.db'), '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--log-level', 'warn', ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let output = '';
