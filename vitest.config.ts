@@ -18,6 +18,18 @@ export default defineConfig({
         },
       },
       {
+        // The directory's own tests once more, on PostgreSQL (packages/testing/src/postgres.ts).
+        test: {
+          name: 'directory-postgres',
+          environment: 'node',
+          include: ['packages/directory/test/**/*.test.ts'],
+          env: { PWSYNC_TEST_ENGINE: 'postgres' },
+          globalSetup: ['packages/testing/src/postgres-global-setup.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: 'renderer',

@@ -9,15 +9,19 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { parseArgs } from 'node:util';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { PBKDF2_DEFAULT_ITERATIONS, PBKDF2_MAX_ITERATIONS, PBKDF2_MIN_ITERATIONS, SHA512_CRYPT_DEFAULT_ROUNDS, SHA512_CRYPT_MAX_ROUNDS, SHA512_CRYPT_MIN_ROUNDS } from '@pwsync/passwords';
 import { SecretFileError, readSecretFile } from '@pwsync/node-kit/secret-file';
 import { isLogLevel } from '@pwsync/node-kit/log';
 import { DEFAULT_LIMITS } from './limits';
 import { isLoopback } from './addresses';
 import type { TlsFiles } from './server';
+import type { StoreConfig } from './store';
 
-export const USAGE = `Usage: pwsync-directory --listen HOST:PORT --db FILE --scim-token-file FILE --admin-token-file FILE
+export const USAGE = `Usage: pwsync-directory --listen HOST:PORT (--db FILE | --database URL | --database-url-file FILE)
+                        --scim-token-file FILE --admin-token-file FILE
                         (--tls-cert FILE --tls-key FILE | --trusted-proxy ADDR) [options]
+       pwsync-directory move-store --from FILE (--to URL | --to-url-file FILE) [--to-password-file FILE]
 
 Serves SCIM 2.0 for the identity provider (/scim/v2), the device API for agents and the
 admin API (/api/v1). Over TLS, unless it listens on a loopback address or behind a TLS
@@ -26,7 +30,17 @@ proxy named with --trusted-proxy (docs/directory.md).
 Options:
   --listen HOST:PORT        where to listen, e.g. 0.0.0.0:8443; port 0 picks a free port and
                             prints {"url": …} as one JSON line on standard output when ready
-  --db FILE                 the SQLite database (created 0600 if missing)
+  --db FILE                 the SQLite database (created 0600 if missing): one instance
+  --database URL            a PostgreSQL database instead, for several instances:
+                            postgres://USER@HOST:PORT/DATABASE (no password in it: see below);
+                            a Unix socket as postgres://USER@/DATABASE?host=/run/postgresql
+  --database-url-file FILE  the same URL read from a file only its owner may read (it may
+                            hold the password)
+  --database-password-file FILE  the database password, in a file only its owner may read
+                            (read again for each new connection)
+  --database-ca FILE        the CA (PEM) the database's TLS certificate is checked against
+                            (default: the system's); TLS is required unless the database is
+                            on a loopback address or a Unix socket
   --scim-token-file FILE    the identity provider's bearer token: SCIM, and nothing else
   --admin-token-file FILE   the administrator's bearer token: the admin API (enrolment codes,
                             devices, sync on and off), and nothing else
@@ -129,6 +143,64 @@ function parsePublicUrl(text: string | undefined, host: string): string | undefi
   return url.origin;
 }
 
+/** Where the data is: `--db` (SQLite), or PostgreSQL from `--database` or `--database-url-file`. */
+export function parseDatabase(values: { db?: string; database?: string; 'database-url-file'?: string; 'database-password-file'?: string; 'database-ca'?: string }): {
+  dbFile?: string;
+  database?: StoreConfig & { engine: 'postgres' };
+  password?: () => string;
+  databaseName: string;
+} {
+  const given = (['db', 'database', 'database-url-file'] as const).filter((flag) => values[flag] !== undefined);
+  if (given.length === 0) throw new UsageError('--db FILE (SQLite) or --database URL / --database-url-file FILE (PostgreSQL) is required');
+  if (given.length > 1) throw new UsageError(`--${given.join(' and --')} name two databases: give one`);
+  if (values.db !== undefined) {
+    if (values['database-password-file'] !== undefined || values['database-ca'] !== undefined) throw new UsageError('--database-password-file and --database-ca are for a PostgreSQL database, not --db');
+    const dbFile = path.resolve(values.db);
+    return { dbFile, databaseName: dbFile };
+  }
+  const fromFile = values['database-url-file'] !== undefined;
+  const url = fromFile ? secret(values['database-url-file']!, '--database-url-file').trim() : values.database!;
+  const where = fromFile ? `--database-url-file ${values['database-url-file']}` : '--database';
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('not postgres://');
+    parsed = parseConnectionString(url);
+  } catch {
+    throw new UsageError(`${where} must be a postgres:// URL, e.g. postgres://pwsync@db.example.com/pwsync`);
+  }
+  if (!fromFile && parsed.password) {
+    throw new UsageError('--database must not hold the password: anyone on this computer can read a command line. Put it in a file only the directory\'s account may read, and give --database-password-file FILE (or the whole URL in --database-url-file FILE)');
+  }
+  const passwordFile = values['database-password-file'];
+  let password: (() => string) | undefined;
+  if (passwordFile !== undefined) {
+    if (parsed.password) throw new UsageError('the database URL holds a password and --database-password-file gives another: give one');
+    const check = secret(passwordFile, '--database-password-file').replace(/\r?\n$/, '');
+    if (check.length === 0) throw new UsageError(`--database-password-file ${passwordFile} is empty`);
+    password = () => secret(passwordFile, '--database-password-file').replace(/\r?\n$/, '');
+  }
+  let ca: string | undefined;
+  if (values['database-ca'] !== undefined) {
+    try {
+      ca = readFileSync(values['database-ca'], 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --database-ca ${values['database-ca']}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  return { database: { engine: 'postgres', url, ...(ca ? { tls: { ca } } : {}) }, password, databaseName: describeDatabase(url) };
+}
+
+/** The database as a log line may name it: user, host, port and database, never a password. */
+export function describeDatabase(url: string): string {
+  try {
+    const u = parseConnectionString(url);
+    const host = u.host?.includes(':') ? `[${u.host}]` : (u.host ?? '');
+    return `postgres://${u.user ? `${u.user}@` : ''}${host}${u.port ? `:${u.port}` : ''}/${u.database ?? ''}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
 export function parseOptions(argv: string[]) {
   let values;
   try {
@@ -138,6 +210,10 @@ export function parseOptions(argv: string[]) {
       options: {
         listen: { type: 'string' },
         db: { type: 'string' },
+        database: { type: 'string' },
+        'database-url-file': { type: 'string' },
+        'database-password-file': { type: 'string' },
+        'database-ca': { type: 'string' },
         'scim-token-file': { type: 'string' },
         'admin-token-file': { type: 'string' },
         'tls-cert': { type: 'string' },
@@ -160,7 +236,6 @@ export function parseOptions(argv: string[]) {
   }
   if (values.help) return undefined;
   if (!values.listen) throw new UsageError('--listen is required');
-  if (!values.db) throw new UsageError('--db is required');
   if (!values['scim-token-file']) throw new UsageError('--scim-token-file is required');
   if (!values['admin-token-file']) throw new UsageError('--admin-token-file is required');
   const level = values['log-level'] ?? 'info';
@@ -177,13 +252,14 @@ export function parseOptions(argv: string[]) {
     );
   }
   const publicUrl = parsePublicUrl(values['public-url'], listen.host);
+  const database = parseDatabase(values);
   const tlsFiles = values['tls-cert'] !== undefined ? { cert: path.resolve(values['tls-cert']), key: path.resolve(values['tls-key']!) } : undefined;
   const scimToken = readToken(values['scim-token-file'], '--scim-token-file');
   const adminToken = readToken(values['admin-token-file'], '--admin-token-file');
   if (scimToken === adminToken) throw new UsageError('--scim-token-file and --admin-token-file must hold different tokens: each credential does one thing');
   return {
     ...listen,
-    dbFile: path.resolve(values.db),
+    ...database,
     scimToken,
     adminToken,
     tlsFiles,

@@ -48,12 +48,14 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const code = (error as NodeJS.ErrnoException).code;
-    const what = code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' ? `cannot listen on ${options.host}:${options.port}` : `cannot open the database ${options.dbFile}`;
-    process.stderr.write(`pwsync-directory: ${what}: ${code ?? (error as Error).message}\n`);
+    const listening = (error as { syscall?: string }).syscall === 'listen' || code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL';
+    // A database's own words say why (no such role, wrong password, a newer schema); they never hold the password.
+    const why = listening || !(error as Error).message ? (code ?? 'error') : (error as Error).message;
+    process.stderr.write(`pwsync-directory: ${listening ? `cannot listen on ${options.host}:${options.port}` : `cannot open the database ${options.databaseName}`}: ${why}\n`);
     return 1;
   }
   process.stdout.write(`${JSON.stringify({ url: directory.url })}\n`);
-  logger.info('directory ready', { url: directory.url, publicUrl: directory.context.publicUrl, tls: tlsFiles !== undefined, trustedProxies: options.trustedProxies ?? [], provider: options.provider, pbkdf2Iterations: options.pbkdf2Iterations, cryptRounds: options.cryptRounds });
+  logger.info('directory ready', { url: directory.url, database: options.databaseName, engine: directory.context.store.engine, publicUrl: directory.context.publicUrl, tls: tlsFiles !== undefined, trustedProxies: options.trustedProxies ?? [], provider: options.provider, pbkdf2Iterations: options.pbkdf2Iterations, cryptRounds: options.cryptRounds });
   logger.info('shutting down', { signal: await stopped });
   await directory.close();
   logger.flush();

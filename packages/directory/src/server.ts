@@ -91,6 +91,8 @@ export interface StartOptions extends DirectoryOptions {
   /** The SQLite file (the embedded default), unless `database` names another store. */
   dbFile?: string;
   database?: StoreConfig;
+  /** The PostgreSQL password, read when a connection opens (never in the URL given on a command line). */
+  password?: () => string;
   scimToken: string;
   adminToken: string;
   host: string;
@@ -143,7 +145,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   }
   const database: StoreConfig | undefined = options.database ?? (options.dbFile !== undefined ? { engine: 'sqlite', file: options.dbFile } : undefined);
   if (!database) throw new Error('the directory needs a database: dbFile or database');
-  const store = await openStore(database);
+  const store = await openStore(database.engine === 'postgres' && options.password ? { ...database, password: options.password } : database);
   const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
   const { logger } = ctx;
   if (lowered) logger.warn('the connection cap was lowered to fit the file-descriptor limit (ulimit -n)', { fileLimit: fileLimit ?? null, maxConnections: lowered.to, default: lowered.from, maxStreams: limits.maxStreams });

@@ -20,7 +20,9 @@ export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<
     const reason = error instanceof Error ? error.message : String(error);
     const unknown = /previously executed migration (\S+) is missing/.exec(reason)?.[1];
     if (unknown) throw new MigrationError(`a newer version of pwsync-directory has migrated this database (migration ${unknown}, which this version does not know): run that version or a later one`);
-    throw new MigrationError(failed ? `migration ${failed} failed: ${reason}` : `the database's migrations cannot be applied: ${reason}`);
+    if (failed) throw new MigrationError(`migration ${failed} failed: ${reason}`);
+    // Not a migration's fault (the database cannot be reached, a wrong password): its own words.
+    throw error;
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

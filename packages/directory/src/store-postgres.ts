@@ -19,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { parse } from 'pg-connection-string';
 import { isLoopback } from './addresses';
 import type { AnnouncementHandler, Store, StoreConfig } from './store';
 import { migrateToLatest } from './store-migrate';
@@ -30,36 +31,41 @@ export const CHANNEL = 'pwsync_directory';
 const RETRIES = 8;
 const LISTEN_RETRY_MS = 1000;
 
-export type PostgresConfig = Extract<StoreConfig, { engine: 'postgres' }> & { password?: () => Promise<string> | string; poolSize?: number };
+export type PostgresConfig = Extract<StoreConfig, { engine: 'postgres' }>;
 
 /** 64-bit integers (counts, sequence numbers) as numbers: they stay far below 2^53 here. */
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser,
 };
 
-/** Where the URL points, and the `pg` settings for it with TLS decided here, not by the URL. */
+/**
+ * The `pg` settings for the URL, parsed as libpq reads one (pg-connection-string, pg's
+ * own parser), with TLS decided here and not by the URL: required, with the server's
+ * certificate checked, unless the database is on a loopback address or a Unix socket.
+ */
 export function connectionOptions(config: PostgresConfig): pg.PoolConfig & { host: string } {
-  let url: URL;
+  if (!/^postgres(ql)?:\/\//.test(config.url)) throw new Error('the database URL must be postgres://USER@HOST:PORT/DATABASE');
+  let parts: ReturnType<typeof parse>;
   try {
-    url = new URL(config.url);
+    parts = parse(config.url);
   } catch {
-    throw new Error('the database URL is not a URL: postgres://USER@HOST:PORT/DATABASE');
+    throw new Error('the database URL cannot be read: postgres://USER@HOST:PORT/DATABASE');
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('the database URL must start with postgres://');
-  // A Unix socket is named by ?host=/path (libpq's form); the URL's host is then empty.
-  const socket = url.searchParams.get('host');
-  const host = socket ?? decodeURIComponent(url.hostname.replace(/^\[|\]$/g, ''));
+  const host = parts.host ?? 'localhost';
   const local = host.startsWith('/') || isLoopback(host);
-  const sslmode = url.searchParams.get('sslmode');
-  if (!local && sslmode !== null && !['require', 'verify-ca', 'verify-full'].includes(sslmode)) {
+  const sslmode = (parts as { sslmode?: string }).sslmode;
+  if (!local && sslmode !== undefined && !['require', 'verify-ca', 'verify-full'].includes(sslmode)) {
     throw new Error(`sslmode=${sslmode}: the database is reached over the network, so only TLS with a checked certificate is accepted`);
   }
-  for (const name of [...url.searchParams.keys()]) if (name.startsWith('ssl')) url.searchParams.delete(name);
   return {
-    connectionString: url.toString(),
     host,
-    ssl: local ? false : { rejectUnauthorized: true, ...(config.tls?.ca ? { ca: config.tls.ca } : {}), ...(host.startsWith('/') ? {} : { servername: host }) },
-    ...(config.password ? { password: config.password } : {}),
+    ...(parts.port ? { port: Number(parts.port) } : {}),
+    ...(parts.user ? { user: parts.user } : {}),
+    ...(parts.database ? { database: parts.database } : {}),
+    ...(config.password ? { password: config.password } : parts.password ? { password: parts.password } : {}),
+    ssl: local ? false : { rejectUnauthorized: true, servername: host, ...(config.tls?.ca ? { ca: config.tls.ca } : {}) },
+    ...(parts.options ? { options: parts.options } : {}),
+    application_name: 'pwsync-directory',
     types: TYPES,
   };
 }
@@ -132,11 +138,13 @@ export async function openPostgresStore(config: PostgresConfig): Promise<Store> 
       }
     },
     /**
-     * Dead row versions holding erased hashes are removed from the table's pages
-     * (VACUUM); docs/directory.md, "Erasure", says what this does and does not reach.
+     * An erased hash's bytes stay in the table's pages after UPDATE or DELETE, and plain
+     * VACUUM only marks their space free; VACUUM FULL writes the live rows to new files
+     * and drops the old ones. `change_hashes` holds only hashes still needed, so this is
+     * cheap. docs/directory.md, "Erasure", says what it does not reach (the WAL, backups).
      */
     async scrub() {
-      await sql`VACUUM changes`.execute(db);
+      await sql`VACUUM FULL change_hashes`.execute(db);
     },
     async close() {
       await listener.stop();

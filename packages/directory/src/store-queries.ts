@@ -12,7 +12,7 @@ import type { ChangeRow, DeviceRow, EnrolmentCodeRow, ResultRow, Tables, UserRow
 import { randomId } from './store-ids';
 
 const USER = ['id', 'user_name', 'external_id', 'active', 'sync_enabled', 'profile', 'version', 'created', 'last_modified', 'resend_check'] as const;
-const CHANGE = ['seq', 'id', 'user_id', 'created_at', 'provider', 'sha512crypt', 'pbkdf2'] as const;
+const CHANGE = ['c.seq', 'c.id', 'c.user_id', 'c.created_at', 'c.provider', 'h.sha512crypt', 'h.pbkdf2'] as const;
 const DEVICE = ['id', 'user_id', 'device_name', 'platform', 'sync_enabled', 'last_check_in', 'created_at', 'min_change_seq'] as const;
 const CODE = ['id', 'user_id', 'label', 'uses_total', 'uses_left', 'expires_at', 'created_at', 'revoked_at'] as const;
 
@@ -106,17 +106,22 @@ export class Queries {
     await this.db.deleteFrom('users').where('id', '=', userId).execute();
   }
 
+  /** Changes with their hashes, where a device still needs one. */
+  private changes() {
+    return this.db.selectFrom('changes as c').leftJoin('change_hashes as h', 'h.change_id', 'c.id').select(CHANGE);
+  }
+
   latestChange(userId: string): Promise<ChangeRow | undefined> {
-    return this.db.selectFrom('changes').select(CHANGE).where('user_id', '=', userId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return this.changes().where('c.user_id', '=', userId).orderBy('c.seq', 'desc').limit(1).executeTakeFirst();
   }
 
   /** The user's newest change, if it was made after the device enrolled. */
   changeForDevice(userId: string, minSeq: number): Promise<ChangeRow | undefined> {
-    return this.db.selectFrom('changes').select(CHANGE).where('user_id', '=', userId).where('seq', '>', minSeq).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return this.changes().where('c.user_id', '=', userId).where('c.seq', '>', minSeq).orderBy('c.seq', 'desc').limit(1).executeTakeFirst();
   }
 
   changeById(id: string): Promise<ChangeRow | undefined> {
-    return this.db.selectFrom('changes').select(CHANGE).where('id', '=', id).executeTakeFirst();
+    return this.changes().where('c.id', '=', id).executeTakeFirst();
   }
 
   async newestChangeSeq(): Promise<number> {
@@ -128,15 +133,16 @@ export class Queries {
   async addChange(userId: string, provider: string, hashes: Partial<ChangeHashes>, createdAt: string): Promise<string> {
     const id = randomId('chg');
     await this.db
-      .updateTable('changes')
-      .set({ sha512crypt: null, pbkdf2: null })
-      .where('user_id', '=', userId)
-      .where((eb) => eb.or([eb('sha512crypt', 'is not', null), eb('pbkdf2', 'is not', null)]))
+      .deleteFrom('change_hashes')
+      .where('change_id', 'in', (eb) => eb.selectFrom('changes').select('id').where('user_id', '=', userId))
       .execute();
-    await this.db
-      .insertInto('changes')
-      .values({ id, user_id: userId, created_at: createdAt, provider, sha512crypt: hashes.sha512crypt ?? null, pbkdf2: hashes.pbkdf2 ?? null })
-      .execute();
+    await this.db.insertInto('changes').values({ id, user_id: userId, created_at: createdAt, provider }).execute();
+    if (hashes.sha512crypt || hashes.pbkdf2) {
+      await this.db
+        .insertInto('change_hashes')
+        .values({ change_id: id, sha512crypt: hashes.sha512crypt ?? null, pbkdf2: hashes.pbkdf2 ?? null })
+        .execute();
+    }
     return id;
   }
 
@@ -158,21 +164,28 @@ export class Queries {
       .execute();
     const needed = new Set(awaiting.map((d) => PLATFORM_HASH[d.platform]));
     let erased = 0n;
-    if (!needed.has('sha512crypt')) erased += (await this.db.updateTable('changes').set({ sha512crypt: null }).where('id', '=', change.id).where('sha512crypt', 'is not', null).executeTakeFirst()).numUpdatedRows;
-    if (!needed.has('pbkdf2')) erased += (await this.db.updateTable('changes').set({ pbkdf2: null }).where('id', '=', change.id).where('pbkdf2', 'is not', null).executeTakeFirst()).numUpdatedRows;
+    const hashes = this.db.updateTable('change_hashes').where('change_id', '=', change.id);
+    if (!needed.has('sha512crypt')) erased += (await hashes.set({ sha512crypt: null }).where('sha512crypt', 'is not', null).executeTakeFirst()).numUpdatedRows;
+    if (!needed.has('pbkdf2')) erased += (await hashes.set({ pbkdf2: null }).where('pbkdf2', 'is not', null).executeTakeFirst()).numUpdatedRows;
+    // A row with no hash left goes: the table holds only hashes still needed.
+    await this.db.deleteFrom('change_hashes').where('change_id', '=', change.id).where('sha512crypt', 'is', null).where('pbkdf2', 'is', null).execute();
     return erased > 0n;
   }
 
   /** Erases the hashes of every change made before `cutoff`; the users whose changes they were. */
   async eraseHashesBefore(cutoff: string): Promise<string[]> {
-    const rows = await this.db
-      .updateTable('changes')
-      .set({ sha512crypt: null, pbkdf2: null })
-      .where('created_at', '<', cutoff)
-      .where((eb) => eb.or([eb('sha512crypt', 'is not', null), eb('pbkdf2', 'is not', null)]))
-      .returning('user_id')
+    const expired = await this.db
+      .selectFrom('change_hashes as h')
+      .innerJoin('changes as c', 'c.id', 'h.change_id')
+      .select('c.user_id')
+      .where('c.created_at', '<', cutoff)
       .execute();
-    return rows.map((r) => r.user_id);
+    if (expired.length === 0) return [];
+    await this.db
+      .deleteFrom('change_hashes')
+      .where('change_id', 'in', (eb) => eb.selectFrom('changes').select('id').where('created_at', '<', cutoff))
+      .execute();
+    return expired.map((e) => e.user_id);
   }
 
   async insertDevice(device: Omit<DeviceRow, 'sync_enabled' | 'last_check_in'> & { token_hash: Buffer; enrolment_code_id: string }): Promise<void> {

@@ -30,6 +30,11 @@ export interface ChangesTable {
   user_id: string;
   created_at: string;
   provider: string;
+}
+
+/** A change's hashes, while a device still needs one of them (migrations/0002-change-hashes.ts says why a table of their own). */
+export interface ChangeHashesTable {
+  change_id: string;
   sha512crypt: string | null;
   pbkdf2: string | null;
 }
@@ -75,6 +80,7 @@ export interface EnrolmentCodesTable {
 export interface Tables {
   users: UsersTable;
   changes: ChangesTable;
+  change_hashes: ChangeHashesTable;
   devices: DevicesTable;
   results: ResultsTable;
   enrolment_codes: EnrolmentCodesTable;
@@ -82,10 +88,11 @@ export interface Tables {
 
 /** Rows as queries return them (`rowid` is never read). */
 export type UserRow = Omit<Selectable<UsersTable>, 'rowid' | 'user_name_key'>;
-export type ChangeRow = Selectable<ChangesTable>;
+/** A change with its hashes (null once erased). */
+export type ChangeRow = Selectable<ChangesTable> & Omit<Selectable<ChangeHashesTable>, 'change_id'>;
 export type DeviceRow = Omit<Selectable<DevicesTable>, 'rowid' | 'token_hash' | 'enrolment_code_id'>;
 export type ResultRow = Pick<Selectable<ResultsTable>, 'change_id' | 'outcome' | 'failed_step' | 'at' | 'received_at'>;
 export type EnrolmentCodeRow = Omit<Selectable<EnrolmentCodesTable>, 'rowid' | 'code_hash'>;
 
 /** The tables in the order a copy must fill them (parents before the rows that refer to them). */
-export const TABLES_IN_ORDER = ['users', 'changes', 'enrolment_codes', 'devices', 'results'] as const satisfies ReadonlyArray<keyof Tables>;
+export const TABLES_IN_ORDER = ['users', 'changes', 'change_hashes', 'enrolment_codes', 'devices', 'results'] as const satisfies ReadonlyArray<keyof Tables>;

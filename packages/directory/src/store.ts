@@ -53,7 +53,9 @@ export function newUserId(): string {
 }
 
 /** Where the directory keeps its data: an SQLite file, or a PostgreSQL database. */
-export type StoreConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; tls?: { ca?: string }; instanceId?: string };
+export type StoreConfig =
+  | { engine: 'sqlite'; file: string }
+  | { engine: 'postgres'; url: string; tls?: { ca?: string }; instanceId?: string; password?: () => string | Promise<string>; poolSize?: number };
 
 export function openStore(config: StoreConfig | string): Promise<Store> {
   const resolved: StoreConfig = typeof config === 'string' ? { engine: 'sqlite', file: config } : config;

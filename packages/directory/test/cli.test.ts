@@ -5,12 +5,13 @@
  * what only a process shows: exit codes, usage on standard error, a port in use.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, type Directory, startDirectory, tempDir } from '@pwsync/testing/directory-harness';
+import { ENGINE, ROOT, TOKEN, ADMIN_TOKEN, type Directory, call, oktaUser, startDirectory, tempDir, testPostgres, writeTokenFiles } from '@pwsync/testing/directory-harness';
+import { createDatabase } from '@pwsync/testing/postgres';
 import { issue, makeCa } from '@pwsync/testing/tls-fixtures';
-import { UsageError, parseOptions } from '../src/cli-options';
+import { UsageError, describeDatabase, parseOptions } from '../src/cli-options';
 
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'packages/directory/src/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 15_000 });
@@ -49,7 +50,7 @@ describe('pwsync-directory', () => {
 
   it.each([
     [[], '--listen is required'],
-    [['--listen', '127.0.0.1:0', '--scim-token-file', scim, '--admin-token-file', adminFile], '--db is required'],
+    [['--listen', '127.0.0.1:0', '--scim-token-file', scim, '--admin-token-file', adminFile], '--db FILE (SQLite) or --database URL / --database-url-file FILE (PostgreSQL) is required'],
     [['--listen', '127.0.0.1:0', '--db', db, '--admin-token-file', adminFile], '--scim-token-file is required'],
     [['--listen', '127.0.0.1:0', '--db', db, '--scim-token-file', scim], '--admin-token-file is required'],
     [['--listen', 'localhost', ...base], '--listen must be HOST:PORT'],
@@ -102,5 +103,56 @@ describe('pwsync-directory', () => {
     const result = cli(['--listen', '127.0.0.1:0', '--db', `${dir}/no/such/folder/d.db`, '--scim-token-file', scim, '--admin-token-file', adminFile]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('cannot open the database');
+  });
+
+  it('names a PostgreSQL database without ever taking its password on the command line', () => {
+    const secretUrl = 'postgres://pwsync:Db-Secret-Pass-1@db.example.com/pwsync';
+    const withPassword = () => parseOptions(['--listen', '127.0.0.1:0', '--database', secretUrl, '--scim-token-file', scim, '--admin-token-file', adminFile]);
+    expect(withPassword).toThrow('--database must not hold the password');
+    try {
+      withPassword();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('Db-Secret-Pass-1');
+    }
+    expect(() => parseOptions(['--listen', '127.0.0.1:0', '--db', db, '--database', 'postgres://pwsync@db.example.com/pwsync', '--scim-token-file', scim, '--admin-token-file', adminFile])).toThrow('--db and --database name two databases: give one');
+    expect(() => parseOptions(['--listen', '127.0.0.1:0', '--database', 'mysql://x@y/z', '--scim-token-file', scim, '--admin-token-file', adminFile])).toThrow('--database must be a postgres:// URL');
+    // The URL in a file, and a password file: each only its owner may read.
+    const urlFile = path.join(dir, 'database.url');
+    writeFileSync(urlFile, `${secretUrl}\n`, { mode: 0o644 });
+    expect(() => parseOptions(['--listen', '127.0.0.1:0', '--database-url-file', urlFile, '--scim-token-file', scim, '--admin-token-file', adminFile])).toThrow(`make it private with: chmod 600 ${urlFile}`);
+    chmodSync(urlFile, 0o600);
+    const fromFile = parseOptions(['--listen', '127.0.0.1:0', '--database-url-file', urlFile, '--scim-token-file', scim, '--admin-token-file', adminFile])!;
+    expect(fromFile).toMatchObject({ database: { engine: 'postgres', url: secretUrl }, databaseName: 'postgres://pwsync@db.example.com/pwsync' });
+    const passwordFile = path.join(dir, 'database.password');
+    writeFileSync(passwordFile, 'Db-Secret-Pass-2\n', { mode: 0o600 });
+    const withFile = parseOptions(['--listen', '127.0.0.1:0', '--database', 'postgres://pwsync@/pwsync?host=/run/postgresql', '--database-password-file', passwordFile, '--scim-token-file', scim, '--admin-token-file', adminFile])!;
+    expect(withFile.password?.()).toBe('Db-Secret-Pass-2');
+    expect(withFile.databaseName).toBe('postgres://pwsync@/run/postgresql/pwsync');
+    expect(describeDatabase('postgres://u:p@[::1]:5433/d')).toBe('postgres://u@[::1]:5433/d');
+  });
+
+  it.skipIf(ENGINE !== 'postgres')('runs on PostgreSQL with the password in a file; a wrong one exits 1 saying why, never what it was', async () => {
+    const database = await createDatabase(await testPostgres());
+    const folder = tempDir();
+    const tokens = writeTokenFiles(folder);
+    const passwordFile = path.join(folder, 'database.password');
+    const url = `postgres://${database.role}@127.0.0.1:${new URL(database.url).port}/${database.name}`;
+    writeFileSync(passwordFile, 'Not-The-Password-1\n', { mode: 0o600 });
+    const args = ['--listen', '127.0.0.1:0', '--database', url, '--database-password-file', passwordFile, '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin];
+    const wrong = cli(args);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain(`cannot open the database ${url}: password authentication failed`);
+    expect(wrong.stdout + wrong.stderr).not.toContain('Not-The-Password-1');
+    writeFileSync(passwordFile, `${database.password}\n`, { mode: 0o600 });
+    const right = await startDirectory(folder, ['--database', url, '--database-password-file', passwordFile]);
+    try {
+      expect((await call(right.url, 'POST', '/scim/v2/Users', oktaUser('pg@example.com'))).status).toBe(201);
+      expect(right.output()).toContain('"engine":"postgres"');
+      expect(right.output()).not.toContain(database.password);
+      for (const secret of [TOKEN, ADMIN_TOKEN]) expect(right.output()).not.toContain(secret);
+    } finally {
+      await right.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

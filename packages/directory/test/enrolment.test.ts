@@ -5,10 +5,9 @@
  * only in the log — and kept only as hashes: no code appears in the database files or
  * in anything the directory printed.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFiles } from '../src/store';
-import { type Directory, admin, call, createCode, exchangeCode, oktaUser, startDirectory } from '@pwsync/testing/directory-harness';
+import { type Directory, admin, call, createCode, exchangeCode, oktaUser, startDirectory, storedBytes } from '@pwsync/testing/directory-harness';
 
 let directory: Directory;
 const codes: string[] = [];
@@ -104,7 +103,7 @@ describe('enrolment codes', () => {
 
   it('keeps no code in its files or its output', async () => {
     expect(codes.length).toBeGreaterThan(3);
-    const everything = [...databaseFiles(directory.dbFile).filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')), directory.output()].join('\n');
+    const everything = [await storedBytes(directory), directory.output()].join('\n');
     expect(everything).toContain('Ana MacBook (MDM)');
     for (const made of codes) expect(everything).not.toContain(made);
   });

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { silentLogger } from '@pwsync/node-kit/log';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, ROOT, TOKEN, call, enrol, oktaReplace, oktaUser, openEvents, tempDir } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, ROOT, TOKEN, call, enrol, oktaReplace, oktaUser, openEvents, storeFor, tempDir } from '@pwsync/testing/directory-harness';
 import { DEFAULT_LIMITS, type Limits } from '../src/limits';
 import { type RunningDirectory, startDirectory } from '../src/server';
 
@@ -27,7 +27,7 @@ afterEach(async () => {
 async function start(limits: Partial<Limits>): Promise<RunningDirectory> {
   dir = tempDir();
   directory = await startDirectory({
-    dbFile: path.join(dir, 'd.db'),
+    ...(await storeFor(dir)),
     scimToken: TOKEN,
     adminToken: ADMIN_TOKEN,
     host: '127.0.0.1',

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type Directory, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, type Directory, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory, storedBytes } from '@pwsync/testing/directory-harness';
 
 const PASSWORDS = ['Restart-Pass-Alpha-1', 'Restart-Pass-Bravo-2', 'Restart-Pass-Charlie-3'];
 const running: Directory[] = [];
@@ -58,9 +58,9 @@ describe('restart', () => {
     expect(await second.stop('SIGTERM')).toBe(0);
     expect(second.output()).toContain('shutting down');
 
-    // Nothing in clear: database, its WAL and shared memory, and all the output of both runs.
+    // Nothing in clear: every file in the folder, the database's storage, and all the output of both runs.
     const files = readdirSync(first.dir).map((f) => readFileSync(path.join(first.dir, f)).toString('latin1'));
-    const everything = [...files, first.output(), second.output()].join('\n');
+    const everything = [...files, await storedBytes(first), first.output(), second.output()].join('\n');
     expect(everything).toContain('sam@example.com');
     for (const password of PASSWORDS) expect(everything).not.toContain(password);
     // The device tokens are stored only as hashes.

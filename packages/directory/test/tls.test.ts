@@ -12,7 +12,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { silentLogger } from '@pwsync/node-kit/log';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type Directory, TOKEN, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory, tempDir } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, type Directory, TOKEN, call, enrol, oktaReplace, oktaUser, openEvents, startDirectory, storeFor, tempDir } from '@pwsync/testing/directory-harness';
 import { type Ca, issue, makeCa } from '@pwsync/testing/tls-fixtures';
 import { type RunningDirectory, startDirectory as startInProcess } from '../src/server';
 
@@ -118,7 +118,7 @@ describe('the directory over TLS', () => {
   it('cuts off a connection that never finishes its TLS handshake', async () => {
     const dir = tempDir();
     const d = await startInProcess({
-      dbFile: path.join(dir, 'd.db'), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger: silentLogger,
+      ...(await storeFor(dir)), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger: silentLogger,
       provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 86_400_000, heartbeatMs: 15_000,
       tls: { cert: first.cert, key: first.key }, limits: { tlsHandshakeTimeoutMs: 300 },
     });
@@ -135,7 +135,7 @@ describe('behind a TLS proxy', () => {
   async function startBehindProxy(): Promise<RunningDirectory> {
     const dir = tempDir();
     const d = await startInProcess({
-      dbFile: path.join(dir, 'd.db'), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger: silentLogger,
+      ...(await storeFor(dir)), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger: silentLogger,
       provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 86_400_000, heartbeatMs: 15_000,
       // The proxy's address: 127.0.0.2 (this test connects from it); 127.0.0.1 plays someone going around it.
       trustedProxies: ['127.0.0.2'], publicUrl: 'https://directory.example.com',

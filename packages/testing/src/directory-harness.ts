@@ -3,9 +3,14 @@
  * as Okta, as the administrator and as agents do, over plain HTTP or (given a CA) TLS.
  * Every byte the process prints is kept, so tests can search the output for the test
  * passwords and tokens.
+ *
+ * On SQLite by default; with PWSYNC_TEST_ENGINE=postgres (the vitest project
+ * `directory-postgres`), each directory folder gets a PostgreSQL database of its own on
+ * the run's throw-away server, named in the folder's `database.url` (0600), so a
+ * directory restarted on the same folder finds the same data.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -13,6 +18,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type PostgresServer, createDatabase, databaseBytes, writeUrlFile } from './postgres';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The identity provider's SCIM token. */
@@ -21,10 +27,17 @@ export const ADMIN_TOKEN = 'admin-test-token-9d3e57c1aa';
 export const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
+export type Engine = 'sqlite' | 'postgres';
+/** The engine this test run's directories use. */
+export const ENGINE: Engine = process.env.PWSYNC_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
 export interface Directory {
   url: string;
   dir: string;
+  /** The SQLite file (on SQLite). */
   dbFile: string;
+  /** The PostgreSQL database's name (on PostgreSQL). */
+  database?: string;
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -42,19 +55,57 @@ export function writeTokenFiles(dir: string): { scim: string; admin: string } {
   return files;
 }
 
+/** This run's PostgreSQL server (vitest project `directory-postgres`). */
+export async function testPostgres(): Promise<PostgresServer> {
+  const { inject } = await import('vitest');
+  return inject('postgres');
+}
+
+/**
+ * Where the directory in `dir` keeps its data: the SQLite file, or on PostgreSQL a
+ * database made for this folder (once; `database.url` names it afterwards).
+ */
+export async function databaseFor(dir: string): Promise<{ args: string[]; dbFile: string; database?: string; urlFile?: string }> {
+  const dbFile = path.join(dir, 'directory.db');
+  if (ENGINE === 'sqlite') return { args: ['--db', dbFile], dbFile };
+  const urlFile = path.join(dir, 'database.url');
+  if (!existsSync(urlFile)) writeUrlFile(await createDatabase(await testPostgres()), urlFile);
+  const database = new URL(readFileSync(urlFile, 'utf8').trim()).pathname.slice(1);
+  return { args: ['--database-url-file', urlFile], dbFile, database, urlFile };
+}
+
+/** For a directory started in-process: the store config for `dir`, on this run's engine. */
+export async function storeFor(dir: string): Promise<{ dbFile: string } | { database: { engine: 'postgres'; url: string } }> {
+  const found = await databaseFor(dir);
+  return found.urlFile ? { database: { engine: 'postgres', url: readFileSync(found.urlFile, 'utf8').trim() } } : { dbFile: found.dbFile };
+}
+
+/**
+ * Every byte the directory's database holds on disk now: on SQLite its file, WAL and
+ * shared memory; on PostgreSQL its tables' and indexes' files after a CHECKPOINT.
+ */
+export async function storedBytes(directory: { dbFile: string; database?: string }): Promise<string> {
+  if (directory.database) return databaseBytes(await testPostgres(), directory.database);
+  return [directory.dbFile, `${directory.dbFile}-wal`, `${directory.dbFile}-shm`]
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f).toString('latin1'))
+    .join('\n');
+}
+
 /** The directory's CLI flags for a test run: fast hashes, debug logs; `extra` adds or overrides. */
-export function directoryArgs(dir: string, extra: string[] = []): string[] {
+export function directoryArgs(dir: string, extra: string[] = [], database = ['--db', path.join(dir, 'directory.db')]): string[] {
   const tokens = writeTokenFiles(dir);
   return [
-    path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', '--db', path.join(dir, 'directory.db'),
+    path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', '127.0.0.1:0', ...database,
     '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--pbkdf2-iterations', '1000', '--crypt-rounds', '5000', '--log-level', 'debug', ...extra,
   ];
 }
 
-/** `dir` reuses a folder (and its database) from an earlier run. */
+/** `dir` reuses a folder (and its database) from an earlier run; `extra` may name a database of its own. */
 export async function startDirectory(dir = tempDir(), extra: string[] = []): Promise<Directory> {
-  const dbFile = path.join(dir, 'directory.db');
-  const child = spawn(process.execPath, ['--import', 'tsx', ...directoryArgs(dir, extra)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const named = extra.some((flag) => ['--db', '--database', '--database-url-file'].includes(flag));
+  const { args, dbFile, database } = named ? { args: [], dbFile: path.join(dir, 'directory.db'), database: undefined } : await databaseFor(dir);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...directoryArgs(dir, extra, args)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -67,6 +118,7 @@ export async function startDirectory(dir = tempDir(), extra: string[] = []): Pro
     url,
     dir,
     dbFile,
+    ...(database ? { database } : {}),
     child,
     output: () => output,
     stop: (signal = 'SIGTERM') =>

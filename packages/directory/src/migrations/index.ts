@@ -6,7 +6,9 @@
  */
 import type { EngineMigration } from './migration';
 import { migration as initial } from './0001-initial';
+import { migration as changeHashes } from './0002-change-hashes';
 
 export const MIGRATIONS: Record<string, EngineMigration> = {
   '0001-initial': initial,
+  '0002-change-hashes': changeHashes,
 };
