@@ -5,7 +5,7 @@
  * connection caps that fit the file-descriptor limit or are refused at start.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, ROOT, TOKEN, call, directoryArgs, enrol, oktaUser, openEvents, tempDir } from '@pwsync/testing/directory-harness';
@@ -152,6 +152,13 @@ describe('caps and the file-descriptor limit', () => {
   it('refuses a cap the administrator set that does not fit, or streams that leave no room', () => {
     expect(() => fitToFileLimit({ ...DEFAULT_LIMITS, maxConnections: 30_000 }, { maxConnections: 30_000 }, 20_000)).toThrow(CapacityError);
     expect(() => fitToFileLimit({ ...DEFAULT_LIMITS, maxStreams: 5000 }, { maxStreams: 5000 }, 20_000)).toThrow('--max-streams 5000 must be below --max-connections 4096');
+  });
+
+  it('the stream cap and the reconnect window are the figures docs/directory.md gives', () => {
+    const docs = readFileSync(path.join(ROOT, 'docs/directory.md'), 'utf8');
+    expect(docs).toMatch(new RegExp(`^\\| Event streams \\| ${DEFAULT_LIMITS.maxStreams.toLocaleString('en')} \\|`, 'm'));
+    expect(docs).toContain(`\`--max-streams\` ÷ ${DEFAULT_LIMITS.reconnectsPerSecond.toLocaleString('en')} seconds`);
+    expect(docs).toContain(`one of ${HEARTBEAT_SLOTS} slots, and every ${15_000 / HEARTBEAT_SLOTS} ms`);
   });
 
   it('the CLI refuses to start with a cap above the ulimit, and says what to do', () => {
