@@ -7,7 +7,7 @@
  * as it is under every runtime that starts it (tsx, vitest, the esbuild bundle beside
  * which it ships). The main thread checks a hash's shape and cost before it sends it here.
  *
- * On Linux the thread lowers its own priority (nice 10; there a thread's nice value is
+ * On Linux the thread lowers its own priority (nice 5; there a thread's nice value is
  * its own): when a burst of password changes takes every core, the event loop, which
  * pushes the changes to devices and answers everyone else, still gets the CPU first.
  */
@@ -18,7 +18,7 @@ import { encrypt, verify } from 'unixcrypt';
 
 if (process.platform === 'linux') {
   try {
-    os.setPriority(0, 10);
+    os.setPriority(0, 5);
   } catch {
     // Not allowed here: the thread runs at the program's priority, as before.
   }

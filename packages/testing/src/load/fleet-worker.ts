@@ -16,13 +16,13 @@ export interface WorkerDevice {
 
 export type ToWorker =
   | { type: 'start'; urls: string[]; devices: WorkerDevice[]; checkinIntervalMs: number; reportDelayMs: number; connectPerSecond: number; maxSeconds: number }
-  | { type: 'status'; id: number; since: number }
+  | { type: 'status'; id: number; since: number; home?: number }
   | { type: 'stop' };
 
 export interface WorkerStatus {
   devices: number;
   open: number;
-  /** Devices whose newest stream said hello after `since` and whose check-in since then came back. */
+  /** Devices (of the instance asked about, or all) whose newest stream said hello after `since` and whose check-in since then came back. */
   current: number;
   refused: number;
 }
@@ -31,6 +31,7 @@ export type FromWorker = { type: 'events'; records: DeviceEventRecord[] } | { ty
 
 const send = (message: FromWorker) => process.send?.(message);
 let devices: SimDevice[] = [];
+let homes: number[] = [];
 let refused = 0;
 let pending: DeviceEventRecord[] = [];
 let flush: NodeJS.Timeout | undefined;
@@ -57,6 +58,7 @@ process.on('message', (message: ToWorker) => {
   if (message.type === 'start') {
     // However it is driven, a worker never outlives its bound.
     setTimeout(stop, message.maxSeconds * 1000).unref();
+    homes = message.devices.map((d) => d.home);
     devices = message.devices.map(
       (d) =>
         new SimDevice({ urls: message.urls, userName: d.userName, deviceToken: d.deviceToken, checkinIntervalMs: message.checkinIntervalMs, reportDelayMs: message.reportDelayMs, pool, onEvent: record, onRefused: () => (refused += 1) }),
@@ -66,7 +68,7 @@ process.on('message', (message: ToWorker) => {
     message.devices.forEach((d, i) => setTimeout(() => devices[i]!.start(d.home), i * gap));
   } else if (message.type === 'status') {
     const open = devices.filter((d) => d.open).length;
-    const current = devices.filter((d) => d.open && d.helloAt > message.since && d.checkedInAt >= d.helloAt).length;
+    const current = devices.filter((d, i) => (message.home === undefined || homes[i] === message.home) && d.open && d.helloAt > message.since && d.checkedInAt >= d.helloAt).length;
     send({ type: 'status', id: message.id, status: { devices: devices.length, open, current, refused } });
   } else if (message.type === 'stop') stop();
 });

@@ -28,9 +28,10 @@ export interface FleetOptions {
 }
 
 export interface Fleet {
-  status(since?: number): Promise<WorkerStatus>;
+  /** `current` counts the devices that started on instance `home` (all, without it). */
+  status(since?: number, home?: number): Promise<WorkerStatus>;
   /** Resolves when `check` holds for the fleet's status, polled every `everyMs`; rejects after `timeoutMs`. */
-  until(check: (status: WorkerStatus) => boolean, timeoutMs: number, since?: number, everyMs?: number): Promise<WorkerStatus>;
+  until(check: (status: WorkerStatus) => boolean, timeoutMs: number, since?: number, everyMs?: number, home?: number): Promise<WorkerStatus>;
   stop(): Promise<void>;
 }
 
@@ -74,18 +75,18 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     };
     child.send(message);
   });
-  const status = (since = 0) =>
+  const status = (since = 0, home?: number) =>
     new Promise<WorkerStatus>((resolve) => {
       const id = nextId++;
       waiting.set(id, { left: workers.length, sum: { devices: 0, open: 0, current: 0, refused: 0 }, resolve });
-      for (const child of workers) child.send({ type: 'status', id, since } satisfies ToWorker);
+      for (const child of workers) child.send({ type: 'status', id, since, home } satisfies ToWorker);
     });
   return {
     status,
-    async until(check, timeoutMs, since = 0, everyMs = 100) {
+    async until(check, timeoutMs, since = 0, everyMs = 100, home) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
-        const s = await status(since);
+        const s = await status(since, home);
         if (check(s)) return s;
         if (performance.now() > deadline) throw new Error(`the fleet did not get there within ${timeoutMs} ms: ${JSON.stringify(s)}`);
         await new Promise((resolve) => setTimeout(resolve, everyMs));

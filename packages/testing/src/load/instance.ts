@@ -29,12 +29,16 @@ export interface Instance {
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
-/** `args` come after the defaults: --listen 127.0.0.1:PORT, --db DIR/directory.db, the two tokens, --log-level warn. */
-export async function startInstance(dir: string, args: string[] = [], port = 0): Promise<Instance> {
+/**
+ * `args` come after the defaults: --listen 127.0.0.1:PORT, the database (--db DIR/directory.db,
+ * or PostgreSQL through `databaseUrlFile`), the two tokens, --log-level warn.
+ */
+export async function startInstance(dir: string, args: string[] = [], port = 0, databaseUrlFile?: string): Promise<Instance> {
   const tokens = writeTokenFiles(dir);
+  const database = databaseUrlFile ? ['--database-url-file', databaseUrlFile] : ['--db', path.join(dir, 'directory.db')];
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', path.join(here, 'loop-probe.mjs'), path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', `127.0.0.1:${port}`, '--db', path.join(dir, 'directory.db'), '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--log-level', 'warn', ...args],
+    ['--expose-gc', '--import', 'tsx', '--import', path.join(here, 'loop-probe.mjs'), path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', `127.0.0.1:${port}`, ...database, '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--log-level', 'warn', ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let output = '';
