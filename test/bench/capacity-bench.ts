@@ -26,11 +26,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { closeEnrolAgent, makeFleet } from '@pwsync/testing/load/enrol';
+import { closeEnrolAgent, makeFleet, retried } from '@pwsync/testing/load/enrol';
 import { startFleet } from '@pwsync/testing/load/fleet';
 import { type Instance, startInstance } from '@pwsync/testing/load/instance';
 import { notifyRoundTrips } from '@pwsync/testing/load/notify-floor';
-import { closeScimAgent, patchesInFlight } from '@pwsync/testing/load/scim-driver';
+import { closeScimAgent, patchRetries, patchesInFlight } from '@pwsync/testing/load/scim-driver';
 import { type PostgresServer, createDatabase, postgresBin, startPostgres, stopPostgres, writeUrlFile } from '@pwsync/testing/postgres';
 import type { DeviceEventRecord } from '@pwsync/testing/load/sim-device';
 import { wallClock } from '@pwsync/testing/load/sim-device';
@@ -155,7 +155,7 @@ async function runSize(base: string, devices: number, postgres: PostgresServer |
   });
   const enrolSeconds = (performance.now() - started) / 1000;
   closeEnrolAgent();
-  progress('enrolled', { devices, seconds: enrolSeconds });
+  progress('enrolled', { devices, seconds: enrolSeconds, retriedAfter5xx: retried.count });
   await sleep(1500);
   const before = await Promise.all(instances.map((i) => i.readLoop()));
   const events = new Map<string, DeviceEventRecord[]>();
@@ -191,7 +191,7 @@ async function runSize(base: string, devices: number, postgres: PostgresServer |
     };
     const event = measured.map(toEvent);
     const crossEvent = measured.filter((t) => home(fleetDevices.findIndex((u) => u.userName === t.userName)) !== 0).map(toEvent);
-    progress('patched', { devices, patchP99: pct(patch, 0.99), eventP99: pct(event, 0.99), patchStallMs });
+    progress('patched', { devices, retriedAfter5xx: patchRetries.count, patchP99: pct(patch, 0.99), eventP99: pct(event, 0.99), patchStallMs });
 
     // (d): kill -9 the first instance; on SQLite it restarts on the same port and file.
     await sleep(6000); // the check-in writer's interval: nothing of the PATCH phase left to flush

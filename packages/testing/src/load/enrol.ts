@@ -38,11 +38,25 @@ export function httpJson(url: string, method: string, body: unknown, token: stri
   });
 }
 
+/**
+ * A call the identity provider or the agent would try again on a 5xx (Okta retries failed
+ * provisioning): a few times, a moment apart. `retried` counts them, for the run's summary.
+ */
+export const retried = { count: 0 };
+export async function withRetry(call: () => Promise<{ status: number; body: any }>): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- replies are read field by field
+  for (let attempt = 0; ; attempt += 1) {
+    const reply = await call();
+    if (reply.status < 500 || attempt >= 4) return reply;
+    retried.count += 1;
+    await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+  }
+}
+
 /** Enrols one device for `userName`: the one place the load tool does so. Today: a single-use code from the administrator, exchanged by the device. */
 export async function enrolDevice(base: string, userName: string, deviceName: string, platform: 'darwin' | 'linux'): Promise<{ deviceId: string; deviceToken: string }> {
-  const code = await httpJson(`${base}/api/v1/enrolment-codes`, 'POST', { userName }, ADMIN_TOKEN);
+  const code = await withRetry(() => httpJson(`${base}/api/v1/enrolment-codes`, 'POST', { userName }, ADMIN_TOKEN));
   if (code.status !== 201) throw new Error(`enrolment code: ${code.status}`);
-  const device = await httpJson(`${base}/api/v1/device/enrol`, 'POST', { code: code.body.code, deviceName, platform }, null);
+  const device = await withRetry(() => httpJson(`${base}/api/v1/device/enrol`, 'POST', { code: code.body.code, deviceName, platform }, null));
   if (device.status !== 201) throw new Error(`enrol: ${device.status}`);
   return device.body as { deviceId: string; deviceToken: string };
 }
@@ -57,7 +71,7 @@ export async function makeFleet(base: string, count: number, options: { concurre
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < count; i = next++) {
         const userName = `${prefix}${i}@example.com`;
-        const user = await httpJson(`${base}/scim/v2/Users`, 'POST', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true, name: { givenName: 'Load', familyName: String(i) } }, TOKEN);
+        const user = await withRetry(() => httpJson(`${base}/scim/v2/Users`, 'POST', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true, name: { givenName: 'Load', familyName: String(i) } }, TOKEN));
         if (user.status !== 201) throw new Error(`create user: ${user.status}`);
         const platform = i % 2 === 0 ? 'darwin' : 'linux';
         const device = await enrolDevice(base, userName, `load-${i}`, platform);
