@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, ROOT, TOKEN, call, directoryArgs, enrol, oktaUser, openEvents, tempDir } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, ROOT, TOKEN, call, directoryArgs, enrol, oktaUser, openEvents, storeFor, tempDir } from '@pwsync/testing/directory-harness';
 import { FakeClock } from '@pwsync/testing/fake-clock';
 import { recordingLogger } from '@pwsync/testing/recording-logger';
 import { silentLogger } from '@pwsync/node-kit/log';
@@ -93,7 +93,7 @@ describe('a full instance', () => {
   async function start(limits: Partial<Limits>, logger = recordingLogger()) {
     dir = tempDir();
     directory = await startDirectory({
-      dbFile: path.join(dir, 'd.db'), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger,
+      ...(await storeFor(dir)), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger,
       provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 86_400_000, heartbeatMs: 15_000, limits,
     });
     return { d: directory, logger };

@@ -4,18 +4,17 @@
  * loop: the jobs the PATCH posts to the pool are exactly those three.
  */
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { silentLogger } from '@pwsync/node-kit/log';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { ADMIN_TOKEN, TOKEN, call, enrol, oktaReplace, oktaUser, tempDir } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, TOKEN, call, enrol, oktaReplace, oktaUser, storeFor, tempDir } from '@pwsync/testing/directory-harness';
 import { type RunningDirectory, startDirectory } from '../src/server';
 
 const dir = tempDir();
 let directory: RunningDirectory;
 beforeAll(async () => {
   directory = await startDirectory({
-    dbFile: path.join(dir, 'd.db'), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger: silentLogger,
+    ...(await storeFor(dir)), scimToken: TOKEN, adminToken: ADMIN_TOKEN, host: '127.0.0.1', port: 0, logger: silentLogger,
     provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 86_400_000, heartbeatMs: 15_000,
   });
 });
