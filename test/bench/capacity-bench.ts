@@ -212,6 +212,10 @@ async function runSize(base: string, devices: number, postgres: PostgresServer |
       devices, enrolSeconds, kibPerStream, kibFloor: await memoryFloor(devices), patch, event, crossEvent, patchStallMs,
       restartMs: readyAt - killedAt, reconnectMs: doneAt - readyAt, reconnectStallMs, load: load(),
     };
+  } catch (error) {
+    // What the instances said (warnings and errors only), so a failed run says why.
+    for (const i of instances) process.stderr.write(`instance ${i.url} (exit ${i.child.exitCode ?? i.child.signalCode ?? 'running'}):\n${i.output().slice(-6000)}\n`);
+    throw error;
   } finally {
     await fleet.stop();
     for (const i of instances) await i.kill();
