@@ -15,6 +15,7 @@ import { silentLogger } from '@pwsync/node-kit/log';
 import type { CheckinAnswer } from '@pwsync/device-api';
 import { EventHub, HEARTBEAT_SLOTS } from '../src/event-hub';
 import { CapacityError, FD_RESERVE, fitToFileLimit } from '../src/fd-limit';
+import { DirectoryContext } from '../src/context';
 import { DEFAULT_LIMITS, type Limits } from '../src/limits';
 import { type RunningDirectory, startDirectory } from '../src/server';
 
@@ -78,6 +79,29 @@ describe('the event hub', () => {
     });
     expect(retries).toEqual([1000, 3000, 5000]);
     hub.close();
+  });
+});
+
+describe('check-in times', () => {
+  it('are written a few hundred a transaction, with the event loop turning between them', async () => {
+    const log: string[] = [];
+    const written: string[] = [];
+    const store = {
+      onAnnounced() {},
+      async transaction(fn: (tx: { checkedIn(id: string, at: string): Promise<void> }) => Promise<void>) {
+        log.push('transaction');
+        await fn({ checkedIn: async (id) => void written.push(id) });
+      },
+    };
+    const ctx = new DirectoryContext(store as never, { provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 1, heartbeatMs: 15_000 }, DEFAULT_LIMITS, silentLogger, { scim: Buffer.alloc(32), admin: Buffer.alloc(32) });
+    for (let i = 0; i < 600; i += 1) ctx.recordCheckIn(`dev_${i}`);
+    const flushed = ctx.flushCheckIns();
+    // Something else waiting for the loop gets its turn before the flush is done.
+    setImmediate(() => log.push('other work'));
+    await flushed;
+    ctx.hub.close();
+    expect(written).toHaveLength(600);
+    expect(log).toEqual(['transaction', 'other work', 'transaction', 'transaction']);
   });
 });
 
