@@ -47,7 +47,7 @@ export interface PasswordChange {
 /**
  * The hashes for a new change, or undefined when the password is the user's newest one
  * (a resend). All hashing runs off the event loop, on the pool's worker threads
- * (@pwsync/passwords' crypt-pool), side by side, below the loop's priority on Linux.
+ * (@pwsync/passwords' crypt-pool), side by side.
  */
 export async function hashesForChange(ctx: DirectoryContext, userId: string | undefined, password: string | undefined): Promise<PasswordChange | undefined> {
   if (password === undefined) return undefined;

@@ -2,10 +2,9 @@
  * A small pool of worker threads for every password hash (crypt-worker.mjs: sha512-crypt,
  * PBKDF2, scrypt), so that a slow hash never stalls a server's sockets: the directory
  * hashes each new password here and the agent verifies typed passwords here. One thread
- * per core (at most 4): on Linux they run at a lower priority than the event loop, so a
- * burst of changes that takes every core still leaves the loop the CPU first. PBKDF2 and
- * scrypt run here rather than on libuv's pool, whose threads would compete with the loop
- * at its own priority. The threads start on first use, never keep a program alive
+ * per core (at most 4), all hashes in one queue per thread, so a burst of changes keeps
+ * as many threads busy as there are cores and no more (PBKDF2 and scrypt on libuv's pool
+ * would add four more threads beside them, and take the libuv threads file access needs). The threads start on first use, never keep a program alive
  * (unref), and a thread that dies is replaced on the next call.
  */
 import os from 'node:os';

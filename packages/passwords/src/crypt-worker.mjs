@@ -7,22 +7,14 @@
  * as it is under every runtime that starts it (tsx, vitest, the esbuild bundle beside
  * which it ships). The main thread checks a hash's shape and cost before it sends it here.
  *
- * On Linux the thread lowers its own priority (nice 5; there a thread's nice value is
- * its own): when a burst of password changes takes every core, the event loop, which
- * pushes the changes to devices and answers everyone else, still gets the CPU first.
+ * The threads run at the program's own priority: a lower one (nice 10, then 5) was tried,
+ * and on a machine shared with other work it starved the hashing (a PATCH's p50 went from
+ * 8.7 s to 21.5 s at 20 in flight) while the event loop, which sleeps and so is woken
+ * first anyway, gained nothing measurable.
  */
 import { pbkdf2Sync, scryptSync } from 'node:crypto';
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { encrypt, verify } from 'unixcrypt';
-
-if (process.platform === 'linux') {
-  try {
-    os.setPriority(0, 5);
-  } catch {
-    // Not allowed here: the thread runs at the program's priority, as before.
-  }
-}
 
 /**
  * @typedef {{ id: number; op: 'hash' | 'verify'; password: string; hash: string }
