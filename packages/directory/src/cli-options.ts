@@ -144,7 +144,12 @@ function parsePublicUrl(text: string | undefined, host: string): string | undefi
 }
 
 /** Where the data is: `--db` (SQLite), or PostgreSQL from `--database` or `--database-url-file`. */
-export function parseDatabase(values: { db?: string; database?: string; 'database-url-file'?: string; 'database-password-file'?: string; 'database-ca'?: string }): {
+const DATABASE_FLAGS = { url: '--database', urlFile: '--database-url-file', passwordFile: '--database-password-file', ca: '--database-ca' };
+
+export function parseDatabase(
+  values: { db?: string; database?: string; 'database-url-file'?: string; 'database-password-file'?: string; 'database-ca'?: string },
+  flags = DATABASE_FLAGS,
+): {
   dbFile?: string;
   database?: StoreConfig & { engine: 'postgres' };
   password?: () => string;
@@ -152,15 +157,15 @@ export function parseDatabase(values: { db?: string; database?: string; 'databas
 } {
   const given = (['db', 'database', 'database-url-file'] as const).filter((flag) => values[flag] !== undefined);
   if (given.length === 0) throw new UsageError('--db FILE (SQLite) or --database URL / --database-url-file FILE (PostgreSQL) is required');
-  if (given.length > 1) throw new UsageError(`--${given.join(' and --')} name two databases: give one`);
+  if (given.length > 1) throw new UsageError(`${given.map((g) => (g === 'db' ? '--db' : g === 'database' ? flags.url : flags.urlFile)).join(' and ')} name two databases: give one`);
   if (values.db !== undefined) {
     if (values['database-password-file'] !== undefined || values['database-ca'] !== undefined) throw new UsageError('--database-password-file and --database-ca are for a PostgreSQL database, not --db');
     const dbFile = path.resolve(values.db);
     return { dbFile, databaseName: dbFile };
   }
   const fromFile = values['database-url-file'] !== undefined;
-  const url = fromFile ? secret(values['database-url-file']!, '--database-url-file').trim() : values.database!;
-  const where = fromFile ? `--database-url-file ${values['database-url-file']}` : '--database';
+  const url = fromFile ? secret(values['database-url-file']!, flags.urlFile).trim() : values.database!;
+  const where = fromFile ? `${flags.urlFile} ${values['database-url-file']}` : flags.url;
   let parsed: ReturnType<typeof parseConnectionString>;
   try {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('not postgres://');
@@ -169,22 +174,22 @@ export function parseDatabase(values: { db?: string; database?: string; 'databas
     throw new UsageError(`${where} must be a postgres:// URL, e.g. postgres://pwsync@db.example.com/pwsync`);
   }
   if (!fromFile && parsed.password) {
-    throw new UsageError('--database must not hold the password: anyone on this computer can read a command line. Put it in a file only the directory\'s account may read, and give --database-password-file FILE (or the whole URL in --database-url-file FILE)');
+    throw new UsageError(`${flags.url} must not hold the password: anyone on this computer can read a command line. Put it in a file only the directory's account may read, and give ${flags.passwordFile} FILE (or the whole URL in ${flags.urlFile} FILE)`);
   }
   const passwordFile = values['database-password-file'];
   let password: (() => string) | undefined;
   if (passwordFile !== undefined) {
-    if (parsed.password) throw new UsageError('the database URL holds a password and --database-password-file gives another: give one');
-    const check = secret(passwordFile, '--database-password-file').replace(/\r?\n$/, '');
-    if (check.length === 0) throw new UsageError(`--database-password-file ${passwordFile} is empty`);
-    password = () => secret(passwordFile, '--database-password-file').replace(/\r?\n$/, '');
+    if (parsed.password) throw new UsageError(`the database URL holds a password and ${flags.passwordFile} gives another: give one`);
+    const check = secret(passwordFile, flags.passwordFile).replace(/\r?\n$/, '');
+    if (check.length === 0) throw new UsageError(`${flags.passwordFile} ${passwordFile} is empty`);
+    password = () => secret(passwordFile, flags.passwordFile).replace(/\r?\n$/, '');
   }
   let ca: string | undefined;
   if (values['database-ca'] !== undefined) {
     try {
       ca = readFileSync(values['database-ca'], 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read --database-ca ${values['database-ca']}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new UsageError(`cannot read ${flags.ca} ${values['database-ca']}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
     }
   }
   return { database: { engine: 'postgres', url, ...(ca ? { tls: { ca } } : {}) }, password, databaseName: describeDatabase(url) };
@@ -281,3 +286,40 @@ export function parseOptions(argv: string[]) {
 }
 
 export type CliOptions = NonNullable<ReturnType<typeof parseOptions>>;
+
+export const MOVE_USAGE = `Usage: pwsync-directory move-store --from FILE (--to URL | --to-url-file FILE) [--to-password-file FILE] [--to-ca FILE]
+
+Copies the directory's SQLite database FILE, everything in it, into a new, empty
+PostgreSQL database, in one transaction, and checks the counts of every table. Stop the
+directory first. The target is named as --database, --database-url-file,
+--database-password-file and --database-ca name it for the directory (docs/directory.md,
+"Moving to PostgreSQL").
+`;
+
+export function parseMoveOptions(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'to-url-file': { type: 'string' },
+        'to-password-file': { type: 'string' },
+        'to-ca': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  if (!values.from) throw new UsageError('--from FILE (the SQLite database) is required');
+  if (values.to === undefined && values['to-url-file'] === undefined) throw new UsageError('--to URL or --to-url-file FILE (the PostgreSQL database) is required');
+  const target = parseDatabase(
+    { database: values.to, 'database-url-file': values['to-url-file'], 'database-password-file': values['to-password-file'], 'database-ca': values['to-ca'] },
+    { url: '--to', urlFile: '--to-url-file', passwordFile: '--to-password-file', ca: '--to-ca' },
+  );
+  return { from: path.resolve(values.from), to: { ...target.database!, ...(target.password ? { password: target.password } : {}) }, targetName: target.databaseName };
+}

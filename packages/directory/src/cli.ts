@@ -2,16 +2,44 @@
 /**
  * pwsync-directory: the reference directory.
  *
- *   pwsync-directory --listen HOST:PORT --db FILE --scim-token-file FILE --admin-token-file FILE
+ *   pwsync-directory --listen HOST:PORT (--db FILE | --database URL | --database-url-file FILE)
+ *                    --scim-token-file FILE --admin-token-file FILE
  *                    (--tls-cert FILE --tls-key FILE | on loopback | --trusted-proxy ADDR) [options]
+ *   pwsync-directory move-store --from FILE (--to URL | --to-url-file FILE) [--to-password-file FILE]
  */
 import { runCli, stopSignal } from '@pwsync/node-kit/cli';
-import { type CliOptions, USAGE, UsageError, parseOptions, readTls } from './cli-options';
+import { type CliOptions, MOVE_USAGE, USAGE, UsageError, parseMoveOptions, parseOptions, readTls } from './cli-options';
+import { moveStore } from './move-store';
 import { createLogger } from '@pwsync/node-kit/logger';
 import { CapacityError } from './fd-limit';
 import { startDirectory } from './server';
 
+/** `move-store`: the embedded database into PostgreSQL (move-store.ts). */
+async function moveCommand(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof parseMoveOptions>;
+  try {
+    options = parseMoveOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`pwsync-directory move-store: ${error.message}\n\n${MOVE_USAGE}`);
+    return 2;
+  }
+  if (!options) {
+    process.stdout.write(MOVE_USAGE);
+    return 0;
+  }
+  try {
+    const { copied } = await moveStore(options.from, options.to);
+    process.stdout.write(`${JSON.stringify({ moved: options.from, to: options.targetName, copied })}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`pwsync-directory move-store: nothing was moved: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'move-store') return moveCommand(argv.slice(1));
   let options: CliOptions | undefined;
   try {
     options = parseOptions(argv);

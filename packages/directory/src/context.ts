@@ -41,6 +41,8 @@ export class DirectoryContext {
   /** The base of every URL the directory hands out (SCIM's Location and meta.location); set once listening. */
   publicUrl = '';
   private scrubQueued = false;
+  private scrubbing: Promise<void> | undefined;
+  private scrubAgain = false;
   /** Check-in times not yet written: one transaction every few seconds, not an fsync per check-in. */
   private readonly checkIns = new Map<string, string>();
 
@@ -55,12 +57,11 @@ export class DirectoryContext {
     this.hub = new EventHub({ heartbeatMs: options.heartbeatMs, perDevice: limits.streamsPerDevice, maxStreams: limits.maxStreams, reconnectsPerSecond: limits.reconnectsPerSecond, logger });
     this.reports = new ReportLimiter(limits.reportBurst, limits.reportIntervalMs, () => this.now().getTime());
     this.fanOut = new FanOut(store, {
-      refreshUser: (userId) => this.userChanged(userId),
+      refreshUser: (userId, online) => this.userChanged(userId, online),
       deviceGone: (deviceId) => {
         this.hub.disconnect(deviceId);
         this.forgetDevice(deviceId);
       },
-      onlineDevices: () => this.hub.deviceIds(),
       isOnline: (deviceId) => this.hub.isOnline(deviceId),
     }, logger);
   }
@@ -90,16 +91,16 @@ export class DirectoryContext {
    * the fan-out (fan-out.ts), one at a time per user; routes announce instead
    * (tx.announce), inside their transaction.
    */
-  private async userChanged(userId: string): Promise<void> {
+  private async userChanged(userId: string, online: string[]): Promise<string[]> {
     const { q } = this.store;
-    const devices = (await q.devicesOfUser(userId)).filter((d) => this.hub.isOnline(d.id));
-    if (devices.length === 0) return;
     const user = await q.userById(userId);
-    if (!user) return;
+    const devices = user ? (await q.devicesOfUser(userId)).filter((d) => online.includes(d.id)) : [];
     for (const device of devices) {
-      const answer = await this.answerFor(device, user);
+      const answer = await this.answerFor(device, user!);
       if (this.hub.isOnline(device.id)) this.hub.push(device.id, answer);
     }
+    // Streams of devices that no longer exist (removed, or their user deleted).
+    return online.filter((id) => !devices.some((d) => d.id === id));
   }
 
   /**
@@ -109,7 +110,10 @@ export class DirectoryContext {
    */
   async openStream(device: DeviceRow, user: UserRow, attach: (answer: CheckinAnswer) => void): Promise<void> {
     const before = this.fanOut.generation;
-    attach(await this.answerFor(device, user));
+    const answer = await this.answerFor(device, user);
+    attach(answer);
+    if (!this.hub.isOnline(device.id)) return;
+    this.fanOut.attached(device.id, user.id);
     if (this.fanOut.generation !== before) await this.fanOut.refreshUser(user.id);
   }
 
@@ -148,15 +152,32 @@ export class DirectoryContext {
     }
   }
 
-  /** After a transaction erased hashes: clear them out of the WAL too, once, soon. */
+  /**
+   * After a transaction erased hashes: clear them out of the engine's storage too (the
+   * WAL on SQLite, a rewrite of `change_hashes` on PostgreSQL), soon, and one at a time:
+   * erasures that come while one runs are cleared by one more run after it.
+   */
   hashesErased(): void {
+    if (this.scrubbing) {
+      this.scrubAgain = true;
+      return;
+    }
     if (this.scrubQueued) return;
     this.scrubQueued = true;
     setImmediate(() => {
       this.scrubQueued = false;
-      this.store.scrub().catch((error: unknown) => {
-        this.logger.error('could not clear erased hashes out of the database\'s storage', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
-      });
+      this.scrubbing = this.store
+        .scrub()
+        .catch((error: unknown) => {
+          this.logger.error('could not clear erased hashes out of the database\'s storage', { err: { name: (error as Error).name, code: (error as { code?: string }).code } });
+        })
+        .finally(() => {
+          this.scrubbing = undefined;
+          if (this.scrubAgain) {
+            this.scrubAgain = false;
+            this.hashesErased();
+          }
+        });
     });
   }
 

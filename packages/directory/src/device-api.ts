@@ -118,6 +118,8 @@ export async function openEvents(ctx: DirectoryContext, { device, user }: Authen
   await ctx.openStream(device, user, (answer) => {
     // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
     reply.hijack();
+    // Gone while its answer was read: nothing to attach (its close has been and gone).
+    if (reply.raw.socket === null || reply.raw.socket.destroyed) return void reply.raw.destroy();
     ctx.hub.attach(device.id, reply.raw, answer);
   });
 }

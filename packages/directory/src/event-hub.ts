@@ -132,11 +132,6 @@ export class EventHub {
     response.on('close', () => this.remove(deviceId, set, stream));
   }
 
-  /** The devices with a stream open here (the fan-out refreshes them all after it may have missed an announcement). */
-  deviceIds(): string[] {
-    return [...this.streams.keys()];
-  }
-
   isOnline(deviceId: string): boolean {
     return (this.streams.get(deviceId)?.size ?? 0) > 0;
   }

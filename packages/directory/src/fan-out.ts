@@ -13,12 +13,13 @@ import type { Logger } from '@pwsync/node-kit/log';
 import type { Announcement, Store } from './store';
 
 export interface FanOutTarget {
-  /** Pushes the current answer to each of the user's devices connected here. */
-  refreshUser(userId: string): Promise<void>;
+  /**
+   * Pushes the current answer to each of the user's devices connected here (`online`);
+   * returns those that no longer exist.
+   */
+  refreshUser(userId: string, online: string[]): Promise<string[]>;
   /** The device is gone (removed, or its user deleted): its streams here end. */
   deviceGone(deviceId: string): void;
-  /** Devices with a stream open here. */
-  onlineDevices(): string[];
   isOnline(deviceId: string): boolean;
 }
 
@@ -30,15 +31,39 @@ interface Chain {
 
 export class FanOut {
   private readonly chains = new Map<string, Chain>();
+  /** The devices with a stream here, by user: an instance reads nothing for a user it holds no stream of. */
+  private readonly here = new Map<string, Set<string>>();
+  private readonly owners = new Map<string, string>();
   /** Counts deliveries, so a stream being opened can tell whether it may have missed one. */
   generation = 0;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly target: FanOutTarget,
     private readonly logger: Logger,
   ) {
     store.onAnnounced((announced) => this.deliver(announced));
+  }
+
+  /** A stream of the device opened here. */
+  attached(deviceId: string, userId: string): void {
+    this.owners.set(deviceId, userId);
+    let devices = this.here.get(userId);
+    if (!devices) this.here.set(userId, (devices = new Set()));
+    devices.add(deviceId);
+  }
+
+  /** The user's devices with a stream open here now (forgetting those whose streams closed). */
+  private onlineOf(userId: string): string[] {
+    const devices = this.here.get(userId);
+    if (!devices) return [];
+    for (const deviceId of devices) {
+      if (this.target.isOnline(deviceId)) continue;
+      devices.delete(deviceId);
+      this.owners.delete(deviceId);
+    }
+    if (devices.size === 0) this.here.delete(userId);
+    return [...devices];
   }
 
   async deliver(announced: Announcement[]): Promise<void> {
@@ -47,38 +72,27 @@ export class FanOut {
     for (const what of announced) {
       if ('userId' in what) users.add(what.userId);
       else if ('deviceId' in what) {
-        const owner = await this.ownerOf(what.deviceId);
-        if (owner) users.add(owner);
-      } else for (const deviceId of this.target.onlineDevices()) {
-        const owner = await this.ownerOf(deviceId);
-        if (owner) users.add(owner);
-      }
+        // Only a device's own answer changed (or it is gone): nothing to do unless it streams here.
+        const owner = this.owners.get(what.deviceId);
+        if (owner && this.target.isOnline(what.deviceId)) users.add(owner);
+      } else for (const userId of this.here.keys()) users.add(userId);
     }
     await Promise.all([...users].map((userId) => this.refreshUser(userId)));
   }
 
-  /** The device's user; a device that no longer exists is disconnected here. */
-  private async ownerOf(deviceId: string): Promise<string | undefined> {
-    try {
-      const device = await this.store.q.deviceById(deviceId);
-      if (!device) this.target.deviceGone(deviceId);
-      return device?.user_id;
-    } catch (error) {
-      this.logger.error('could not read a changed device', { deviceId, err: { name: (error as Error).name, code: (error as { code?: string }).code } });
-      return undefined;
-    }
-  }
-
   /** Refreshes the user's devices here, after any refresh of theirs already running. */
   refreshUser(userId: string): Promise<void> {
+    if (this.onlineOf(userId).length === 0) return Promise.resolve();
     let chain = this.chains.get(userId);
     if (!chain) this.chains.set(userId, (chain = { tail: Promise.resolve(), queued: undefined }));
     if (chain.queued) return chain.queued;
     const current = chain;
     const run = current.tail
-      .then(() => {
+      .then(async () => {
         current.queued = undefined;
-        return this.target.refreshUser(userId);
+        const online = this.onlineOf(userId);
+        if (online.length === 0) return;
+        for (const gone of await this.target.refreshUser(userId, online)) this.target.deviceGone(gone);
       })
       .catch((error: unknown) => {
         this.logger.error('could not send a change to the devices', { userId, err: { name: (error as Error).name, code: (error as { code?: string }).code } });

@@ -33,6 +33,7 @@ import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim
 import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-users';
 import { type StoreConfig, openStore } from './store';
+import { StoreBusyError } from './store-transactions';
 
 type Auth = 'scim' | 'admin' | 'device' | 'none';
 type Params = Record<string, string>;
@@ -203,6 +204,10 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   app.setErrorHandler((error, request, reply) => {
     const contentType = contentTypeFor(request.url);
     if (error instanceof ScimError) return sendError(reply, error, contentType);
+    if (error instanceof StoreBusyError) {
+      logger.warn('a request collided with others in the database too often; answered 503', { method: request.method, path: pathOf(request.url) });
+      return sendError(reply, new ScimError(503, 'The directory is busy; try again in a moment.', undefined, { 'retry-after': '1' }), contentType);
+    }
     const known = frameworkError(error as { code?: string; statusCode?: number }, limits);
     if (known) {
       // Read what is still coming rather than reset the connection, so the client reads the answer.

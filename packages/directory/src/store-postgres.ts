@@ -25,10 +25,11 @@ import type { AnnouncementHandler, Store, StoreConfig } from './store';
 import { migrateToLatest } from './store-migrate';
 import { type Announcement, Queries } from './store-queries';
 import type { Tables } from './store-tables';
-import { Announcements, inTransaction, outsideTransactionsOnly } from './store-transactions';
+import { Announcements, StoreBusyError, inTransaction, outsideTransactionsOnly } from './store-transactions';
 
 export const CHANNEL = 'pwsync_directory';
-const RETRIES = 8;
+/** Tries of a transaction that keeps colliding; then the request is answered 503 with Retry-After (StoreBusyError). */
+const ATTEMPTS = 20;
 const LISTEN_RETRY_MS = 1000;
 
 export type PostgresConfig = Extract<StoreConfig, { engine: 'postgres' }>;
@@ -107,19 +108,20 @@ export async function openPostgresStore(config: PostgresConfig): Promise<Store> 
     throw error;
   }
   const announcements = new Announcements();
+  const owner = {};
   const listener = new Listener(options, instance, announcements);
   await listener.start();
 
   return {
     engine: 'postgres',
-    q: new Queries(db.withPlugin(outsideTransactionsOnly), 'postgres'),
+    q: new Queries(db.withPlugin(outsideTransactionsOnly(owner)), 'postgres'),
     madePrivate: [],
     onAnnounced: (handler: AnnouncementHandler) => announcements.set(handler),
     async transaction(fn) {
       for (let attempt = 1; ; attempt += 1) {
         const announced: Announcement[] = [];
         try {
-          const result = await inTransaction(() =>
+          const result = await inTransaction(owner, () =>
             db
               .transaction()
               .setIsolationLevel('serializable')
@@ -132,8 +134,10 @@ export async function openPostgresStore(config: PostgresConfig): Promise<Store> 
           await announcements.deliver(announced, 'here');
           return result;
         } catch (error) {
-          if (!retryable(error) || attempt >= RETRIES) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          if (!retryable(error)) throw error;
+          if (attempt >= ATTEMPTS) throw new StoreBusyError(ATTEMPTS);
+          // Full jitter, growing: colliding transactions spread out instead of colliding again.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 2 ** attempt)));
         }
       }
     },

@@ -51,16 +51,17 @@ export async function openSqliteStore(file: string): Promise<Store> {
     }
   }
   const announcements = new Announcements();
+  const owner = {};
 
   return {
     engine: 'sqlite',
-    q: new Queries(db.withPlugin(outsideTransactionsOnly), 'sqlite'),
+    q: new Queries(db.withPlugin(outsideTransactionsOnly(owner)), 'sqlite'),
     madePrivate,
     onAnnounced: (handler) => announcements.set(handler),
     async transaction(fn) {
       const announced: Announcement[] = [];
       const result = await db.connection().execute((connection) =>
-        inTransaction(async () => {
+        inTransaction(owner, async () => {
           await sql`BEGIN IMMEDIATE`.execute(connection);
           try {
             const value = await fn(new Queries(connection, 'sqlite', announced));

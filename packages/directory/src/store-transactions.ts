@@ -8,20 +8,33 @@ import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs,
 import type { AnnouncementHandler } from './store';
 import type { Announcement } from './store-queries';
 
-const insideTransaction = new AsyncLocalStorage<true>();
+/** The stores whose transaction the current async context runs inside. */
+const insideTransaction = new AsyncLocalStorage<ReadonlySet<object>>();
 
-export function inTransaction<T>(fn: () => Promise<T>): Promise<T> {
-  return insideTransaction.run(true, fn);
+/** Runs `fn` as inside a transaction of the store `owner`. */
+export function inTransaction<T>(owner: object, fn: () => Promise<T>): Promise<T> {
+  return insideTransaction.run(new Set([...(insideTransaction.getStore() ?? []), owner]), fn);
 }
 
-/** On `store.q`: refuses a query made from inside a transaction, which must use its own `tx`. */
-export const outsideTransactionsOnly: KyselyPlugin = {
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    if (insideTransaction.getStore()) throw new Error('store.q used inside store.transaction(): use the transaction\'s own queries (tx)');
-    return node;
-  },
-  transformResult: async ({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => result,
-};
+/** For `owner`'s `store.q`: refuses a query made from inside one of its transactions, which must use its own `tx`. */
+export function outsideTransactionsOnly(owner: object): KyselyPlugin {
+  return {
+    transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+      if (insideTransaction.getStore()?.has(owner)) throw new Error("store.q used inside store.transaction(): use the transaction's own queries (tx)");
+      return node;
+    },
+    transformResult: async ({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => result,
+  };
+}
+
+/** A transaction still collided with others after every try: the request may be sent again. */
+export class StoreBusyError extends Error {
+  readonly code = 'PWSYNC_STORE_BUSY';
+  constructor(attempts: number) {
+    super(`the transaction collided with others ${attempts} times`);
+    this.name = 'StoreBusyError';
+  }
+}
 
 /** Hands committed announcements to the handler; a failure there is the handler's to log, never the request's. */
 export class Announcements {

@@ -12,6 +12,9 @@
  * when the database says two collided). What a transaction announces (tx.announce) is
  * delivered once it commits, to this instance and, on PostgreSQL, to every other.
  *
+ * Versions: kysely 0.28.19, not 0.29 (which needs Node 22; the directory runs on Node 20);
+ * pg 8.23.1 and its own URL parser pg-connection-string 2.14.1, the newest.
+ *
  * Passwords never reach the database: only a change's hashes, each for as long as a
  * device still needs it (docs/directory.md, "Hashes"), and one check per user that tells
  * a resent password from a new one. Tokens and enrolment codes are stored as SHA-256.

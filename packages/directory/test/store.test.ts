@@ -13,6 +13,7 @@ import { createDatabase, superuser } from '@pwsync/testing/postgres';
 import { MIGRATIONS } from '../src/migrations/index';
 import { type Announcement, type Store, openStore } from '../src/store';
 import { connectionOptions } from '../src/store-postgres';
+import { StoreBusyError } from '../src/store-transactions';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -181,6 +182,26 @@ describe.skipIf(ENGINE !== 'postgres')('on PostgreSQL', () => {
       await expect.poll(() => heard).toContainEqual([{ deviceId: 'dev_1' }]);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('run a transaction that keeps colliding again, spread out, and then give up saying the store is busy', async () => {
+    const { store } = await newStore();
+    let runs = 0;
+    try {
+      await expect(
+        store.transaction(async () => {
+          runs += 1;
+          throw Object.assign(new Error('could not serialize access due to read/write dependencies among transactions'), { code: '40001' });
+        }),
+      ).rejects.toBeInstanceOf(StoreBusyError);
+      expect(runs).toBe(20);
+      // Any other failure is not tried again.
+      runs = 0;
+      await expect(store.transaction(async () => ((runs += 1), Promise.reject(new Error('no'))))).rejects.toThrow('no');
+      expect(runs).toBe(1);
+    } finally {
+      await store.close();
     }
   });
 

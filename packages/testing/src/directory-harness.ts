@@ -313,3 +313,65 @@ export async function enrol(base: string, userName: string, deviceName = 'MacBoo
   if (reply.status !== 201) throw new Error(`enrol: ${reply.status} ${reply.text}`);
   return reply.body as { deviceId: string; deviceToken: string };
 }
+
+export interface FollowedEvents {
+  /** Every event of every connection, in the order they came. */
+  events: Array<{ event: string; data: any; at: number }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** How many times the stream was opened. */
+  readonly connections: number;
+  /** A stream is open now (the directory has not ended the last one). */
+  readonly open: boolean;
+  /** Waits for an event after the `seen`-th one that `match` accepts. */
+  until(match: (e: { event: string; data: any }) => boolean, timeoutMs?: number): Promise<{ event: string; data: any; at: number }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): void;
+}
+
+/**
+ * An agent's event stream as the agent holds it: opened again `retryMs` after it ends
+ * or cannot be opened (through a balancer, it may land on another instance).
+ */
+export function followEvents(base: string, deviceToken: string, retryMs = 100): FollowedEvents {
+  const events: FollowedEvents['events'] = [];
+  let stopped = false;
+  let connections = 0;
+  let current: EventStream | undefined;
+  void (async () => {
+    while (!stopped) {
+      try {
+        const stream = await openEvents(base, deviceToken);
+        current = stream;
+        connections += 1;
+        while (!stopped) {
+          const event = await stream.next(undefined, 200).catch(() => undefined);
+          if (event) events.push(event);
+          else if (stream.ended) break;
+        }
+        stream.close();
+      } catch {
+        // refused or reset: try again
+      }
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
+  })();
+  return {
+    events,
+    get connections() {
+      return connections;
+    },
+    get open() {
+      return current !== undefined && !current.ended;
+    },
+    async until(match, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (let from = 0; ; ) {
+        for (; from < events.length; from += 1) if (match(events[from]!)) return events[from]!;
+        if (Date.now() > deadline) throw new Error(`no such event within ${timeoutMs} ms; had: ${events.map((e) => `${e.event} ${e.data?.change?.id ?? 'none'}`).join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    close: () => {
+      stopped = true;
+      current?.close();
+    },
+  };
+}
