@@ -6,6 +6,11 @@
  * API's schema before use, hashes included (their shape and cost: a hash outside the
  * bounds @pwsync/passwords accepts makes the answer invalid, and nothing hashes with it).
  *
+ * The stream reconnects with back-off and jitter (reconnect-backoff.ts): once after the
+ * directory's own `retry` when an open stream breaks (each stream is told its own, so
+ * the devices of an instance that died come back spread out), and after that, or when
+ * refused, on the agent's own capped back-off, honouring a full directory's Retry-After.
+ *
  * Over https, through undici, so the directory's CA can be pinned (--directory-ca:
  * only that CA is trusted, not the system's); plain http only to this computer
  * itself. A refused certificate is logged with what is wrong with it.
@@ -15,9 +20,11 @@ import { EventSource } from 'eventsource';
 // undici 6, not 7: 7 needs Node 20.18 and node:sqlite, and the Debian package runs the agent
 // with Debian 12's Node 18 (packaging/README.md). It is what pins the directory's CA.
 import { Agent, fetch as undiciFetch } from 'undici';
+import { type Clock, type TimerHandle, systemClock } from '@pwsync/node-kit/clock';
 import type { Logger } from '@pwsync/node-kit/log';
 import { CheckinAnswer, DEVICE_API, DeviceEvent, type DeviceResult } from '@pwsync/device-api';
 import { directoryUrlProblem } from './directory-url';
+import { ReconnectBackoff, parseRetryAfter } from './reconnect-backoff';
 
 export { directoryUrlProblem, isLoopbackHost } from './directory-url';
 
@@ -31,6 +38,9 @@ export interface DirectoryClientOptions {
   ca?: string;
   intervalMs?: number;
   timeoutMs?: number;
+  /** Times the stream's reconnects (tests pass a fake one). */
+  clock?: Clock;
+  random?: () => number;
 }
 
 export interface DirectoryClientEvents {
@@ -67,9 +77,18 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
   private timer: NodeJS.Timeout | undefined;
   private readonly base: string;
   private readonly dispatcher: Agent;
+  private readonly clock: Clock;
+  private readonly backoff: ReconnectBackoff;
+  private reconnect: TimerHandle | undefined;
+  /** What the directory's last refusal of the stream asked for (its Retry-After), in ms. */
+  private refusedForMs: number | undefined;
+  private streamWasOpen = false;
+  private stopped = false;
 
   constructor(private readonly options: DirectoryClientOptions) {
     super();
+    this.clock = options.clock ?? systemClock;
+    this.backoff = new ReconnectBackoff(options.random);
     const problem = directoryUrlProblem(new URL(options.url));
     if (problem) throw new Error(`the directory URL ${problem}`);
     this.base = options.url.replace(/\/+$/, '');
@@ -84,7 +103,9 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
+    this.clock.clearTimeout(this.reconnect);
     this.stream?.close();
     this.stream = undefined;
     void this.dispatcher.close().catch(() => undefined);
@@ -131,17 +152,44 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
 
   private openStream(): void {
     const token = this.options.deviceToken;
+    this.reconnect = undefined;
     const stream = new EventSource(`${this.base}${DEVICE_API.events}`, {
-      fetch: (input, init) =>
-        undiciFetch(input, { ...init, dispatcher: this.dispatcher, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>,
+      fetch: async (input, init) => {
+        const response = await undiciFetch(input, { ...init, dispatcher: this.dispatcher, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } } as Parameters<typeof undiciFetch>[1]);
+        this.refusedForMs = response.status === 503 ? (parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) ?? 0) : undefined;
+        return response as unknown as Response;
+      },
     });
     stream.onopen = () => {
+      this.streamWasOpen = true;
+      this.backoff.reset();
       this.emit('connection', 'online');
       // A change made between the last check-in and this (re)connection is not pushed
       // again: check in once more so nothing waits for the next interval.
       void this.checkIn();
     };
-    stream.onerror = () => this.emit('connection', 'offline');
+    stream.onerror = (event) => {
+      this.emit('connection', 'offline');
+      if (this.stopped || this.stream !== stream) return;
+      // A stream that was open broke: EventSource tries once more after the directory's own (jittered) retry.
+      if (stream.readyState === stream.CONNECTING && this.streamWasOpen) {
+        this.streamWasOpen = false;
+        return;
+      }
+      this.streamWasOpen = false;
+      stream.close();
+      const refusedFor = this.refusedForMs;
+      this.refusedForMs = undefined;
+      const waitMs = this.backoff.next(refusedFor);
+      if (refusedFor !== undefined) {
+        this.options.logger.info('the directory holds as many event streams as it may; the stream is tried again later, check-ins go on', { inSeconds: Math.round(waitMs / 1000) });
+      } else {
+        this.options.logger.debug('the event stream is tried again later', { inSeconds: Math.round(waitMs / 1000), attempt: this.backoff.attempts, status: (event as { code?: number }).code ?? null });
+      }
+      this.reconnect = this.clock.setTimeout(() => {
+        if (!this.stopped) this.openStream();
+      }, waitMs);
+    };
     stream.addEventListener(DeviceEvent.changed, (event) => {
       let body: unknown;
       try {

@@ -57,7 +57,10 @@ Options:
   --crypt-rounds N          sha512-crypt rounds of the Linux hash (default ${SHA512_CRYPT_DEFAULT_ROUNDS}; ${SHA512_CRYPT_MIN_ROUNDS} to ${SHA512_CRYPT_MAX_ROUNDS})
   --hash-retention-days N   erase a change's hashes after N days even if a device has not
                             synced it (default 30; 1 to 365)
-  --max-connections N       open connections at most (default ${DEFAULT_LIMITS.maxConnections}; 16 to 1000000)
+  --max-connections N       open connections at most (default ${DEFAULT_LIMITS.maxConnections}; 16 to 1000000), checked
+                            against the file-descriptor limit (ulimit -n) at start
+  --max-streams N           open event streams at most (default: --max-connections less an eighth,
+                            ${DEFAULT_LIMITS.maxStreams} by default); one more is refused with 503 and Retry-After
   --heartbeat-seconds N     comment sent on idle event streams (default 15)
   --log-level LEVEL         fatal, error, warn, info (default), debug
 
@@ -288,6 +291,7 @@ export function parseOptions(argv: string[]) {
         'crypt-rounds': { type: 'string' },
         'hash-retention-days': { type: 'string' },
         'max-connections': { type: 'string' },
+        'max-streams': { type: 'string' },
         'heartbeat-seconds': { type: 'string' },
         'log-level': { type: 'string' },
         'console-oidc-issuer': { type: 'string' },
@@ -343,7 +347,11 @@ export function parseOptions(argv: string[]) {
     pbkdf2Iterations: wholeNumber(values['pbkdf2-iterations'], '--pbkdf2-iterations', PBKDF2_MIN_ITERATIONS, PBKDF2_MAX_ITERATIONS, PBKDF2_DEFAULT_ITERATIONS),
     cryptRounds: wholeNumber(values['crypt-rounds'], '--crypt-rounds', SHA512_CRYPT_MIN_ROUNDS, SHA512_CRYPT_MAX_ROUNDS, SHA512_CRYPT_DEFAULT_ROUNDS),
     hashRetentionMs: wholeNumber(values['hash-retention-days'], '--hash-retention-days', 1, 365, 30) * 24 * 60 * 60 * 1000,
-    limits: { maxConnections: wholeNumber(values['max-connections'], '--max-connections', 16, 1_000_000, DEFAULT_LIMITS.maxConnections) },
+    // Only what was given: a default may be lowered to fit the descriptor limit, a given figure is refused instead (fd-limit.ts).
+    limits: {
+      ...(values['max-connections'] !== undefined ? { maxConnections: wholeNumber(values['max-connections'], '--max-connections', 16, 1_000_000, DEFAULT_LIMITS.maxConnections) } : {}),
+      ...(values['max-streams'] !== undefined ? { maxStreams: wholeNumber(values['max-streams'], '--max-streams', 1, 999_999, DEFAULT_LIMITS.maxStreams) } : {}),
+    },
     heartbeatMs: wholeNumber(values['heartbeat-seconds'], '--heartbeat-seconds', 1, 3600, 15) * 1000,
     console: consoleOptions(values, provider),
     level,

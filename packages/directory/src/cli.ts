@@ -11,6 +11,7 @@ import { runCli, stopSignal } from '@pwsync/node-kit/cli';
 import { type CliOptions, MOVE_USAGE, USAGE, UsageError, parseMoveOptions, parseOptions, readTls } from './cli-options';
 import { moveStore } from './move-store';
 import { createLogger } from '@pwsync/node-kit/logger';
+import { CapacityError } from './fd-limit';
 import { startDirectory } from './server';
 
 /** `move-store`: the embedded database into PostgreSQL (move-store.ts). */
@@ -70,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     directory = await startDirectory({ ...options, logger });
   } catch (error) {
+    if (error instanceof CapacityError) {
+      process.stderr.write(`pwsync-directory: ${error.message}\n`);
+      return 2;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const listening = (error as { syscall?: string }).syscall === 'listen' || code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL';
     // A database's own words say why (no such role, wrong password, a newer schema); they never hold the password.

@@ -13,6 +13,9 @@ import type { Limits } from './limits';
 import { ReportLimiter } from './report-limiter';
 import type { Announcement, DeviceRow, Queries, Store, UserRow } from './store';
 
+/** Check-in times written in one transaction at most (flushCheckIns). */
+const CHECK_IN_CHUNK = 250;
+
 export interface DirectoryOptions {
   /** The identity provider's name as people know it; goes into every change. */
   provider: string;
@@ -56,7 +59,7 @@ export class DirectoryContext {
     readonly credentials: Credentials,
     readonly now: () => Date = () => new Date(),
   ) {
-    this.hub = new EventHub(options.heartbeatMs, limits.streamsPerDevice, logger);
+    this.hub = new EventHub({ heartbeatMs: options.heartbeatMs, perDevice: limits.streamsPerDevice, maxStreams: limits.maxStreams, reconnectsPerSecond: limits.reconnectsPerSecond, logger });
     this.reports = new ReportLimiter(limits.reportBurst, limits.reportIntervalMs, () => this.now().getTime());
     this.fanOut = new FanOut(store, {
       refreshUser: (userId, online) => this.userChanged(userId, online),
@@ -173,7 +176,7 @@ export class DirectoryContext {
   }
 
   /**
-   * Writes the check-in times gathered since the last flush, in one transaction. A
+   * Writes the check-in times gathered since the last flush, a few hundred a transaction. A
    * check-in time lost to a power cut costs nothing (the next check-in sets it again),
    * so it does not pay for an fsync of its own: with one per check-in the disk, not the
    * network, would bound how many devices a directory serves.
@@ -182,9 +185,14 @@ export class DirectoryContext {
     if (this.checkIns.size === 0) return;
     const pending = [...this.checkIns];
     this.checkIns.clear();
-    await this.store.transaction(async (tx) => {
-      for (const [deviceId, at] of pending) await tx.checkedIn(deviceId, at);
-    });
+    // A few hundred a transaction, and the event loop's turn between them: on SQLite a
+    // transaction runs on the loop, and 10,000 check-ins in one held it over a second.
+    for (let i = 0; i < pending.length; i += CHECK_IN_CHUNK) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.store.transaction(async (tx) => {
+        for (const [deviceId, at] of pending.slice(i, i + CHECK_IN_CHUNK)) await tx.checkedIn(deviceId, at);
+      });
+    }
   }
 
   /**

@@ -140,6 +140,11 @@ export async function checkIn(ctx: DirectoryContext, { device, user }: Authentic
 }
 
 export async function openEvents(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
+  // Full: a refusal the agent understands (it waits Retry-After, then tries again; its check-ins go on meanwhile).
+  const retryAfter = ctx.hub.refusal(device.id);
+  if (retryAfter !== undefined) {
+    throw new ScimError(503, `This directory holds as many event streams as it may; try again in ${retryAfter} s.`, undefined, { 'retry-after': String(retryAfter), connection: 'close' });
+  }
   await ctx.openStream(device, user, (answer) => {
     // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
     reply.hijack();

@@ -6,16 +6,50 @@
  * check-in answer changes (a profile edit at the identity provider says nothing to
  * it). Writes go straight to the socket, with Nagle off, so an event leaves within
  * the same tick as the SCIM write that caused it.
+ *
+ * Sized for many streams (docs/directory.md, "Sizing"):
+ * - at most `maxStreams` in all; one more is refused (refusal(), a 503 with a jittered
+ *   Retry-After the agent honours) with a log line, instead of the process meeting its
+ *   file-descriptor limit and resetting connections silently;
+ * - heartbeats are spread over the period: each stream belongs to one of
+ *   HEARTBEAT_SLOTS slots, and each tick writes one slot, so no single pass of the event
+ *   loop writes every stream;
+ * - each stream is told its own `retry` (1 s plus a random share of the reconnect
+ *   window), so the devices of an instance that dies come back spread over that window
+ *   rather than all in the same second.
  */
 import type { ServerResponse } from 'node:http';
+import { type Clock, systemClock } from '@pwsync/node-kit/clock';
 import type { Logger } from '@pwsync/node-kit/log';
 import { type CheckinAnswer, DeviceEvent } from '@pwsync/device-api';
+import { LimitWarning } from './limit-warning';
 
 export type { CheckinAnswer };
+
+/** Ticks per heartbeat period: at 15 s, one every 250 ms, each writing a sixtieth of the streams. */
+export const HEARTBEAT_SLOTS = 60;
+/** The least a stream's `retry` says: the first reconnect never comes sooner. */
+export const RETRY_MIN_MS = 1_000;
+/** A refused device is told to come back after this many seconds, plus up to as many again at random. */
+export const FULL_RETRY_AFTER_S = 30;
 
 interface Stream {
   response: ServerResponse;
   lastKey: string;
+  slot: number;
+}
+
+export interface EventHubOptions {
+  heartbeatMs: number;
+  /** Streams one device may hold; a new one ends its oldest. */
+  perDevice: number;
+  /** Streams this instance holds at most. */
+  maxStreams: number;
+  /** The reconnects a second this instance takes comfortably: the window the streams' `retry` spreads over is maxStreams ÷ this. */
+  reconnectsPerSecond: number;
+  logger: Logger;
+  clock?: Clock;
+  random?: () => number;
 }
 
 /** The answer without its clock: what decides whether anything changed. */
@@ -29,18 +63,46 @@ function frame(event: string, answer: CheckinAnswer): string {
 
 export class EventHub {
   private readonly streams = new Map<string, Set<Stream>>();
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly slots: Set<Stream>[] = Array.from({ length: HEARTBEAT_SLOTS }, () => new Set());
+  private nextSlot = 0;
+  private tick = 0;
+  private count = 0;
+  private timer: unknown;
+  private closed = false;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly full: LimitWarning;
 
-  constructor(
-    heartbeatMs: number,
-    private readonly perDevice: number,
-    private readonly logger: Logger,
-  ) {
-    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
-    this.heartbeat.unref();
+  constructor(private readonly options: EventHubOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.full = new LimitWarning(options.logger, this.clock, 'event streams full: new ones are refused with 503 and Retry-After until some close (--max-streams)');
+    this.schedule();
   }
 
-  /** Opens the stream with `hello`, carrying the answer the device would get from check-in. */
+  /** Streams open now. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The window (ms) over which this instance's streams are told to reconnect. */
+  get reconnectWindowMs(): number {
+    return Math.max(RETRY_MIN_MS, Math.round((this.options.maxStreams / this.options.reconnectsPerSecond) * 1000));
+  }
+
+  /**
+   * Undefined when `deviceId` may open a stream now; else the seconds it should wait
+   * (jittered). A device that holds a stream already may always replace it (attach()
+   * then ends its oldest, so the count stays within the cap).
+   */
+  refusal(deviceId: string): number | undefined {
+    if (this.count < this.options.maxStreams || this.streams.has(deviceId)) return undefined;
+    const retryAfter = FULL_RETRY_AFTER_S + Math.floor(this.random() * (FULL_RETRY_AFTER_S + 1));
+    this.full.hit({ streams: this.count, maxStreams: this.options.maxStreams, retryAfterSeconds: retryAfter });
+    return retryAfter;
+  }
+
+  /** Opens the stream with its own `retry` and `hello`, carrying the answer the device would get from check-in. */
   attach(deviceId: string, response: ServerResponse, answer: CheckinAnswer): void {
     response.socket?.setNoDelay(true);
     // A stream is quiet between heartbeats by design: the socket's idle timeout is for requests.
@@ -51,21 +113,23 @@ export class EventHub {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const stream: Stream = { response, lastKey: keyOf(answer) };
-    response.write(`retry: 1000\n${frame(DeviceEvent.hello, answer)}`);
+    const stream: Stream = { response, lastKey: keyOf(answer), slot: this.nextSlot };
+    this.nextSlot = (this.nextSlot + 1) % HEARTBEAT_SLOTS;
+    const retry = RETRY_MIN_MS + Math.floor(this.random() * (this.reconnectWindowMs - RETRY_MIN_MS + 1));
+    response.write(`retry: ${retry}\n${frame(DeviceEvent.hello, answer)}`);
     let set = this.streams.get(deviceId);
     if (!set) this.streams.set(deviceId, (set = new Set()));
+    // Over its own cap, or with the instance full: its oldest stream gives way to this one.
     for (const oldest of set) {
-      if (set.size < this.perDevice) break;
-      set.delete(oldest);
+      if (set.size < this.options.perDevice && this.count < this.options.maxStreams) break;
+      this.remove(deviceId, set, oldest);
       oldest.response.end();
-      this.logger.info('ended the oldest event stream of a device that opened one more', { deviceId });
+      this.options.logger.info('ended the oldest event stream of a device that opened one more', { deviceId });
     }
     set.add(stream);
-    response.on('close', () => {
-      set.delete(stream);
-      if (set.size === 0 && this.streams.get(deviceId) === set) this.streams.delete(deviceId);
-    });
+    this.slots[stream.slot]!.add(stream);
+    this.count += 1;
+    response.on('close', () => this.remove(deviceId, set, stream));
   }
 
   /** Devices holding a stream on this instance now. */
@@ -92,13 +156,35 @@ export class EventHub {
   }
 
   close(): void {
-    clearInterval(this.heartbeat);
+    this.closed = true;
+    this.clock.clearTimeout(this.timer);
     for (const set of this.streams.values()) for (const stream of set) stream.response.end();
     this.streams.clear();
+    for (const slot of this.slots) slot.clear();
+    this.count = 0;
+  }
+
+  private remove(deviceId: string, set: Set<Stream>, stream: Stream): void {
+    if (!set.delete(stream)) return;
+    this.slots[stream.slot]!.delete(stream);
+    this.count -= 1;
+    if (set.size === 0 && this.streams.get(deviceId) === set) this.streams.delete(deviceId);
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer = this.clock.setTimeout(() => {
+      this.beat();
+      this.schedule();
+    }, this.options.heartbeatMs / HEARTBEAT_SLOTS);
+    // The heartbeat never keeps a process alive by itself.
+    (this.timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   private beat(): void {
+    const slot = this.slots[this.tick]!;
+    this.tick = (this.tick + 1) % HEARTBEAT_SLOTS;
     // A comment line: keeps proxies and the agent's idle timer from closing a quiet stream.
-    for (const set of this.streams.values()) for (const stream of set) stream.response.write(': heartbeat\n\n');
+    for (const stream of slot) stream.response.write(': heartbeat\n\n');
   }
 }

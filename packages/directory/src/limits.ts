@@ -18,8 +18,16 @@ export interface Limits {
   timeoutCheckIntervalMs: number;
   maxHeaderBytes: number;
   maxBodyBytes: number;
-  /** Open connections, all kinds together; one more is closed at once. */
+  /** Open connections, all kinds together; one more is closed at once (and logged). Checked against the file-descriptor limit at start. */
   maxConnections: number;
+  /**
+   * Event streams, all devices together; one more is refused with 503 and a Retry-After
+   * the agent honours (and logged). Below maxConnections, so that SCIM, the admin API
+   * and check-ins still find a connection when every stream is taken.
+   */
+  maxStreams: number;
+  /** Reconnecting devices a second the instance takes comfortably: the streams' `retry` spreads a whole instance's devices over maxStreams ÷ this. */
+  reconnectsPerSecond: number;
   /** Event streams one device may hold; a new one ends the oldest (a reconnecting agent's old stream may linger). */
   streamsPerDevice: number;
   /** Result reports: a device may send this many at once… */
@@ -42,9 +50,16 @@ export const DEFAULT_LIMITS: Limits = {
   maxHeaderBytes: 16 * 1024,
   maxBodyBytes: 64 * 1024,
   maxConnections: 4_096,
+  maxStreams: streamsFor(4_096),
+  reconnectsPerSecond: 2_000,
   streamsPerDevice: 3,
   reportBurst: 20,
   reportIntervalMs: 30_000,
   reportsKept: 100,
   peoplePerMachine: 200,
 };
+
+/** The streams a connection cap leaves room for: an eighth (at least 64, or half of a tiny cap) stays for everything else. */
+export function streamsFor(maxConnections: number): number {
+  return maxConnections - Math.max(Math.min(64, Math.floor(maxConnections / 2)), Math.ceil(maxConnections / 8));
+}

@@ -12,16 +12,16 @@
  * scrypt (N=2^15, r=8: 32 MiB a guess) is memory-hard, so this check costs an attacker
  * more per guess than Debian's own yescrypt default.
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type ChangeHashes, PLATFORM_HASH } from '@pwsync/device-api';
-import { pbkdf2Sha512, sha512Crypt } from '@pwsync/passwords';
+import { pbkdf2Sha512, scryptOnPool, sha512Crypt } from '@pwsync/passwords';
 import type { DirectoryContext } from './context';
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const SCRYPT_PREFIX = '$scrypt$ln=15,r=8,p=1$';
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(Buffer.from(password, 'utf8'), salt, 32, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))));
+  return scryptOnPool(password, salt, 32, SCRYPT);
 }
 
 export async function makeResendCheck(password: string): Promise<string> {
@@ -46,8 +46,8 @@ export interface PasswordChange {
 
 /**
  * The hashes for a new change, or undefined when the password is the user's newest one
- * (a resend). All hashing runs off the event loop: sha512-crypt on worker threads,
- * PBKDF2 and scrypt on libuv's pool, side by side.
+ * (a resend). All hashing runs off the event loop, on the pool's worker threads
+ * (@pwsync/passwords' crypt-pool), side by side.
  */
 export async function hashesForChange(ctx: DirectoryContext, userId: string | undefined, password: string | undefined): Promise<PasswordChange | undefined> {
   if (password === undefined) return undefined;

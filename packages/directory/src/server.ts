@@ -29,6 +29,8 @@ import { type AuthenticatedDevice, authenticateDevice, checkIn, listDevices, ope
 import { createCode, enrolDevice, listCodes, revokeCode } from './enrolment';
 import { authenticateMachine, bindPerson, enrolMachine, listMachines, machineInfo, removeMachine, unbindPerson } from './machines';
 import { contentTypeFor, pathOf, requireToken, sendError, sendJson, sha256 } from './http-io';
+import { fitToFileLimit, kernelBacklogCap, openFileLimit } from './fd-limit';
+import { LimitWarning } from './limit-warning';
 import { DEFAULT_LIMITS, type Limits } from './limits';
 import { listOf, schemas, serviceProviderConfig, userResourceType } from './scim-discovery';
 import { ERROR_SCHEMA, ScimError, badRequest, notFound } from './scim-error';
@@ -151,7 +153,9 @@ function frameworkError(error: { code?: string; statusCode?: number }, limits: L
 }
 
 export async function startDirectory(options: StartOptions): Promise<RunningDirectory> {
-  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // The caps must fit under the file-descriptor limit, or the kernel resets clients silently (fd-limit.ts).
+  const fileLimit = openFileLimit();
+  const { limits, lowered } = fitToFileLimit({ ...DEFAULT_LIMITS, ...options.limits }, options.limits ?? {}, fileLimit);
   const proxies = options.trustedProxies?.length ? proxyList(options.trustedProxies) : undefined;
   // Secure by default: plain HTTP only where nobody on the path can read it.
   if (!options.tls && !proxies && !isLoopback(options.host)) {
@@ -162,6 +166,7 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   const store = await openStore(database.engine === 'postgres' && options.password ? { ...database, password: options.password } : database);
   const ctx = new DirectoryContext(store, options, limits, options.logger, { scim: sha256(options.scimToken), admin: sha256(options.adminToken) }, options.now);
   const { logger } = ctx;
+  if (lowered) logger.warn('the connection cap was lowered to fit the file-descriptor limit (ulimit -n)', { fileLimit: fileLimit ?? null, maxConnections: lowered.to, default: lowered.from, maxStreams: limits.maxStreams });
   if (store.madePrivate.length) logger.warn('database files were readable by others; made them 0600', { files: store.madePrivate });
 
   const serverOptions = {
@@ -203,6 +208,9 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   });
   const server = app.server;
   server.maxConnections = limits.maxConnections;
+  // Node closes a connection over the cap at once; the log says so, rather than clients seeing only resets.
+  const dropped = new LimitWarning(logger, { now: () => Date.now() }, 'connections full: new ones are closed at once (--max-connections)');
+  server.on('drop', () => dropped.hit({ maxConnections: limits.maxConnections, streams: ctx.hub.size }));
   if (proxies && !options.tls) {
     // Behind a TLS proxy, plain HTTP is for the proxy alone: nobody else may connect around it.
     server.on('connection', (socket) => {
@@ -294,7 +302,11 @@ export async function startDirectory(options: StartOptions): Promise<RunningDire
   checkInWriter.unref();
 
   try {
-    await app.listen({ host: options.host, port: options.port });
+    // Room in the accept queue for the devices of a whole instance coming back at once (the kernel caps it at net.core.somaxconn).
+    const backlog = Math.min(65_535, Math.max(511, limits.maxStreams));
+    const cap = kernelBacklogCap();
+    if (cap !== undefined && cap < backlog) logger.info('the kernel caps the listen backlog below the streams this instance holds; raise net.core.somaxconn to match', { backlog, somaxconn: cap });
+    await app.listen({ host: options.host, port: options.port, backlog });
   } catch (error) {
     clearInterval(sweep);
     clearInterval(checkInWriter);

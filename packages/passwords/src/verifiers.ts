@@ -1,8 +1,8 @@
 /**
  * Password hashes the directory makes and the agent verifies against and writes. All
  * comparisons are constant-time; passwords are hashed as their exact UTF-8 bytes. No
- * hash runs on the caller's event loop: sha512-crypt runs on worker threads
- * (crypt-pool.ts), PBKDF2 on libuv's thread pool.
+ * hash runs on the caller's event loop: every one runs on the pool's worker threads
+ * (crypt-pool.ts).
  *
  * - sha512-crypt ($6$) and sha256-crypt ($5$), the shape of /etc/shadow, through
  *   unixcrypt (verified here against openssl and mkpasswd, non-ASCII included).
@@ -14,11 +14,8 @@
  * is done: a hash comes from the directory, and `$6$rounds=999999999$` would otherwise
  * keep a thread busy for twenty minutes.
  */
-import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
-import { runCrypt } from './crypt-pool';
-
-const pbkdf2Async = promisify(pbkdf2);
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { pbkdf2OnPool, runCrypt } from './crypt-pool';
 
 export const PBKDF2_PREFIX = '$pbkdf2-sha512$';
 const PBKDF2_KEY_BYTES = 128;
@@ -104,7 +101,7 @@ export function sha512Crypt(password: string, rounds = SHA512_CRYPT_DEFAULT_ROUN
 
 export async function pbkdf2Sha512(password: string, iterations = PBKDF2_DEFAULT_ITERATIONS): Promise<string> {
   const salt = randomBytes(PBKDF2_SALT_BYTES);
-  const key = await pbkdf2Async(Buffer.from(password, 'utf8'), salt, iterations, PBKDF2_KEY_BYTES, 'sha512');
+  const key = await pbkdf2OnPool(password, salt, iterations, PBKDF2_KEY_BYTES);
   return `${PBKDF2_PREFIX}${iterations}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -112,6 +109,6 @@ async function verifyPbkdf2(password: string, hash: string): Promise<boolean> {
   const [iterText, saltText, keyText] = hash.slice(PBKDF2_PREFIX.length).split('$') as [string, string, string];
   const salt = Buffer.from(saltText, 'base64');
   const expected = Buffer.from(keyText, 'base64');
-  const actual = await pbkdf2Async(Buffer.from(password, 'utf8'), salt, Number(iterText), expected.length, 'sha512');
+  const actual = await pbkdf2OnPool(password, salt, Number(iterText), expected.length);
   return timingSafeEqual(actual, expected);
 }

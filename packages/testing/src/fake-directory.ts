@@ -11,6 +11,10 @@ export interface FakeDirectory {
   answer: CheckinAnswer;
   results: DeviceResult[];
   checkins: number;
+  /** Requests for the event stream, answered or not. */
+  streamRequests: number;
+  /** While set, the event stream is refused as a full directory refuses it: 503 with this Retry-After (seconds). */
+  refuseStreams: number | undefined;
   /** Changes the answer and pushes it on every open stream. */
   set(patch: Partial<CheckinAnswer>): void;
   /** Drops every stream and refuses connections until back online. */
@@ -35,6 +39,8 @@ export async function startFakeDirectory(initial: Partial<CheckinAnswer> = {}): 
     },
     results: [],
     checkins: 0,
+    streamRequests: 0,
+    refuseStreams: undefined,
     set(patch) {
       fake.answer = { ...fake.answer, ...patch };
       for (const stream of streams) stream.write(`event: changed\ndata: ${JSON.stringify(fake.answer)}\n\n`);
@@ -54,6 +60,7 @@ export async function startFakeDirectory(initial: Partial<CheckinAnswer> = {}): 
     },
   };
   const server = http.createServer((request, response) => {
+    if (request.url === '/api/v1/device/events') fake.streamRequests += 1;
     if (offline) return void request.socket.destroy();
     if (request.headers.authorization !== `Bearer ${DEVICE_TOKEN}`) {
       response.writeHead(401).end();
@@ -62,6 +69,8 @@ export async function startFakeDirectory(initial: Partial<CheckinAnswer> = {}): 
     if (request.url === '/api/v1/device/checkin') {
       fake.checkins += 1;
       response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(fake.answer));
+    } else if (request.url === '/api/v1/device/events' && fake.refuseStreams !== undefined) {
+      response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': String(fake.refuseStreams), Connection: 'close' }).end('{"status":"503"}');
     } else if (request.url === '/api/v1/device/events') {
       response.writeHead(200, { 'Content-Type': 'text/event-stream' });
       response.write('event: hello\ndata: {}\n\n');
