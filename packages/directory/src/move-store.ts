@@ -13,13 +13,13 @@
 import { existsSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
 import { type Store, type StoreConfig, openStore } from './store';
+import { CONSOLE_TABLES_IN_ORDER } from './console/console-store';
 import { TABLES_IN_ORDER } from './store-tables';
 
-/** The support console's tables (migration 0004), after the directory's: accounts before their sessions. */
-const CONSOLE_TABLES = ['console_accounts', 'console_sessions', 'console_oidc_logins', 'audit_log'] as const;
 /** Made by the target's own triggers as the users are copied in (the console's search terms): compared, not copied. */
 const DERIVED_TABLES = ['person_search'] as const;
-const MOVED: readonly string[] = [...TABLES_IN_ORDER, ...CONSOLE_TABLES];
+/** The directory's tables, then the support console's (migration 0004). */
+const MOVED: readonly string[] = [...TABLES_IN_ORDER, ...CONSOLE_TABLES_IN_ORDER];
 
 export class MoveError extends Error {}
 

@@ -255,8 +255,8 @@ export async function registerConsole(app: FastifyInstance, ctx: DirectoryContex
     codeCreate: async ({ request, reply, body, actor }) => {
       const b = body as { userName?: string; label: string; uses: number; expiresAt?: string };
       // Without a person the code is for any user the computers it enrols map (`pwsync-agent enroll`, docs/install.md).
-      const request_ = b.userName === undefined ? { ...b, forAnyUser: true as const } : b;
-      const { row, code } = await makeCode(ctx, parse(CodeRequest, request_));
+      const asked = b.userName === undefined ? { ...b, forAnyUser: true as const } : b;
+      const { row, code } = await makeCode(ctx, parse(CodeRequest, asked));
       await audit.record(request, actor, 'codeCreated', row.id, await codeFacts(ctx, row));
       reply.code(201);
       return { ...(await describeCode(ctx, row)), code };

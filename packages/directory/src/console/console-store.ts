@@ -64,6 +64,9 @@ export type ConsoleTables = {
   audit_log: AuditRow;
 };
 
+/** The console's tables in the order a copy must fill them (move-store.ts): accounts before their sessions. */
+export const CONSOLE_TABLES_IN_ORDER = ['console_accounts', 'console_sessions', 'console_oidc_logins', 'audit_log'] as const satisfies ReadonlyArray<keyof ConsoleTables>;
+
 export type ConsoleStore = ReturnType<typeof consoleStore>;
 
 export function consoleStore(store: Store) {
