@@ -70,7 +70,8 @@ describe('the sync engine', () => {
     const { result, tookMs, longestStallMs } = await watchLoop(() => engine.run({ change: slow, previousPassword: 'p-prev', newPassword: 'p-next' }));
     expect(result.outcome).toBe('synced');
     expect(tookMs).toBeGreaterThan(100);
-    expect(longestStallMs).toBeLessThan(80);
+    // On the loop, the stall would be the whole verify; off it, a fraction (a busy machine stretches both alike).
+    expect(longestStallMs).toBeLessThan(tookMs / 2);
   });
 
   it('puts the previous password back when the account change does not take, and says retrying is safe', async () => {

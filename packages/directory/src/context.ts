@@ -11,7 +11,7 @@ import { EventHub } from './event-hub';
 import { FanOut } from './fan-out';
 import type { Limits } from './limits';
 import { ReportLimiter } from './report-limiter';
-import type { Announcement, DeviceRow, Queries, Store, UserRow } from './store';
+import type { Announcement, DeviceRow, DeviceState, Store } from './store';
 
 /** Check-in times written in one transaction at most (flushCheckIns). */
 const CHECK_IN_CHUNK = 250;
@@ -79,12 +79,12 @@ export class DirectoryContext {
    * has not reported it synced; none while the user is inactive or sync is off for
    * either. The change carries that one hash and no other.
    */
-  async answerFor(device: DeviceRow, user: UserRow, q: Queries = this.store.q): Promise<CheckinAnswer> {
+  answerOf({ device, user, newest }: DeviceState): CheckinAnswer {
     const userOn = user.active === 1 && user.sync_enabled === 1;
-    const latest = userOn && device.sync_enabled === 1 ? await q.changeForDevice(user.id, device.min_change_seq) : undefined;
+    const offered = userOn && device.sync_enabled === 1 && newest && newest.seq > device.min_change_seq ? newest : undefined;
     const hashName = PLATFORM_HASH[device.platform];
-    const hash = latest?.[hashName];
-    const pending = latest && hash && !(await q.synced(device.id, latest.id)) ? latest : undefined;
+    const hash = offered?.[hashName];
+    const pending = offered && hash && !offered.synced ? offered : undefined;
     return {
       user: { userName: user.user_name, active: user.active === 1, syncEnabled: user.sync_enabled === 1 },
       device: { deviceId: device.id, syncEnabled: device.sync_enabled === 1 },
@@ -94,34 +94,28 @@ export class DirectoryContext {
   }
 
   /**
-   * Every device of the user connected here whose answer changed hears of it. Called by
-   * the fan-out (fan-out.ts), one at a time per user; routes announce instead
-   * (tx.announce), inside their transaction.
+   * Every device of the user connected here whose answer changed hears of it: one read
+   * for all of them. Called by the fan-out (fan-out.ts), one at a time per user; routes
+   * announce instead (tx.announce), inside their transaction.
    */
   private async userChanged(userId: string, online: string[]): Promise<string[]> {
-    const { q } = this.store;
-    const user = await q.userById(userId);
-    const devices = user ? (await q.devicesOfUser(userId)).filter((d) => online.includes(d.id)) : [];
-    for (const device of devices) {
-      const answer = await this.answerFor(device, user!);
-      if (this.hub.isOnline(device.id)) this.hub.push(device.id, answer);
-    }
+    const states = (await this.store.q.deviceStatesOfUser(userId)).filter((s) => online.includes(s.device.id));
+    for (const state of states) if (this.hub.isOnline(state.device.id)) this.hub.push(state.device.id, this.answerOf(state));
     // Streams of devices that no longer exist (removed, or their user deleted).
-    return online.filter((id) => !devices.some((d) => d.id === id));
+    return online.filter((id) => !states.some((s) => s.device.id === id));
   }
 
   /**
-   * Opens the device's event stream with its current answer. A change committed while
-   * that answer was read could have been announced before the stream was attached: then
-   * the device's answer is read once more and pushed if it differs.
+   * Opens the device's event stream with the answer read when its request was
+   * authenticated. A change committed after that read could have been announced before
+   * the stream was attached (the fan-out's generation moved since `readAt`): then the
+   * device's answer is read once more and pushed if it differs.
    */
-  async openStream(device: DeviceRow, user: UserRow, attach: (answer: CheckinAnswer) => void): Promise<void> {
-    const before = this.fanOut.generation;
-    const answer = await this.answerFor(device, user);
-    attach(answer);
-    if (!this.hub.isOnline(device.id)) return;
-    this.fanOut.attached(device.id, user.id);
-    if (this.fanOut.generation !== before) await this.fanOut.refreshUser(user.id);
+  async openStream(state: DeviceState, readAt: number, attach: (answer: CheckinAnswer) => void): Promise<void> {
+    attach(this.answerOf(state));
+    if (!this.hub.isOnline(state.device.id)) return;
+    this.fanOut.attached(state.device.id, state.user.id);
+    if (this.fanOut.generation !== readAt) await this.fanOut.refreshUser(state.user.id);
   }
 
   /** A device checked in now; written with the others by flushCheckIns(). */
@@ -176,22 +170,29 @@ export class DirectoryContext {
   }
 
   /**
-   * Writes the check-in times gathered since the last flush, a few hundred a transaction. A
+   * Writes the check-in times gathered since the last flush, a few hundred at a time. A
    * check-in time lost to a power cut costs nothing (the next check-in sets it again),
    * so it does not pay for an fsync of its own: with one per check-in the disk, not the
-   * network, would bound how many devices a directory serves.
+   * network, would bound how many devices a directory serves. Nor does it need a
+   * serializable transaction on PostgreSQL: it reads nothing, and one statement is atomic
+   * by itself, so it never collides with the requests' transactions. Times that could
+   * not be written are kept for the next flush (unless a newer one came meanwhile).
    */
   async flushCheckIns(): Promise<void> {
     if (this.checkIns.size === 0) return;
     const pending = [...this.checkIns];
     this.checkIns.clear();
-    // A few hundred a transaction, and the event loop's turn between them: on SQLite a
-    // transaction runs on the loop, and 10,000 check-ins in one held it over a second.
     for (let i = 0; i < pending.length; i += CHECK_IN_CHUNK) {
+      // The event loop's turn between them: on SQLite a transaction runs on the loop, and 10,000 check-ins in one held it over a second.
       if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      await this.store.transaction(async (tx) => {
-        for (const [deviceId, at] of pending.slice(i, i + CHECK_IN_CHUNK)) await tx.checkedIn(deviceId, at);
-      });
+      const chunk = pending.slice(i, i + CHECK_IN_CHUNK);
+      try {
+        if (this.store.engine === 'postgres') await this.store.q.checkedIn(chunk);
+        else await this.store.transaction((tx) => tx.checkedIn(chunk));
+      } catch (error) {
+        for (const [deviceId, at] of pending.slice(i)) if (!this.checkIns.has(deviceId)) this.checkIns.set(deviceId, at);
+        throw error;
+      }
     }
   }
 

@@ -12,7 +12,7 @@ import { ADMIN_TOKEN_ACTOR } from './console/audit';
 import type { DirectoryContext } from './context';
 import { JSON_CONTENT_TYPE, bearerToken, readJsonObject, sendJson, sha256 } from './http-io';
 import { ScimError, badRequest, notFound, unauthorized } from './scim-error';
-import { type DeviceRow, type Queries, type UserRow, userNameKey } from './store';
+import { type DeviceRow, type DeviceState, type Queries, type UserRow, userNameKey } from './store';
 
 const SyncToggle = z.object({ syncEnabled: z.boolean() });
 
@@ -120,32 +120,33 @@ export async function removeDevice(ctx: DirectoryContext, deviceId: string, requ
   reply.code(204).send();
 }
 
-export interface AuthenticatedDevice {
-  device: DeviceRow;
-  user: UserRow;
+export interface AuthenticatedDevice extends DeviceState {
+  /** The fan-out's generation before the state was read (openStream compares it). */
+  readAt: number;
 }
 
-/** The device whose token this request carries; an unknown token is a 401 like a missing one. */
+/** The device whose token this request carries, with its state; an unknown token is a 401 like a missing one. */
 export async function authenticateDevice(ctx: DirectoryContext, request: FastifyRequest): Promise<AuthenticatedDevice> {
   const token = bearerToken(request);
-  const device = token ? await ctx.store.q.deviceByToken(sha256(token)) : undefined;
-  const user = device && (await ctx.store.q.userById(device.user_id));
-  if (!device || !user) throw unauthorized();
-  return { device, user };
+  const readAt = ctx.fanOut.generation;
+  const state = token ? await ctx.store.q.deviceStateByToken(sha256(token)) : undefined;
+  if (!state) throw unauthorized();
+  return { ...state, readAt };
 }
 
-export async function checkIn(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
-  ctx.recordCheckIn(device.id, user.id);
-  sendJson(reply, 200, await ctx.answerFor(device, user), JSON_CONTENT_TYPE);
+export async function checkIn(ctx: DirectoryContext, state: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
+  ctx.recordCheckIn(state.device.id, state.user.id);
+  sendJson(reply, 200, ctx.answerOf(state), JSON_CONTENT_TYPE);
 }
 
-export async function openEvents(ctx: DirectoryContext, { device, user }: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
+export async function openEvents(ctx: DirectoryContext, state: AuthenticatedDevice, reply: FastifyReply): Promise<void> {
+  const { device, user } = state;
   // Full: a refusal the agent understands (it waits Retry-After, then tries again; its check-ins go on meanwhile).
   const retryAfter = ctx.hub.refusal(device.id);
   if (retryAfter !== undefined) {
     throw new ScimError(503, `This directory holds as many event streams as it may; try again in ${retryAfter} s.`, undefined, { 'retry-after': String(retryAfter), connection: 'close' });
   }
-  await ctx.openStream(device, user, (answer) => {
+  await ctx.openStream(state, state.readAt, (answer) => {
     // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
     reply.hijack();
     // Gone while its answer was read: nothing to attach (its close has been and gone).

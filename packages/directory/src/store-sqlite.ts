@@ -17,7 +17,7 @@ import { migrateToLatest } from './store-migrate';
 import { Queries } from './store-queries';
 import type { Announcement } from './store-queries';
 import type { Tables } from './store-tables';
-import { Announcements, inTransaction, outsideTransactionsOnly } from './store-transactions';
+import { Announcements, assertOutsideTransaction, inTransaction, outsideTransactionsOnly } from './store-transactions';
 
 export async function openSqliteStore(file: string): Promise<Store> {
   // Nobody but the directory's own account may read these files: created 0600.
@@ -55,7 +55,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
 
   return {
     engine: 'sqlite',
-    q: new Queries(db.withPlugin(outsideTransactionsOnly(owner)), 'sqlite'),
+    q: new Queries(db.withPlugin(outsideTransactionsOnly(owner)), 'sqlite', undefined, () => assertOutsideTransaction(owner)),
     madePrivate,
     onAnnounced: (handler) => announcements.set(handler),
     async transaction(fn) {

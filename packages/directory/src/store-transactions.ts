@@ -16,11 +16,16 @@ export function inTransaction<T>(owner: object, fn: () => Promise<T>): Promise<T
   return insideTransaction.run(new Set([...(insideTransaction.getStore() ?? []), owner]), fn);
 }
 
-/** For `owner`'s `store.q`: refuses a query made from inside one of its transactions, which must use its own `tx`. */
+/** Throws when called from inside one of `owner`'s transactions, which must use its own `tx`. */
+export function assertOutsideTransaction(owner: object): void {
+  if (insideTransaction.getStore()?.has(owner)) throw new Error("store.q used inside store.transaction(): use the transaction's own queries (tx)");
+}
+
+/** For `owner`'s `store.q`: refuses a query made from inside one of its transactions (queries compiled once check it themselves: Queries' guard). */
 export function outsideTransactionsOnly(owner: object): KyselyPlugin {
   return {
     transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-      if (insideTransaction.getStore()?.has(owner)) throw new Error("store.q used inside store.transaction(): use the transaction's own queries (tx)");
+      assertOutsideTransaction(owner);
       return node;
     },
     transformResult: async ({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => result,

@@ -26,7 +26,7 @@ import { openPostgresStore } from './store-postgres';
 import { openSqliteStore } from './store-sqlite';
 
 export type { Engine } from './migrations/migration';
-export type { Announcement, Queries } from './store-queries';
+export type { Announcement, DeviceState, Queries } from './store-queries';
 export type { ChangeRow, DeviceRow, EnrolmentCodeRow, MachineRow, ResultRow, UserRow } from './store-tables';
 export { randomId as newId } from './store-ids';
 

@@ -83,17 +83,24 @@ describe('the event hub', () => {
 });
 
 describe('check-in times', () => {
-  it('are written a few hundred a transaction, with the event loop turning between them', async () => {
-    const log: string[] = [];
-    const written: string[] = [];
+  function contextOver(engine: 'sqlite' | 'postgres', write: (chunk: ReadonlyArray<readonly [string, string]>) => Promise<void>, log: string[]) {
+    const queries = { checkedIn: write };
     const store = {
+      engine,
       onAnnounced() {},
-      async transaction(fn: (tx: { checkedIn(id: string, at: string): Promise<void> }) => Promise<void>) {
+      q: queries,
+      async transaction(fn: (tx: typeof queries) => Promise<void>) {
         log.push('transaction');
-        await fn({ checkedIn: async (id) => void written.push(id) });
+        await fn(queries);
       },
     };
-    const ctx = new DirectoryContext(store as never, { provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 1, heartbeatMs: 15_000 }, DEFAULT_LIMITS, silentLogger, { scim: Buffer.alloc(32), admin: Buffer.alloc(32) });
+    return new DirectoryContext(store as never, { provider: 'Okta', pbkdf2Iterations: 1000, cryptRounds: 5000, hashRetentionMs: 1, heartbeatMs: 15_000 }, DEFAULT_LIMITS, silentLogger, { scim: Buffer.alloc(32), admin: Buffer.alloc(32) });
+  }
+
+  it('are written a few hundred a transaction on SQLite, with the event loop turning between them', async () => {
+    const log: string[] = [];
+    const written: string[] = [];
+    const ctx = contextOver('sqlite', async (chunk) => void written.push(...chunk.map(([id]) => id)), log);
     for (let i = 0; i < 600; i += 1) ctx.recordCheckIn(`dev_${i}`);
     const flushed = ctx.flushCheckIns();
     // Something else waiting for the loop gets its turn before the flush is done.
@@ -102,6 +109,30 @@ describe('check-in times', () => {
     ctx.hub.close();
     expect(written).toHaveLength(600);
     expect(log).toEqual(['transaction', 'other work', 'transaction', 'transaction']);
+  });
+
+  it('are one statement per few hundred on PostgreSQL, outside any transaction, and kept for the next flush when the database fails', async () => {
+    const log: string[] = [];
+    const chunks: number[] = [];
+    let fail = true;
+    const ctx = contextOver('postgres', async (chunk) => {
+      if (fail && chunks.length === 1) {
+        fail = false;
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      }
+      chunks.push(chunk.length);
+    }, log);
+    for (let i = 0; i < 600; i += 1) ctx.recordCheckIn(`dev_${i}`);
+    await expect(ctx.flushCheckIns()).rejects.toThrow('deadlock');
+    expect(chunks).toEqual([250]);
+    // A newer check-in of one of those not written yet wins over the one kept.
+    ctx.recordCheckIn('dev_599');
+    const newer = ctx.lastCheckIn({ id: 'dev_599', last_check_in: null });
+    await ctx.flushCheckIns();
+    ctx.hub.close();
+    expect(chunks).toEqual([250, 250, 100]);
+    expect(log).toEqual([]);
+    expect(ctx.lastCheckIn({ id: 'dev_599', last_check_in: newer })).toBe(newer);
   });
 });
 

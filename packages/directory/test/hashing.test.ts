@@ -41,9 +41,11 @@ describe('hashing at the directory', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect((await patch).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThan(250);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThan(250);
     expect(latencies.length).toBeGreaterThan(3);
-    expect(Math.max(...latencies)).toBeLessThan(150);
+    // Hashed on the loop, one check-in would wait for the whole hash; off it, none waits for more than a fraction (a busy machine stretches both alike).
+    expect(Math.max(...latencies)).toBeLessThan(took / 2);
     const change = (await call(directory.url, 'GET', '/api/v1/device/checkin', undefined, {}, linux.deviceToken)).body.change;
     expect(change.hashes.sha512crypt).toMatch(/^\$6\$rounds=300000\$/);
   });

@@ -8,8 +8,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type Directory, ENGINE, call, enrol, followEvents, oktaReplace, oktaUser, startDirectory, tempDir } from '@pwsync/testing/directory-harness';
+import { ADMIN_TOKEN, type Directory, ENGINE, call, enrol, followEvents, oktaReplace, oktaUser, startDirectory, tempDir, testPostgres } from '@pwsync/testing/directory-harness';
 import { type Balancer, startBalancer } from '@pwsync/testing/balancer';
+import { superuser } from '@pwsync/testing/postgres';
 
 const running: Directory[] = [];
 const balancers: Balancer[] = [];
@@ -137,6 +138,38 @@ describe.skipIf(ENGINE !== 'postgres')('several instances on PostgreSQL', { time
       expect((await call(b.url, 'GET', '/api/v1/device/checkin', undefined, {}, lost.deviceToken)).status).toBe(401);
     } finally {
       stream.close();
+    }
+  });
+
+  it('connections the database ends, idle, mid-query or listening, fail at most the requests on them, never the instance', async () => {
+    const [a, b] = await twoInstances();
+    const userId = (await call(a.url, 'POST', '/scim/v2/Users', oktaUser('dropped@example.com'))).body.id as string;
+    const laptop = await enrol(a.url, 'dropped@example.com', 'Laptop', 'linux');
+    const atB = followEvents(b.url, laptop.deviceToken, 60_000);
+    try {
+      await atB.until((e) => e.event === 'hello');
+      // Check-ins in flight at both instances while the database ends every connection they hold (as an administrator's pg_terminate_backend, or a failover, would).
+      const inFlight = Array.from({ length: 40 }, (_, i) => call((i % 2 ? a : b).url, 'GET', '/api/v1/device/checkin', undefined, {}, laptop.deviceToken));
+      const ended = await superuser(await testPostgres(), async (client) =>
+        (await client.query("SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pwsync-directory' AND datname = $1) t", [a.database])).rows[0].n as string,
+      );
+      expect(Number(ended)).toBeGreaterThan(1);
+      // Each is answered: 200, or 500/503 for those whose connection was ended under them; none left hanging, no connection reset.
+      const statuses = (await Promise.all(inFlight)).map((r) => r.status);
+      expect(statuses.every((s) => [200, 500, 503].includes(s))).toBe(true);
+      // Both instances are still running and answer with new connections.
+      expect(a.child.exitCode).toBeNull();
+      expect(b.child.exitCode).toBeNull();
+      await expect.poll(async () => (await call(b.url, 'GET', '/api/v1/device/checkin', undefined, {}, laptop.deviceToken)).status, { timeout: 10_000 }).toBe(200);
+      expect((await call(a.url, 'GET', '/api/v1/device/checkin', undefined, {}, laptop.deviceToken)).status).toBe(200);
+      // B's listening connection came back: a change made at A still reaches the stream at B, which never dropped.
+      await expect.poll(async () => (await call(a.url, 'PATCH', `/scim/v2/Users/${userId}`, oktaReplace({ password: 'Dropped-Pass-1' }))).status, { timeout: 10_000 }).toBe(200);
+      const changeId = (await call(a.url, 'GET', '/api/v1/device/checkin', undefined, {}, laptop.deviceToken)).body.change.id as string;
+      await atB.until((e) => e.event === 'changed' && changeOf(e) === changeId, 15_000);
+      expect(atB.connections).toBe(1);
+      expect(`${a.output()}${b.output()}`).not.toContain('Dropped-Pass-1');
+    } finally {
+      atB.close();
     }
   });
 });

@@ -64,7 +64,8 @@ describe('password verifiers', () => {
       expect(hashProblem(hash)).toBe('cost');
       const started = performance.now();
       expect(await verifyPassword('bounded', hash)).toBe(false);
-      expect(performance.now() - started).toBeLessThan(50);
+      // Hashed, the first would take hours and the last over a second.
+      expect(performance.now() - started).toBeLessThan(500);
     }
     for (const hash of ['$6$', `$6$abc$${digest}x`, `$6$abc$${digest.slice(1)}`, '$pbkdf2-sha512$1000$AA$AA', '$1$abc$def', `$6$rounds=5000$a b$${digest}`]) expect(hashProblem(hash)).toBe('shape');
     expect(hashProblem(real)).toBeUndefined();
@@ -76,6 +77,7 @@ describe('password verifiers', () => {
     expect(ok).toBe(true);
     // The verify takes a few hundred milliseconds of a thread; the loop kept ticking all along.
     expect(tookMs).toBeGreaterThan(100);
-    expect(longestStallMs).toBeLessThan(80);
+    // On the loop, the stall would be the whole verify; off it, a fraction (a busy machine stretches both alike).
+    expect(longestStallMs).toBeLessThan(tookMs / 2);
   });
 });

@@ -37,6 +37,8 @@ export interface TestDatabase {
   password: string;
   /** postgres://role:password@127.0.0.1:port/name: over TCP, with the password. */
   url: string;
+  /** The same database through the server's Unix socket (the way to reach a PostgreSQL on the same computer). */
+  socketUrl: string;
 }
 
 /** The newest PostgreSQL server binaries on the machine (Debian: /usr/lib/postgresql/N/bin). */
@@ -145,7 +147,11 @@ export async function createDatabase(server: PostgresServer): Promise<TestDataba
     await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
     await client.query(`CREATE DATABASE ${name} OWNER ${role}`);
   });
-  return { name, role, password, url: `postgres://${role}:${password}@127.0.0.1:${server.port}/${name}` };
+  return {
+    name, role, password,
+    url: `postgres://${role}:${password}@127.0.0.1:${server.port}/${name}`,
+    socketUrl: `postgres://${role}:${password}@/${name}?host=${encodeURIComponent(server.socketDir)}&port=${server.port}`,
+  };
 }
 
 /** Writes the database's URL (with its password) to `file`, 0600, as --database-url-file reads it. */

@@ -25,6 +25,8 @@ export interface WorkerStatus {
   /** Devices (of the instance asked about, or all) whose newest stream said hello after `since` and whose check-in since then came back. */
   current: number;
   refused: number;
+  checkinFailures: number;
+  connectFailures: number;
 }
 
 export type FromWorker = { type: 'events'; records: DeviceEventRecord[] } | { type: 'status'; id: number; status: WorkerStatus };
@@ -69,7 +71,9 @@ process.on('message', (message: ToWorker) => {
   } else if (message.type === 'status') {
     const open = devices.filter((d) => d.open).length;
     const current = devices.filter((d, i) => (message.home === undefined || homes[i] === message.home) && d.open && d.helloAt > message.since && d.checkedInAt >= d.helloAt).length;
-    send({ type: 'status', id: message.id, status: { devices: devices.length, open, current, refused } });
+    const checkinFailures = devices.reduce((sum, d) => sum + d.checkinFailures, 0);
+    const connectFailures = devices.reduce((sum, d) => sum + d.connectFailures, 0);
+    send({ type: 'status', id: message.id, status: { devices: devices.length, open, current, refused, checkinFailures, connectFailures } });
   } else if (message.type === 'stop') stop();
 });
 process.on('disconnect', stop);

@@ -78,7 +78,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const status = (since = 0, home?: number) =>
     new Promise<WorkerStatus>((resolve) => {
       const id = nextId++;
-      waiting.set(id, { left: workers.length, sum: { devices: 0, open: 0, current: 0, refused: 0 }, resolve });
+      waiting.set(id, { left: workers.length, sum: { devices: 0, open: 0, current: 0, refused: 0, checkinFailures: 0, connectFailures: 0 }, resolve });
       for (const child of workers) child.send({ type: 'status', id, since, home } satisfies ToWorker);
     });
   return {

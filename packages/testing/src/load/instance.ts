@@ -38,7 +38,7 @@ export async function startInstance(dir: string, args: string[] = [], port = 0, 
   const database = databaseUrlFile ? ['--database-url-file', databaseUrlFile] : ['--db', path.join(dir, 'directory.db')];
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', path.join(here, 'loop-probe.mjs'), path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', `127.0.0.1:${port}`, ...database, '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--log-level', 'warn', ...args],
+    ['--expose-gc', ...(process.env.PWSYNC_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.PWSYNC_LOAD_CPU_PROF] : []), '--import', 'tsx', '--import', path.join(here, 'loop-probe.mjs'), path.join(ROOT, 'packages/directory/src/cli.ts'), '--listen', `127.0.0.1:${port}`, ...database, '--scim-token-file', tokens.scim, '--admin-token-file', tokens.admin, '--log-level', 'warn', ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
   let output = '';

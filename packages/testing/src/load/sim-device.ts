@@ -4,8 +4,8 @@
  * then at an interval, reports each change it is offered as synced, and when the stream
  * breaks comes back once after the directory's own `retry` and then on the agent's
  * back-off, honouring a full directory's Retry-After (the same ReconnectBackoff). Given
- * several instance URLs it moves to the next one when one cannot be reached, as a load
- * balancer would move it.
+ * several instance URLs it tries the next one at once when one refuses the connection,
+ * as a load balancer passes it on to its next upstream, and backs off only when all did.
  *
  * Streams use a connection each (as each computer has its own); check-ins and reports
  * share the worker's keep-alive pool, which keeps the load tool's own descriptors bounded.
@@ -42,7 +42,13 @@ export class SimDevice {
   helloAt = 0;
   checkedInAt = 0;
   lastChangeId: string | null = null;
+  /** Check-ins that did not come back 200 (the directory refused, or the connection failed). */
+  checkinFailures = 0;
+  /** Stream connections that failed before any answer (nobody listening, reset, timed out). */
+  connectFailures = 0;
   private urlIndex = 0;
+  /** Instances that refused this attempt's connection, one after another. */
+  private refusedInARow = 0;
   private request: http.ClientRequest | undefined;
   private retryMs = 3000;
   private wasOpen = false;
@@ -83,6 +89,7 @@ export class SimDevice {
     let failedBeforeResponse = true;
     request.on('response', (response) => {
       failedBeforeResponse = false;
+      this.refusedInARow = 0;
       if (response.statusCode !== 200) {
         const retryAfter = response.statusCode === 503 ? (parseRetryAfter(response.headers['retry-after']) ?? 0) : undefined;
         if (retryAfter !== undefined) this.options.onRefused();
@@ -102,10 +109,18 @@ export class SimDevice {
       });
       response.on('close', () => this.lost());
     });
-    request.on('error', () => {
+    request.on('error', (error: NodeJS.ErrnoException) => {
       if (failedBeforeResponse) {
-        // Nobody answers there: the next instance, as a load balancer would send it.
+        this.connectFailures += 1;
+        if (process.env.PWSYNC_LOAD_TRACE) process.stderr.write(`connect ${this.base} ${error.code} ${Date.now()}\n`);
+        // Nobody answers there: the next instance at once, as a load balancer passes a
+        // refused connection on to its next upstream (nginx's proxy_next_upstream error,
+        // HAProxy's redispatch) without the device seeing it; when every instance refused,
+        // the device sees the failure and backs off.
         this.urlIndex = (this.urlIndex + 1) % this.options.urls.length;
+        this.refusedInARow += 1;
+        if (error.code === 'ECONNREFUSED' && this.refusedInARow < this.options.urls.length) return this.connect();
+        this.refusedInARow = 0;
         this.lost();
       }
     });
@@ -176,6 +191,7 @@ export class SimDevice {
     if (this.stopped) return;
     const asked = wallClock();
     if ((await this.call('GET', '/api/v1/device/checkin')) === 200) this.checkedInAt = Math.max(this.checkedInAt, asked);
+    else this.checkinFailures += 1;
   }
 
   private async report(changeId: string): Promise<void> {
