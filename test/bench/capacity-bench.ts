@@ -27,7 +27,7 @@
  * costs CPU, so figures from such a run are not comparable.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,25 @@ const cpuSeconds = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+/** The processes whose parent is `pid` (PostgreSQL's backends, under its postmaster). */
+const childrenOf = (pid: number) =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+const cpuOf = (pids: number[]) => round(pids.reduce((sum, pid) => {
+  try {
+    return sum + cpuSeconds(pid);
+  } catch {
+    return sum; // gone meanwhile
+  }
+}, 0));
 const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 
 /** A bare node:http process: holds streams, and on POST /write writes an event to the first one before answering. */
@@ -230,7 +249,7 @@ async function runSize(base: string, devices: number, postgres: PostgresServer |
       // A line a second: how the devices come back over time.
       if (wallClock() - said >= 1000) {
         said = wallClock();
-        progress('coming back', { ms: Math.round(said - readyAt), open: s.open, current: s.current, of: ofKilled, checkinFailures: s.checkinFailures, connectFailures: s.connectFailures, refused: s.refused, cpu: survivors.map((i) => cpuSeconds(i.child.pid!)) });
+        progress('coming back', { ms: Math.round(said - readyAt), open: s.open, current: s.current, of: ofKilled, checkinFailures: s.checkinFailures, connectFailures: s.connectFailures, refused: s.refused, cpu: { instances: survivors.map((i) => cpuSeconds(i.child.pid!)), fleet: cpuOf(fleet.pids()), postgres: postgres ? cpuOf([postgres.pid, ...childrenOf(postgres.pid)]) : 0 } });
       }
       return s.current === ofKilled && s.open === devices;
     }, 180_000, killedAt, 50, 0);

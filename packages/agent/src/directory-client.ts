@@ -190,15 +190,20 @@ export class DirectoryClient extends EventEmitter<DirectoryClientEvents> {
         if (!this.stopped) this.openStream();
       }, waitMs);
     };
-    stream.addEventListener(DeviceEvent.changed, (event) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(event.data);
-      } catch {
-        body = undefined;
-      }
-      this.accept(body);
-    });
+    // `hello` opens every stream with the answer a check-in would give now, so a device
+    // that reconnects (to any instance) is current at once, even when the check-in that
+    // follows fails; `changed` carries each later one.
+    for (const name of [DeviceEvent.hello, DeviceEvent.changed]) {
+      stream.addEventListener(name, (event) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(event.data);
+        } catch {
+          body = undefined;
+        }
+        this.accept(body);
+      });
+    }
     this.stream = stream;
   }
 

@@ -82,6 +82,23 @@ describe('the agent and its directory', () => {
     await until(h, (s) => s.pendingChange?.id === 'chg_late', 3000);
   });
 
+  it('a change made while the stream was down arrives with the new stream\'s hello, even when the check-in after it fails', async () => {
+    // A long interval: only the reconnect can bring the change within the test.
+    const { h, d } = await setUp();
+    await until(h, (s) => s.directory.state === 'online' && s.directory.lastCheckIn !== null);
+    await d.goOffline();
+    d.set({ change: await change('chg_hello') });
+    d.failCheckins = 503;
+    const checkinsBefore = d.checkins;
+    await until(h, (s) => s.directory.state === 'offline');
+    await d.goOnline();
+    // The stream comes back within the agent's back-off (1 s or less after its first failure).
+    await until(h, (s) => s.pendingChange?.id === 'chg_hello', 5000);
+    expect(d.streamRequests).toBeGreaterThan(1);
+    // The check-in that follows the stream's opening was refused, and the change came anyway.
+    await expect.poll(() => d.checkins).toBeGreaterThan(checkinsBefore);
+  });
+
   it('withdraws the pending change when the administrator turns sync off, and says so', async () => {
     const { h, d } = await setUp();
     d.set({ change: await change('chg_off') });

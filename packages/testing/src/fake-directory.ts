@@ -15,6 +15,8 @@ export interface FakeDirectory {
   streamRequests: number;
   /** While set, the event stream is refused as a full directory refuses it: 503 with this Retry-After (seconds). */
   refuseStreams: number | undefined;
+  /** While set, check-ins are answered with this status and no answer (a directory in trouble). */
+  failCheckins: number | undefined;
   /** Changes the answer and pushes it on every open stream. */
   set(patch: Partial<CheckinAnswer>): void;
   /** Drops every stream and refuses connections until back online. */
@@ -41,6 +43,7 @@ export async function startFakeDirectory(initial: Partial<CheckinAnswer> = {}): 
     checkins: 0,
     streamRequests: 0,
     refuseStreams: undefined,
+    failCheckins: undefined,
     set(patch) {
       fake.answer = { ...fake.answer, ...patch };
       for (const stream of streams) stream.write(`event: changed\ndata: ${JSON.stringify(fake.answer)}\n\n`);
@@ -68,12 +71,14 @@ export async function startFakeDirectory(initial: Partial<CheckinAnswer> = {}): 
     }
     if (request.url === '/api/v1/device/checkin') {
       fake.checkins += 1;
+      if (fake.failCheckins !== undefined) return void response.writeHead(fake.failCheckins, { 'Content-Type': 'application/json' }).end('{"status":"unavailable"}');
       response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(fake.answer));
     } else if (request.url === '/api/v1/device/events' && fake.refuseStreams !== undefined) {
       response.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': String(fake.refuseStreams), Connection: 'close' }).end('{"status":"503"}');
     } else if (request.url === '/api/v1/device/events') {
       response.writeHead(200, { 'Content-Type': 'text/event-stream' });
-      response.write('event: hello\ndata: {}\n\n');
+      // As the directory: the stream opens with the answer a check-in would give now.
+      response.write(`event: hello\ndata: ${JSON.stringify(fake.answer)}\n\n`);
       streams.add(response);
       response.on('close', () => streams.delete(response));
     } else if (request.url === '/api/v1/device/results' && request.method === 'POST') {

@@ -33,6 +33,8 @@ export interface Fleet {
   /** Resolves when `check` holds for the fleet's status, polled every `everyMs`; rejects after `timeoutMs`. */
   until(check: (status: WorkerStatus) => boolean, timeoutMs: number, since?: number, everyMs?: number, home?: number): Promise<WorkerStatus>;
   stop(): Promise<void>;
+  /** The worker processes' ids (to read their CPU time). */
+  pids(): number[];
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +47,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   let nextId = 1;
   const waiting = new Map<number, { left: number; sum: WorkerStatus; resolve: (s: WorkerStatus) => void }>();
   for (let w = 0; w < count; w += 1) {
-    const child = fork(path.join(here, 'fleet-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(here, 'fleet-worker.ts'), [], { execArgv: [...(process.env.PWSYNC_LOAD_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.PWSYNC_LOAD_CPU_PROF] : []), '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message: FromWorker) => {
       if (message.type === 'events') for (const r of message.records) options.onEvent?.(r);
       else {
@@ -92,6 +94,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     },
+    pids: () => workers.map((child) => child.pid!).filter(Boolean),
     async stop() {
       await Promise.all(
         workers.map(
