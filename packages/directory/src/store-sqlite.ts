@@ -11,13 +11,40 @@
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, statSync } from 'node:fs';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import { type Store, databaseFiles } from './store';
 import { migrateToLatest } from './store-migrate';
 import { Queries } from './store-queries';
 import type { Announcement } from './store-queries';
 import type { Tables } from './store-tables';
 import { Announcements, assertOutsideTransaction, inTransaction, outsideTransactionsOnly } from './store-transactions';
+
+/** Distinct statements kept prepared, at most; any beyond are prepared at each run. */
+const PREPARED_MAX = 256;
+
+/**
+ * The database as kysely's SqliteDialect sees it, with each statement prepared once.
+ * kysely's driver calls better-sqlite3's `prepare` every time it runs a statement, and
+ * SQLite then parses and plans it again: for a device's state (one join of four tables)
+ * that was a quarter of the embedded directory's busy time while 10,000 devices
+ * reconnected (profiled, test/bench/capacity-bench.ts). A prepared statement is kept by
+ * its text (which holds no value: values are bound at each run), and one that is busy
+ * (being iterated) is never handed out twice: that run gets one of its own. SQLite
+ * prepares a kept statement again by itself after a schema change.
+ */
+export function preparingOnce(database: Database.Database): SqliteDatabase {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      const statement = kept.get(text);
+      if (statement && !statement.busy) return statement;
+      const fresh = database.prepare(text);
+      if (!statement && kept.size < PREPARED_MAX) kept.set(text, fresh);
+      return fresh;
+    },
+  };
+}
 
 export async function openSqliteStore(file: string): Promise<Store> {
   // Nobody but the directory's own account may read these files: created 0600.
@@ -35,7 +62,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   // Erased hashes are overwritten, not just unlinked; scrub() clears the WAL's copies.
   database.pragma('secure_delete = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: preparingOnce(database) }) });
   try {
     await migrateToLatest(db, 'sqlite');
   } catch (error) {
