@@ -41,6 +41,7 @@ import { type PostgresServer, createDatabase, postgresBin, startPostgres, stopPo
 import type { DeviceEventRecord } from '@pwsync/testing/load/sim-device';
 import { wallClock } from '@pwsync/testing/load/sim-device';
 import type { BenchResult } from './run';
+import { percentile } from '@pwsync/testing/percentile';
 
 const SIZES = (process.env.PWSYNC_BENCH_DEVICES ?? '1000,10000').split(',').map(Number);
 const ENGINE = process.env.PWSYNC_BENCH_ENGINE ?? (postgresBin() ? 'postgres' : 'sqlite');
@@ -58,8 +59,6 @@ const LOST_AFTER_MS = 10_000;
 const WARMUP = 10;
 const FLOOR_ROUNDS = 300;
 
-const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
-const pct = (v: number[], p: number) => sorted(v)[Math.min(v.length - 1, Math.floor(v.length * p))]!;
 const round = (n: number) => Math.round(n * 100) / 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -232,7 +231,7 @@ async function runSize(base: string, devices: number, postgres: PostgresServer |
     const toEvent = (t: (typeof measured)[number]) => eventOf(t)!.at - t.answered;
     const event = measured.map(toEvent);
     const crossEvent = measured.filter((t) => home(fleetDevices.findIndex((u) => u.userName === t.userName)) !== 0).map(toEvent);
-    progress('patched', { devices, retriedAfter5xx: patchRetries.count, patchP99: pct(patch, 0.99), eventP99: pct(event, 0.99), patchStallMs });
+    progress('patched', { devices, retriedAfter5xx: patchRetries.count, patchP99: percentile(patch, 0.99), eventP99: percentile(event, 0.99), patchStallMs });
 
     // (d): kill -9 the first instance; on SQLite it restarts on the same port and file.
     await sleep(6000); // the check-in writer's interval: nothing of the PATCH phase left to flush
@@ -277,14 +276,14 @@ export default async function capacityBench(): Promise<BenchResult[]> {
   const postgres = ENGINE === 'postgres' ? await startPostgres() : undefined;
   try {
     const floor = await writeFloor();
-    let floorP99 = pct(floor, 0.99);
-    results.push({ name: `floor: a bare write to an open stream, request → event at the client (${FLOOR_ROUNDS} rounds)`, figures: { p50: pct(floor, 0.5), p95: pct(floor, 0.95), p99: floorP99, unit: 'ms', load: load() } });
+    let floorP99 = percentile(floor, 0.99);
+    results.push({ name: `floor: a bare write to an open stream, request → event at the client (${FLOOR_ROUNDS} rounds)`, figures: { p50: percentile(floor, 0.5), p95: percentile(floor, 0.95), p99: floorP99, unit: 'ms', load: load() } });
     if (postgres) {
       const floorDatabase = await createDatabase(postgres);
       const notify = await notifyRoundTrips(PG_OVER === 'tcp' ? floorDatabase.url : floorDatabase.socketUrl, FLOOR_ROUNDS);
-      results.push({ name: `floor: a bare NOTIFY → LISTEN round trip on the same PostgreSQL, over ${PG_OVER === 'tcp' ? 'TCP on loopback' : 'its Unix socket'} as the instances (${FLOOR_ROUNDS} rounds)`, figures: { p50: pct(notify, 0.5), p95: pct(notify, 0.95), p99: pct(notify, 0.99), unit: 'ms' } });
+      results.push({ name: `floor: a bare NOTIFY → LISTEN round trip on the same PostgreSQL, over ${PG_OVER === 'tcp' ? 'TCP on loopback' : 'its Unix socket'} as the instances (${FLOOR_ROUNDS} rounds)`, figures: { p50: percentile(notify, 0.5), p95: percentile(notify, 0.95), p99: percentile(notify, 0.99), unit: 'ms' } });
       // An event at the other instance goes through both.
-      floorP99 += pct(notify, 0.99);
+      floorP99 += percentile(notify, 0.99);
     }
     progress('floors', { engine: ENGINE, instances: INSTANCES, ...(postgres ? { over: PG_OVER } : {}) });
     const figures: SizeFigures[] = [];
@@ -298,17 +297,17 @@ export default async function capacityBench(): Promise<BenchResult[]> {
         figures: { directory: round(f.kibPerStream), bare: round(f.kibFloor), unit: 'KiB' },
         ratio: f.kibPerStream / f.kibFloor,
       });
-      results.push({ name: `${n}: PATCH latency, ${IN_FLIGHT} in flight, production hash cost (${PATCHES} PATCHes)`, figures: { p50: pct(f.patch, 0.5), p95: pct(f.patch, 0.95), p99: pct(f.patch, 0.99), unit: 'ms' } });
-      const p99 = pct(f.event, 0.99);
+      results.push({ name: `${n}: PATCH latency, ${IN_FLIGHT} in flight, production hash cost (${PATCHES} PATCHes)`, figures: { p50: percentile(f.patch, 0.5), p95: percentile(f.patch, 0.95), p99: percentile(f.patch, 0.99), unit: 'ms' } });
+      const p99 = percentile(f.event, 0.99);
       results.push({
         name: `${n}: PATCH response → changed at the device, ${IN_FLIGHT} in flight (÷ the floors' p99)`,
-        figures: { p50: pct(f.event, 0.5), p95: pct(f.event, 0.95), p99, max: Math.max(...f.event), unit: 'ms' },
+        figures: { p50: percentile(f.event, 0.5), p95: percentile(f.event, 0.95), p99, max: Math.max(...f.event), unit: 'ms' },
         ratio: Math.max(p99, 0) / floorP99,
         target: 'p99 ≤ 50 ms',
         met: p99 <= 50,
       });
       if (f.crossEvent.length) {
-        results.push({ name: `${n}: of those, the devices on the other instance (over LISTEN/NOTIFY)`, figures: { p50: pct(f.crossEvent, 0.5), p95: pct(f.crossEvent, 0.95), p99: pct(f.crossEvent, 0.99), unit: 'ms' } });
+        results.push({ name: `${n}: of those, the devices on the other instance (over LISTEN/NOTIFY)`, figures: { p50: percentile(f.crossEvent, 0.5), p95: percentile(f.crossEvent, 0.95), p99: percentile(f.crossEvent, 0.99), unit: 'ms' } });
       }
       results.push({ name: `${n}: longest event-loop stall of each instance during the PATCHes`, figures: { max: f.patchStallMs.map(round).join(' / '), unit: 'ms' } });
       const bounded = devices >= 10_000;
@@ -330,8 +329,8 @@ export default async function capacityBench(): Promise<BenchResult[]> {
         name: `growth from ${small.devices.toLocaleString('en')} to ${large.devices.toLocaleString('en')} devices (large ÷ small)`,
         figures: {
           kibPerStream: round(large.kibPerStream / small.kibPerStream),
-          patchP99: round(pct(large.patch, 0.99) / pct(small.patch, 0.99)),
-          eventP99: round(pct(large.event, 0.99) / Math.max(0.01, pct(small.event, 0.99))),
+          patchP99: round(percentile(large.patch, 0.99) / percentile(small.patch, 0.99)),
+          eventP99: round(percentile(large.event, 0.99) / Math.max(0.01, percentile(small.event, 0.99))),
           patchStall: round(Math.max(...large.patchStallMs) / Math.max(...small.patchStallMs)),
           reconnect: round(large.reconnectMs / small.reconnectMs),
           reconnectStall: round(Math.max(...large.reconnectStallMs) / Math.max(...small.reconnectStallMs)),

@@ -15,9 +15,9 @@ import { silentLogger } from '@pwsync/node-kit/log';
 import { type NotificationModel, Reminders } from '@pwsync/tray/core/reminders';
 import { makeTempDir, ROOT } from '@pwsync/testing/processes';
 import type { BenchResult } from './run';
+import { percentile } from '@pwsync/testing/percentile';
 
 const CHANGES = 200;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 
 export default async function chainBench(): Promise<BenchResult[]> {
   const dir = makeTempDir('pwb-');

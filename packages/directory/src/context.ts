@@ -108,14 +108,14 @@ export class DirectoryContext {
   /**
    * Opens the device's event stream with the answer read when its request was
    * authenticated. A change committed after that read could have been announced before
-   * the stream was attached (the fan-out's generation moved since `readAt`): then the
-   * device's answer is read once more and pushed if it differs.
+   * the stream was attached (the fan-out's generation moved since `readAt`, taken before
+   * that read): then the device's answer is read once more and pushed if it differs.
    */
-  async openStream(state: DeviceState, readAt: number, attach: (answer: CheckinAnswer) => void): Promise<void> {
+  async openStream(state: DeviceState & { readAt: number }, attach: (answer: CheckinAnswer) => void): Promise<void> {
     attach(this.answerOf(state));
     if (!this.hub.isOnline(state.device.id)) return;
     this.fanOut.attached(state.device.id, state.user.id);
-    if (this.fanOut.generation !== readAt) await this.fanOut.refreshUser(state.user.id);
+    if (this.fanOut.generation !== state.readAt) await this.fanOut.refreshUser(state.user.id);
   }
 
   /** A device checked in now; written with the others by flushCheckIns(). */

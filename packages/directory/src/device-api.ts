@@ -146,7 +146,7 @@ export async function openEvents(ctx: DirectoryContext, state: AuthenticatedDevi
   if (retryAfter !== undefined) {
     throw new ScimError(503, `This directory holds as many event streams as it may; try again in ${retryAfter} s.`, undefined, { 'retry-after': String(retryAfter), connection: 'close' });
   }
-  await ctx.openStream(state, state.readAt, (answer) => {
+  await ctx.openStream(state, (answer) => {
     // The stream outlives this handler: the response is ours from here (the hub writes and ends it).
     reply.hijack();
     // Gone while its answer was read: nothing to attach (its close has been and gone).

@@ -17,7 +17,7 @@ const DEVICE = ['id', 'user_id', 'device_name', 'platform', 'sync_enabled', 'las
 const MACHINE = ['id', 'machine_name', 'platform', 'scope_user_id', 'enrolment_code_id', 'created_at', 'last_seen'] as const;
 /** A device's state in one row: the device, its user (u_), the user's newest change (c_) with its hashes, and whether this device reported it synced. */
 const STATE = [
-  ...(['id', 'user_id', 'device_name', 'platform', 'sync_enabled', 'last_check_in', 'created_at', 'min_change_seq', 'machine_id', 'local_account'] as const).map((c) => `d.${c}` as const),
+  ...DEVICE.map((c) => `d.${c}` as const),
   'u.user_name as u_user_name', 'u.external_id as u_external_id', 'u.active as u_active', 'u.sync_enabled as u_sync_enabled', 'u.profile as u_profile',
   'u.version as u_version', 'u.created as u_created', 'u.last_modified as u_last_modified', 'u.resend_check as u_resend_check',
   'c.seq as c_seq', 'c.id as c_id', 'c.created_at as c_created_at', 'c.provider as c_provider', 'h.sha512crypt', 'h.pbkdf2',
@@ -330,7 +330,6 @@ export class Queries {
     return rows.map((row) => Queries.stateOf(row));
   }
 
-
   deviceById(id: string): Promise<DeviceRow | undefined> {
     return this.db.selectFrom('devices').select(DEVICE).where('id', '=', id).executeTakeFirst();
   }
@@ -368,10 +367,6 @@ export class Queries {
     for (const [id, at] of times) await this.db.updateTable('devices').set({ last_check_in: at }).where('id', '=', id).execute();
   }
 
-  async synced(deviceId: string, changeId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('results').select('seq').where('device_id', '=', deviceId).where('change_id', '=', changeId).where('outcome', '=', 'synced').limit(1).executeTakeFirst();
-    return row !== undefined;
-  }
 
   lastResult(deviceId: string): Promise<ResultRow | undefined> {
     return this.db.selectFrom('results').select(['change_id', 'outcome', 'failed_step', 'reason', 'at', 'received_at']).where('device_id', '=', deviceId).orderBy('seq', 'desc').limit(1).executeTakeFirst();

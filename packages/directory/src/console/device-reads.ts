@@ -5,7 +5,7 @@
  * index (docs/directory.md, "The support console"; test/bench/run.ts measures them
  * against a bare indexed query). Written once for both engines, on the store's kysely.
  *
- * A device's state for the console follows its check-in answer (context.ts, answerFor):
+ * A device's state for the console follows its check-in answer (context.ts, answerOf):
  * a change is pending for a device while it is the person's newest, was made after the
  * device enrolled, still holds the hash for the device's platform, and the device has not
  * reported it synced.

@@ -18,6 +18,7 @@ import { type Instance, startInstance } from './instance';
 import { checkBounds } from './loopback';
 import { MORNING_CHANGES_PER_MINUTE, closeScimAgent, morning } from './scim-driver';
 import type { DeviceEventRecord } from './sim-device';
+import { percentile } from '../percentile';
 
 const USAGE = `Usage: npx tsx packages/testing/src/load/cli.ts --devices N --seconds S [options]
 
@@ -32,7 +33,6 @@ const USAGE = `Usage: npx tsx packages/testing/src/load/cli.ts --devices N --sec
   --workers N              load worker processes (default: one per 2,500 devices)
 `;
 
-const pct = (v: number[], p: number) => (v.length ? [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * p))]! : NaN);
 const r2 = (n: number) => Math.round(n * 100) / 100;
 
 async function main(): Promise<number> {
@@ -101,8 +101,8 @@ async function main(): Promise<number> {
         seconds,
         changes: timings.length,
         failed: timings.length - answered.length,
-        patchMs: { p50: r2(pct(answered.map((t) => t.answered - t.sent), 0.5)), p99: r2(pct(answered.map((t) => t.answered - t.sent), 0.99)) },
-        responseToEventMs: { p50: r2(pct(toEvent, 0.5)), p99: r2(pct(toEvent, 0.99)), missing: answered.length - toEvent.length },
+        patchMs: { p50: r2(percentile(answered.map((t) => t.answered - t.sent), 0.5)), p99: r2(percentile(answered.map((t) => t.answered - t.sent), 0.99)) },
+        responseToEventMs: { p50: r2(percentile(toEvent, 0.5)), p99: r2(percentile(toEvent, 0.99)), missing: answered.length - toEvent.length },
         instances: loops.map((l) => ({ maxStallMs: r2(l.maxStallMs), rssMiB: r2(l.rssKiB / 1024) })),
         fleet: await fleet.status(),
       };
